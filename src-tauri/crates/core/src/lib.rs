@@ -1,0 +1,17 @@
+//! `billfold-core`: everything Billfold does, with no Tauri dependency.
+//!
+//! The Tauri shell (`billfold`) only turns IPC calls into calls on [`Billfold`] and
+//! turns [`Error`] into `{code, message}`. Modules are split by area, not by layer.
+
+pub mod accounts;
+pub mod error;
+pub mod logging;
+pub mod money;
+pub mod secrets;
+pub mod store;
+pub mod stripe;
+
+mod service;
+
+pub use error::{Error, ErrorCode, ErrorPayload};
+pub use service::Billfold;

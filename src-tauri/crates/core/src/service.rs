@@ -1,0 +1,204 @@
+//! [`Billfold`]: the per-process service the Tauri commands call into.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{SecondsFormat, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::accounts::{self, Account, AccountView, NewAccount};
+use crate::error::{Error, Result};
+use crate::secrets::{Keychain, SecretKind};
+use crate::store::{Store, SyncStatus, DATABASE_FILE};
+use crate::stripe;
+
+/// Environment variable that overrides the data folder (tests, portable installs).
+pub const DATA_DIR_ENV: &str = "BILLFOLD_DATA_DIR";
+
+/// Everything the UI needs to draw its first frame.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppOverview {
+    /// All accounts, by name.
+    pub accounts: Vec<AccountView>,
+    /// The active account's id, if any.
+    pub active_account_id: Option<String>,
+    /// The active account's sync status, if any.
+    pub active_sync_status: Option<SyncStatus>,
+}
+
+/// Billfold's core: the store and the keychain, shared by every command.
+#[derive(Debug, Clone)]
+pub struct Billfold {
+    store: Arc<Store>,
+    keychain: Keychain,
+}
+
+impl Billfold {
+    /// Opens the database in `data_dir` with the given keychain.
+    pub fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
+        let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        Ok(Billfold { store: Arc::new(store), keychain })
+    }
+
+    /// The data folder: `BILLFOLD_DATA_DIR` if set, else the platform default given.
+    pub fn data_dir(platform_default: PathBuf) -> PathBuf {
+        std::env::var_os(DATA_DIR_ENV)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or(platform_default)
+    }
+
+    /// The store, for modules that build on it.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Accounts, the active one and its sync status.
+    pub fn overview(&self) -> Result<AppOverview> {
+        let active = self.store.active_account_id()?;
+        let accounts = self.list_accounts_with(active.as_deref())?;
+        let active_sync_status = match &active {
+            Some(id) => Some(self.store.sync_status(id)?),
+            None => None,
+        };
+        Ok(AppOverview { accounts, active_account_id: active, active_sync_status })
+    }
+
+    /// All accounts as the UI shows them.
+    pub fn list_accounts(&self) -> Result<Vec<AccountView>> {
+        let active = self.store.active_account_id()?;
+        self.list_accounts_with(active.as_deref())
+    }
+
+    fn list_accounts_with(&self, active: Option<&str>) -> Result<Vec<AccountView>> {
+        Ok(self
+            .store
+            .list_accounts()?
+            .into_iter()
+            .map(|account| AccountView::from_account(account, active))
+            .collect())
+    }
+
+    fn view(&self, account: Account) -> Result<AccountView> {
+        let active = self.store.active_account_id()?;
+        Ok(AccountView::from_account(account, active.as_deref()))
+    }
+
+    /// Adds an account: checks the input, verifies the key with Stripe, stores the secrets
+    /// in the keychain and the rest in SQLite. The first account becomes active.
+    /// Nothing is kept if any step fails.
+    pub async fn add_account(&self, input: NewAccount) -> Result<AccountView> {
+        let input = accounts::validate_new_account(input)?;
+        stripe::verify_key(&input.api_base, &input.secret_key).await?;
+
+        let id = uuid::Uuid::new_v4().to_string();
+        let slug = self.unique_slug(&accounts::slugify(&input.name))?;
+        let account = Account {
+            id: id.clone(),
+            name: input.name,
+            slug,
+            default_currency: input.default_currency,
+            mode: input.mode,
+            api_base: input.api_base,
+            key_hint: input.secret_key.masked(),
+            has_webhook_secret: input.webhook_secret.is_some(),
+            created_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        };
+
+        let keychain = self.keychain.clone();
+        let (key, hook, key_id) = (input.secret_key, input.webhook_secret, id.clone());
+        blocking(move || {
+            keychain.set(&key_id, SecretKind::ApiKey, &key)?;
+            if let Some(hook) = hook {
+                if let Err(err) = keychain.set(&key_id, SecretKind::WebhookSecret, &hook) {
+                    let _ = keychain.delete(&key_id, SecretKind::ApiKey);
+                    return Err(err);
+                }
+            }
+            Ok(())
+        })
+        .await?;
+
+        if let Err(err) = self.store.insert_account(&account) {
+            self.forget_secrets(&id).await;
+            return Err(err);
+        }
+        if self.store.active_account_id()?.is_none() {
+            self.store.set_active_account(&id)?;
+        }
+        tracing::info!(account = %id, slug = %account.slug, mode = account.mode.as_str(), "account added");
+        self.view(account)
+    }
+
+    /// Renames an account.
+    pub fn rename_account(&self, id: &str, name: &str) -> Result<AccountView> {
+        let name = accounts::validate_name(name)?;
+        self.store.rename_account(id, &name)?;
+        tracing::info!(account = %id, "account renamed");
+        self.view(self.store.get_account(id)?)
+    }
+
+    /// Makes an account the one the app shows; it stays so after a restart.
+    pub fn switch_account(&self, id: &str) -> Result<AccountView> {
+        self.store.set_active_account(id)?;
+        tracing::info!(account = %id, "switched account");
+        self.view(self.store.get_account(id)?)
+    }
+
+    /// Removes an account: its keychain entries first (so no secret outlives the row that
+    /// names it), then its rows. Another account becomes active if this one was.
+    pub async fn remove_account(&self, id: &str) -> Result<()> {
+        self.store.get_account(id)?;
+        let keychain = self.keychain.clone();
+        let key_id = id.to_string();
+        blocking(move || {
+            keychain.delete(&key_id, SecretKind::ApiKey)?;
+            keychain.delete(&key_id, SecretKind::WebhookSecret)
+        })
+        .await?;
+        self.store.delete_account(id)?;
+        if self.store.active_account_id()?.is_none() {
+            if let Some(next) = self.store.list_accounts()?.first() {
+                self.store.set_active_account(&next.id)?;
+            }
+        }
+        tracing::info!(account = %id, "account removed");
+        Ok(())
+    }
+
+    /// Sync status of one account.
+    pub fn sync_status(&self, id: &str) -> Result<SyncStatus> {
+        self.store.sync_status(id)
+    }
+
+    async fn forget_secrets(&self, id: &str) {
+        let keychain = self.keychain.clone();
+        let key_id = id.to_string();
+        let _ = blocking(move || {
+            keychain.delete(&key_id, SecretKind::ApiKey)?;
+            keychain.delete(&key_id, SecretKind::WebhookSecret)
+        })
+        .await;
+    }
+
+    fn unique_slug(&self, base: &str) -> Result<String> {
+        if !self.store.slug_exists(base)? {
+            return Ok(base.to_string());
+        }
+        for n in 2..1000 {
+            let candidate = format!("{base}-{n}");
+            if !self.store.slug_exists(&candidate)? {
+                return Ok(candidate);
+            }
+        }
+        Err(Error::Conflict(format!("Too many accounts are named like '{base}'.")))
+    }
+}
+
+/// Runs a blocking keychain call off the async runtime.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| Error::Internal(format!("a background task failed: {err}")))?
+}

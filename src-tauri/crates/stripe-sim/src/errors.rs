@@ -1,0 +1,124 @@
+//! Stripe's error answers: `{"error": {type, code, message, param, doc_url}}` with the
+//! status Stripe uses and `Stripe-Should-Retry` where Stripe sends it.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answer in Stripe's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// `invalid_request_error`, `api_error`, `card_error` or `idempotency_error`.
+    pub kind: &'static str,
+    /// Machine code such as `resource_missing`, if any.
+    pub code: Option<&'static str>,
+    /// Human message, worded as Stripe words it.
+    pub message: String,
+    /// The parameter at fault, if any.
+    pub param: Option<String>,
+    /// Whether a retry could help (`Stripe-Should-Retry`), when Stripe says so.
+    pub should_retry: Option<bool>,
+}
+
+impl ApiError {
+    /// 401: no key given.
+    pub fn missing_key() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            kind: "invalid_request_error",
+            code: None,
+            message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.".into(),
+            param: None,
+            should_retry: Some(false),
+        }
+    }
+
+    /// 401: a key that is not a valid secret or restricted key. Only its last four
+    /// characters are echoed, as Stripe does.
+    pub fn invalid_key(key: &str) -> Self {
+        let tail: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let prefix = key.split('_').take(2).collect::<Vec<_>>().join("_");
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            kind: "invalid_request_error",
+            code: None,
+            message: format!("Invalid API Key provided: {prefix}_********{tail}"),
+            param: None,
+            should_retry: Some(false),
+        }
+    }
+
+    /// 429: over the per-key rate limit.
+    pub fn rate_limited() -> Self {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            kind: "invalid_request_error",
+            code: Some("rate_limit"),
+            message: "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.".into(),
+            param: None,
+            should_retry: Some(true),
+        }
+    }
+
+    /// 500: an injected server failure.
+    pub fn server_error() -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "api_error",
+            code: None,
+            message: "An unknown error occurred".into(),
+            param: None,
+            should_retry: Some(true),
+        }
+    }
+
+    /// 404 for an unknown path.
+    pub fn unrecognized_url(method: &str, path: &str) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            kind: "invalid_request_error",
+            code: None,
+            message: format!("Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/."),
+            param: None,
+            should_retry: None,
+        }
+    }
+
+    /// 400: a parameter this endpoint does not take.
+    pub fn unknown_parameter(param: &str) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request_error",
+            code: Some("parameter_unknown"),
+            message: format!("Received unknown parameter: {param}"),
+            param: Some(param.to_string()),
+            should_retry: None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({
+            "type": self.kind,
+            "message": self.message,
+        });
+        if let Some(code) = self.code {
+            error["code"] = json!(code);
+            error["doc_url"] = json!(format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")));
+        }
+        if let Some(param) = &self.param {
+            error["param"] = json!(param);
+        }
+        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        if let Some(retry) = self.should_retry {
+            response.headers_mut().insert(
+                "Stripe-Should-Retry",
+                HeaderValue::from_static(if retry { "true" } else { "false" }),
+            );
+        }
+        response
+    }
+}

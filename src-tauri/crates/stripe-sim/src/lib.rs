@@ -1,0 +1,90 @@
+//! `stripe-sim`: a loopback Stripe API emulator for Billfold's tests and demo mode.
+//!
+//! It speaks Stripe's wire format (form-encoded requests, Bearer auth, Stripe's error JSON,
+//! a `Request-Id` on every answer) and keeps each secret key's data in its own isolated
+//! account. Start it from code with [`Simulator::start`] or from a shell with
+//! `stripe-sim --port N`.
+
+mod auth;
+mod control;
+mod errors;
+mod resources;
+mod server;
+mod state;
+
+pub use errors::ApiError;
+pub use state::{Faults, SimConfig};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// A running emulator. Dropping it stops the server.
+pub struct Simulator {
+    base_url: String,
+    addr: SocketAddr,
+    state: Arc<state::SimState>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Simulator {
+    /// Starts on a free loopback port in the current tokio runtime.
+    pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts on the given address (port 0 picks a free one).
+    pub async fn start_on(addr: SocketAddr, config: SimConfig) -> std::io::Result<Simulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(state::SimState::new(config));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let app = server::router(state.clone());
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::error!(%err, "stripe-sim stopped with an error");
+            }
+        });
+        Ok(Simulator {
+            base_url: format!("http://{addr}/"),
+            addr,
+            state,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// The API base to give a Stripe client, ending in `/` (e.g. `http://127.0.0.1:41234/`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The socket address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Replaces the fault settings (the library form of `POST /_sim/faults`).
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.set_faults(faults);
+    }
+
+    /// How many API requests (not control calls) the emulator has answered.
+    pub fn request_count(&self) -> u64 {
+        self.state.request_count()
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

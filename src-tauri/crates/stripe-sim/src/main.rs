@@ -1,0 +1,35 @@
+//! `stripe-sim --port N`: runs the emulator until interrupted.
+
+use std::net::SocketAddr;
+
+use stripe_sim::{SimConfig, Simulator};
+
+fn usage() -> ! {
+    eprintln!("usage: stripe-sim [--port N] [--no-rate-limit]");
+    std::process::exit(2);
+}
+
+#[tokio::main]
+async fn main() {
+    let mut port: u16 = 12111;
+    let mut config = SimConfig::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = args.next().and_then(|value| value.parse().ok()).unwrap_or_else(|| usage());
+            }
+            "--no-rate-limit" => config.rate_limit_per_sec = None,
+            _ => usage(),
+        }
+    }
+    let sim = match Simulator::start_on(SocketAddr::from(([127, 0, 0, 1], port)), config).await {
+        Ok(sim) => sim,
+        Err(err) => {
+            eprintln!("stripe-sim: cannot listen on 127.0.0.1:{port}: {err}");
+            std::process::exit(1);
+        }
+    };
+    println!("stripe-sim listening on {}", sim.base_url());
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,3 @@
+//! API resources served under `/v1`, one module each.
+
+pub mod balance;
