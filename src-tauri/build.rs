@@ -1,1 +1,19 @@
-fn main(){}
+//! Generates Billfold's `allow-<command>` permissions so capabilities can grant exactly
+//! our own commands.
+
+use tauri_build::{AppManifest, Attributes};
+
+/// Every command the UI may call; keep in step with `commands::handler()`.
+const COMMANDS: &[&str] = &[
+    "app_overview",
+    "list_accounts",
+    "add_account",
+    "rename_account",
+    "switch_account",
+    "remove_account",
+];
+
+fn main() {
+    tauri_build::try_build(Attributes::new().app_manifest(AppManifest::new().commands(COMMANDS)))
+        .expect("tauri build script");
+}

@@ -1,1 +1,31 @@
+//! The Tauri shell: builds the app, wires commands to `billfold-core`, nothing more.
 
+mod commands;
+mod state;
+
+#[cfg(test)]
+mod tests;
+
+use tauri::{Manager, Runtime};
+
+pub use state::AppState;
+
+/// Adds Billfold's commands to a builder, for any runtime (the real one, or the mock
+/// runtime in tests, which manage their own [`AppState`]).
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(commands::handler())
+}
+
+/// Runs the desktop app.
+pub fn run() {
+    let app = build_app(tauri::Builder::default()).setup(|app| {
+        let state = AppState::start(app.handle())?;
+        app.manage(state);
+        Ok(())
+    });
+    let result = app.run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("Billfold could not start: {err}");
+        std::process::exit(1);
+    }
+}

@@ -1,1 +1,8 @@
-fn main(){}
+//! Billfold's desktop entry point.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    billfold_lib::run();
+}

@@ -14,4 +14,4 @@ pub mod stripe;
 mod service;
 
 pub use error::{Error, ErrorCode, ErrorPayload};
-pub use service::Billfold;
+pub use service::{AppOverview, Billfold, DATA_DIR_ENV};

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use tracing_appender::non_blocking::WorkerGuard;
+/// Flushes the log file when dropped; keep it for the life of the app.
+pub use tracing_appender::non_blocking::WorkerGuard as LogGuard;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
 use crate::error::{Error, Result};
@@ -15,7 +16,7 @@ pub const LOG_FILE_PREFIX: &str = "billfold.log";
 
 /// Installs the global subscriber. Keep the guard alive for the life of the app: dropping it
 /// flushes the file writer.
-pub fn init(log_dir: &Path) -> Result<WorkerGuard> {
+pub fn init(log_dir: &Path) -> Result<LogGuard> {
     std::fs::create_dir_all(log_dir).map_err(|err| {
         Error::Internal(format!("cannot create the log folder {}: {err}", log_dir.display()))
     })?;

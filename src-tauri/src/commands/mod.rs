@@ -1,0 +1,22 @@
+//! IPC commands: each parses its arguments, calls `billfold-core` and returns a DTO or
+//! `{code, message}`. Nothing else lives here.
+
+mod accounts;
+
+use billfold_core::ErrorPayload;
+use tauri::{ipc::Invoke, Runtime};
+
+/// The error every command returns: `{code, message}` with a stable code.
+pub type CommandResult<T> = Result<T, ErrorPayload>;
+
+/// The handler for every Billfold command; `build.rs` lists the same names for permissions.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        accounts::app_overview,
+        accounts::list_accounts,
+        accounts::add_account,
+        accounts::rename_account,
+        accounts::switch_account,
+        accounts::remove_account,
+    ]
+}

@@ -1,0 +1,47 @@
+//! `ui/src/lib/bindings.ts` is generated from the Rust types that cross IPC. This test
+//! fails when the committed file is stale; `UPDATE_BINDINGS=1 cargo test -p billfold
+//! bindings` rewrites it.
+
+use billfold_core::accounts::{AccountView, Mode, NewAccount};
+use billfold_core::store::SyncStatus;
+use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
+use ts_rs::{Config, TS};
+
+const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
+
+fn generate() -> String {
+    // i64 counts stay far below 2^53; JSON numbers arrive as `number`.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        ErrorCode::decl(&cfg),
+        ErrorPayload::decl(&cfg),
+        Mode::decl(&cfg),
+        AccountView::decl(&cfg),
+        NewAccount::decl(&cfg),
+        SyncStatus::decl(&cfg),
+        AppOverview::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn bindings_are_up_to_date() {
+    let fresh = generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(BINDINGS, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p billfold bindings`"
+    );
+}

@@ -1,0 +1,120 @@
+//! Commands through the real IPC path (mock runtime, real capabilities, real SQLite, a
+//! stripe-sim on loopback, the mock keychain store).
+
+use billfold_core::secrets::Keychain;
+use billfold_core::Billfold;
+use serde_json::{json, Value};
+use stripe_sim::{SimConfig, Simulator};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindowBuilder};
+
+use crate::{build_app, AppState};
+
+/// The URL the app's own pages have; capabilities only grant commands to it.
+#[cfg(any(windows, target_os = "android"))]
+const APP_URL: &str = "http://tauri.localhost";
+#[cfg(not(any(windows, target_os = "android")))]
+const APP_URL: &str = "tauri://localhost";
+
+const KEY: &str = "sk_test_51CommandTestKey000000000000009z9z";
+
+struct Harness {
+    app: tauri::App<tauri::test::MockRuntime>,
+    _data: tempfile::TempDir,
+}
+
+fn harness() -> Harness {
+    let data = tempfile::tempdir().unwrap();
+    let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
+    let core = Billfold::open(data.path(), keychain).unwrap();
+    let app = build_app(mock_builder()).build(tauri::generate_context!()).unwrap();
+    app.manage(AppState::with_core(core));
+    Harness { app, _data: data }
+}
+
+fn window(harness: &Harness, label: &str) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+    WebviewWindowBuilder::new(&harness.app, label, Default::default()).build().unwrap()
+}
+
+fn invoke(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: APP_URL.parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn the_main_window_manages_accounts_through_ipc() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::default())).unwrap();
+    let harness = harness();
+    let main = window(&harness, "main");
+
+    let empty = invoke(&main, "app_overview", json!({})).unwrap();
+    assert_eq!(empty["accounts"], json!([]));
+    assert_eq!(empty["active_account_id"], Value::Null);
+
+    let input = json!({ "input": {
+        "name": "EuroRust", "secret_key": KEY, "default_currency": "EUR", "api_base": sim.base_url()
+    }});
+    let added = invoke(&main, "add_account", input).unwrap();
+    assert_eq!(added["masked_key"], "sk_test_…9z9z");
+    assert_eq!(added["is_active"], true);
+    assert_eq!(added["mode"], "test");
+    let serialized = added.to_string();
+    assert!(!serialized.contains(KEY), "the key crossed IPC: {serialized}");
+
+    let id = added["id"].as_str().unwrap().to_string();
+    let renamed = invoke(&main, "rename_account", json!({ "id": id, "name": "EuroRust 2027" })).unwrap();
+    assert_eq!(renamed["name"], "EuroRust 2027");
+    let listed = invoke(&main, "list_accounts", json!({})).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    invoke(&main, "switch_account", json!({ "id": id })).unwrap();
+    invoke(&main, "remove_account", json!({ "id": id })).unwrap();
+    assert_eq!(invoke(&main, "list_accounts", json!({})).unwrap(), json!([]));
+    drop(sim);
+}
+
+#[test]
+fn errors_cross_as_code_and_message() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let bad_key = json!({ "input": {
+        "name": "X", "secret_key": "pk_test_nope12345678", "default_currency": "usd"
+    }});
+    let err = invoke(&main, "add_account", bad_key).unwrap_err();
+    assert_eq!(err["code"], "validation");
+    assert!(err["message"].as_str().unwrap().contains("publishable"));
+
+    let missing = invoke(&main, "switch_account", json!({ "id": "no-such-account" })).unwrap_err();
+    assert_eq!(missing["code"], "not_found");
+    assert_eq!(missing.as_object().unwrap().len(), 2, "exactly {{code, message}}: {missing}");
+}
+
+#[test]
+fn the_capability_grants_only_the_main_window_and_only_our_commands() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    // A window the capability does not name may call nothing.
+    let other = window(&harness, "other");
+    let refused = invoke(&other, "list_accounts", json!({})).unwrap_err();
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+    // Core plugin commands are not granted to the main window either.
+    for plugin_cmd in ["plugin:window|close", "plugin:path|resolve_directory", "plugin:event|listen"] {
+        let refused = invoke(&main, plugin_cmd, json!({})).unwrap_err();
+        assert!(refused.to_string().contains("not allowed"), "{plugin_cmd}: {refused}");
+    }
+    assert!(invoke(&main, "list_accounts", json!({})).is_ok());
+}
