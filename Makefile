@@ -1,0 +1,58 @@
+# Billfold: `make run` starts the app, `make test` runs every test. Both set up what is
+# missing first (system packages on Debian/Ubuntu, Node packages, tauri-driver for tests).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+NPM ?= npm
+TAURI_DRIVER_VERSION := 2.1.0
+
+.PHONY: run test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
+
+## Start the app (debug build).
+run: setup ui
+	$(CARGO) run --locked -p billfold
+
+## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
+## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).
+test: setup setup-test-tools ui-check test-ui ui app test-rust
+
+setup: setup-system setup-ui
+
+setup-system:
+	@src-tauri/scripts/check-prerequisites.sh
+
+setup-ui: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+setup-test-tools:
+	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
+		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
+		$(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; \
+	fi
+
+## Build the UI into ui/dist (the app embeds it).
+ui: setup-ui
+	cd ui && $(NPM) run --silent build
+
+ui-check: setup-ui
+	cd ui && $(NPM) run --silent check
+
+test-ui: setup-ui
+	cd ui && $(NPM) test
+
+## Build the app binary the end-to-end tests launch.
+app: ui
+	$(CARGO) build --locked -p billfold
+
+test-rust: ui
+	tests/with-test-session.sh $(CARGO) test --locked --workspace
+
+## Regenerate ui/src/lib/bindings.ts from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test --locked -p billfold bindings
+
+clean:
+	rm -rf ui/dist ui/node_modules tests/artifacts

@@ -1,0 +1,147 @@
+//! Helpers for the end-to-end tests: start the real built app through tauri-driver
+//! (WebKitWebDriver underneath) and drive it with WebDriver.
+//!
+//! The tests expect `make test`'s environment: the app built (`target/debug/billfold`),
+//! `tauri-driver` on the PATH or in `~/.cargo/bin`, an X display and a Secret Service.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// How long to wait for the app or an element before failing with a clear message
+/// (a bound on waiting, not a speed requirement).
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// The app binary built next to this test binary (`target/debug/billfold`).
+pub fn app_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+    let app = profile_dir.join(if cfg!(windows) { "billfold.exe" } else { "billfold" });
+    assert!(app.exists(), "{} is missing: build it with `cargo build -p billfold` first (make test does)", app.display());
+    app
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("tauri-driver"))
+        .find(|candidate| candidate.exists())
+    {
+        return path;
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .expect("HOME or CARGO_HOME");
+    let installed = home.join("bin").join("tauri-driver");
+    assert!(installed.exists(), "tauri-driver is not installed: `cargo install tauri-driver --version 2.1.0 --locked` (make test does)");
+    installed
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
+}
+
+/// One tauri-driver process and the WebDriver session of one app launch.
+pub struct AppSession {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+}
+
+impl AppSession {
+    /// Launches the app with `BILLFOLD_DATA_DIR=data_dir` and connects to it.
+    pub async fn launch(data_dir: &Path) -> AppSession {
+        // Already installed by an earlier launch in this process is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("BILLFOLD_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts");
+        let capabilities = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() },
+        });
+        let capabilities = capabilities.as_object().cloned().expect("an object");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls()
+                .expect("rustls client")
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if started.elapsed() < PATIENCE => {
+                    let _ = err;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(err) => panic!("could not start a WebDriver session with the app: {err}"),
+            }
+        };
+        AppSession { client, driver }
+    }
+
+    /// Waits for an element by `data-testid`.
+    pub async fn find(&self, test_id: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&format!("[data-testid='{test_id}']")))
+            .await
+            .unwrap_or_else(|err| panic!("no element [data-testid='{test_id}'] appeared: {err}"))
+    }
+
+    /// Types into an input found by CSS selector.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let input = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|err| panic!("no input {css}: {err}"));
+        input.clear().await.expect("clear");
+        input.send_keys(text).await.expect("type");
+    }
+
+    /// Waits until the text of an element contains `expected`, and returns it.
+    pub async fn wait_for_text(&self, test_id: &str, expected: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.find(test_id).await.text().await.unwrap_or_default();
+            if text.contains(expected) {
+                return text;
+            }
+            assert!(started.elapsed() < PATIENCE, "[data-testid='{test_id}'] shows {text:?}, never {expected:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG of the window to `tests/artifacts/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        std::fs::create_dir_all(&dir).expect("artifacts folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the session (the app quits) and stops tauri-driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
