@@ -115,16 +115,17 @@ impl Keychain {
     /// Manager on Windows. Fails with `keychain_unavailable` when none answers.
     pub fn platform() -> Result<Self> {
         #[cfg(target_os = "linux")]
-        {
-            let store = zbus_secret_service_keyring_store::Store::new().map_err(map_keyring_error)?;
-            Ok(Keychain::with_store(store))
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            Err(Error::KeychainUnavailable(
-                "no keychain store is built for this platform yet".into(),
-            ))
-        }
+        let store = zbus_secret_service_keyring_store::Store::new();
+        #[cfg(target_os = "macos")]
+        let store = apple_native_keyring_store::keychain::Store::new();
+        #[cfg(target_os = "windows")]
+        let store = windows_native_keyring_store::Store::new();
+        #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+        let store: Result<Arc<CredentialStore>> =
+            Err(Error::KeychainUnavailable("no keychain store is built for this platform".into()));
+        #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
+        let store = store.map_err(map_keyring_error);
+        Ok(Keychain::with_store(store?))
     }
 
     fn entry(&self, account_id: &str, kind: SecretKind) -> Result<Entry> {
