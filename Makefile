@@ -24,7 +24,9 @@ setup-system:
 setup-ui: ui/node_modules/.package-lock.json
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
-	cd ui && $(NPM) ci --no-audit --no-fund
+	@# `npm install` honours the lock file; `npm ci` is not used because some npm set-ups
+	@# omit other platforms' optional packages from the lock, which `npm ci` then refuses.
+	cd ui && $(NPM) install --no-save --no-audit --no-fund
 	@touch $@
 
 setup-test-tools:
