@@ -86,6 +86,69 @@ impl ApiError {
         }
     }
 
+    /// 400 `invalid_request_error` with an optional code and param.
+    pub fn invalid_request(code: Option<&'static str>, message: impl Into<String>, param: Option<&str>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request_error",
+            code,
+            message: message.into(),
+            param: param.map(str::to_string),
+            should_retry: None,
+        }
+    }
+
+    /// 400: a parameter with a bad value.
+    pub fn invalid_param(param: &str, message: impl Into<String>) -> Self {
+        Self::invalid_request(Some("parameter_invalid_string"), message, Some(param))
+    }
+
+    /// 400: a required parameter is missing.
+    pub fn missing_param(param: &str) -> Self {
+        Self::invalid_request(Some("parameter_missing"), format!("Missing required param: {param}."), Some(param))
+    }
+
+    /// 404: no object with this id (`kind` is Stripe's word, e.g. `invoice`).
+    pub fn no_such(kind: &str, id: &str, param: &str) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            kind: "invalid_request_error",
+            code: Some("resource_missing"),
+            message: format!("No such {kind}: '{id}'"),
+            param: Some(param.to_string()),
+            should_retry: None,
+        }
+    }
+
+    /// 400: the object is in the wrong state for this call.
+    pub fn wrong_state(code: Option<&'static str>, message: impl Into<String>) -> Self {
+        Self::invalid_request(code, message, None)
+    }
+
+    /// 400: the same idempotency key was sent with other parameters.
+    pub fn idempotency_mismatch(key: &str) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "idempotency_error",
+            code: None,
+            message: format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."),
+            param: None,
+            should_retry: Some(false),
+        }
+    }
+
+    /// 409: a request with the same idempotency key is still running.
+    pub fn idempotency_in_flight() -> Self {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            kind: "invalid_request_error",
+            code: Some("idempotency_key_in_use"),
+            message: "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): please retry in a few seconds.".into(),
+            param: None,
+            should_retry: Some(true),
+        }
+    }
+
     /// 400: a parameter this endpoint does not take.
     pub fn unknown_parameter(param: &str) -> Self {
         ApiError {
@@ -98,6 +161,11 @@ impl ApiError {
         }
     }
 }
+
+/// Marks an answer that must not be stored for its idempotency key: Stripe does not keep
+/// requests that failed parameter validation, so a corrected retry with the same key runs.
+#[derive(Debug, Clone, Copy)]
+pub struct NotStored;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -113,6 +181,9 @@ impl IntoResponse for ApiError {
             error["param"] = json!(param);
         }
         let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        if self.code.is_some_and(|code| code.starts_with("parameter_")) {
+            response.extensions_mut().insert(NotStored);
+        }
         if let Some(retry) = self.should_retry {
             response.headers_mut().insert(
                 "Stripe-Should-Retry",

@@ -7,7 +7,12 @@
 
 mod auth;
 mod control;
+mod data;
 mod errors;
+mod form;
+mod idempotency;
+mod list;
+mod money;
 mod resources;
 mod server;
 mod state;
@@ -73,6 +78,11 @@ impl Simulator {
     /// Replaces the fault settings (the library form of `POST /_sim/faults`).
     pub fn set_faults(&self, faults: Faults) {
         self.state.set_faults(faults);
+    }
+
+    /// Moves the simulated clock forward (the library form of `POST /_sim/clock/advance`).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.state.advance_clock(seconds);
     }
 
     /// How many API requests (not control calls) the emulator has answered.

@@ -1,68 +1,86 @@
-//! The HTTP server: routes, the API middleware (request id, auth, rate limit, faults) and
-//! the extractors handlers use.
+//! The HTTP server: routes, the API middleware (request id, auth, rate limit, faults,
+//! idempotency) and the extractors handlers use.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
+use serde_json::Value;
 
-use crate::errors::ApiError;
-use crate::state::{short_id, SimState};
-use crate::{auth, control, resources};
+use crate::data::{AccountData, Origin};
+use crate::errors::{ApiError, NotStored};
+use crate::idempotency::{Admission, StoredAnswer};
+use crate::state::{lock, short_id, SimState};
+use crate::{auth, control, form, resources};
 
-/// Who is calling: set by the API middleware for every `/v1` handler.
+/// Largest request body accepted (Stripe's own limit is far above what Billfold sends).
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The `Request-Id` of the request being served.
 #[derive(Debug, Clone)]
+struct RequestId(String);
+
+/// Who is calling and on which account: set by the API middleware for every `/v1` handler.
+#[derive(Clone)]
 pub struct ApiContext {
+    data: Arc<Mutex<AccountData>>,
+    state: Arc<SimState>,
     /// Whether the key is a live one.
     pub livemode: bool,
+    /// The request id and idempotency key, for events.
+    pub origin: Origin,
+}
+
+impl ApiContext {
+    /// The account's data, locked for this request's change.
+    pub fn data(&self) -> MutexGuard<'_, AccountData> {
+        lock(&self.data)
+    }
+
+    /// Simulated now (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.state.now()
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ApiContext {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<ApiContext>()
-            .cloned()
-            .ok_or_else(|| ApiError::missing_key())
+        parts.extensions.get::<ApiContext>().cloned().ok_or_else(ApiError::missing_key)
     }
 }
 
 /// Request parameters, form-decoded from the query string (GET/DELETE) or the body (POST),
-/// in order, with Rack-style names kept as sent (`metadata[po]`, `expand[]`).
+/// as a JSON tree (see [`form`]).
 #[derive(Debug, Clone, Default)]
-pub struct Params(pub Vec<(String, String)>);
+pub struct Params(pub Value);
 
 impl Params {
-    /// Parses `application/x-www-form-urlencoded` text. The empty pair that clients send for
-    /// an empty query (`?=`) is dropped.
-    pub fn parse(text: &str) -> Params {
-        Params(
-            form_urlencoded::parse(text.as_bytes())
-                .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                .filter(|(name, value)| !(name.is_empty() && value.is_empty()))
-                .collect(),
-        )
-    }
-
     /// Refuses any parameter whose top-level name is not in `allowed`, as Stripe does.
     pub fn allow_only(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        for (name, _) in &self.0 {
-            let top = name.split('[').next().unwrap_or(name);
-            if !allowed.contains(&top) {
-                return Err(ApiError::unknown_parameter(top));
+        if let Some(map) = self.0.as_object() {
+            if let Some(unknown) = map.keys().find(|name| !allowed.contains(&name.as_str())) {
+                return Err(ApiError::unknown_parameter(unknown));
             }
         }
         Ok(())
     }
+}
+
+/// `(name, value)` pairs of a form-encoded text; the empty pair clients send for an empty
+/// query (`?=`) is dropped.
+fn pairs(text: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(text)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .filter(|(name, value)| !(name.is_empty() && value.is_empty()))
+        .collect()
 }
 
 impl<S: Send + Sync> FromRequest<S> for Params {
@@ -72,18 +90,17 @@ impl<S: Send + Sync> FromRequest<S> for Params {
         let query = req.uri().query().unwrap_or("").to_string();
         let method = req.method().clone();
         let body = Bytes::from_request(req, state).await.unwrap_or_default();
-        let mut params = Params::parse(&query);
+        let mut all = pairs(query.as_bytes());
         if method == Method::POST {
-            params.0.extend(Params::parse(&String::from_utf8_lossy(&body)).0);
+            all.extend(pairs(&body));
         }
-        Ok(params)
+        Ok(Params(form::decode(&all)?))
     }
 }
 
 /// All routes: the Stripe API under `/v1` and the control API under `/_sim`.
 pub fn router(state: Arc<SimState>) -> Router {
-    let api = Router::new()
-        .route("/v1/balance", get(resources::balance::retrieve))
+    let api = resources::routes()
         .fallback(unrecognized)
         .layer(middleware::from_fn_with_state(state.clone(), api_gate));
     Router::new()
@@ -92,25 +109,30 @@ pub fn router(state: Arc<SimState>) -> Router {
         .layer(middleware::from_fn(request_id))
 }
 
-/// Every answer carries a fresh `Request-Id`, as Stripe's do.
-async fn request_id(req: Request, next: Next) -> Response {
+/// Every answer carries a `Request-Id`, as Stripe's do (a replay keeps the first one's).
+async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = format!("req_{}", &short_id()[..14]);
+    req.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.run(req).await;
-    if let Ok(value) = HeaderValue::from_str(&format!("req_{}", &short_id()[..14])) {
-        response.headers_mut().insert("Request-Id", value);
+    if !response.headers().contains_key("Request-Id") {
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            response.headers_mut().insert("Request-Id", value);
+        }
     }
     response
 }
 
-/// Auth, then the per-key rate limit, then injected faults, for every API request.
-async fn api_gate(State(state): State<Arc<SimState>>, mut req: Request, next: Next) -> Response {
+/// Auth, the per-key rate limit, injected faults and idempotency, for every API request.
+async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) -> Response {
     let key = match auth::authenticate(req.headers()) {
         Ok(key) => key,
         Err(err) => return err.into_response(),
     };
     state.count_request();
-    let Some(livemode) = state.admit(&key.key, key.livemode) else {
+    let account = state.account(&key.key, key.livemode);
+    if !state.admit(&account) {
         return ApiError::rate_limited().into_response();
-    };
+    }
     let faults = state.faults();
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
@@ -121,8 +143,68 @@ async fn api_gate(State(state): State<Arc<SimState>>, mut req: Request, next: Ne
     if faults.error_rate > 0.0 && state.next_fault_draw() < faults.error_rate {
         return ApiError::server_error().into_response();
     }
-    req.extensions_mut().insert(ApiContext { livemode });
-    next.run(req).await
+
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let idempotency_key = (req.method() == Method::POST)
+        .then(|| req.headers().get("Idempotency-Key").and_then(|v| v.to_str().ok()).map(str::to_string))
+        .flatten();
+    let context = ApiContext {
+        data: account.data.clone(),
+        state: state.clone(),
+        livemode: key.livemode,
+        origin: Origin { request_id: request_id.clone(), idempotency_key: idempotency_key.clone() },
+    };
+
+    let Some(idem_key) = idempotency_key else {
+        let mut req = req;
+        req.extensions_mut().insert(context);
+        return next.run(req).await;
+    };
+    if idem_key.len() > 255 {
+        return ApiError::invalid_request(None, "Idempotency-Key must be at most 255 characters long.", None)
+            .into_response();
+    }
+
+    // Buffer the body: it is both the fingerprint and the handler's input.
+    let (parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiError::invalid_request(None, "The request body is too large.", None).into_response();
+    };
+    let mut fingerprint_pairs = pairs(&body);
+    fingerprint_pairs.sort();
+    let fingerprint = format!("{} {} {:?}", parts.method, parts.uri.path(), fingerprint_pairs);
+    match account.idempotency.admit(&idem_key, &fingerprint, state.now()) {
+        Admission::Replay(answer) => return replay(answer),
+        Admission::Mismatch => return ApiError::idempotency_mismatch(&idem_key).into_response(),
+        Admission::InFlight => return ApiError::idempotency_in_flight().into_response(),
+        Admission::Run => {}
+    }
+    let mut req = Request::from_parts(parts, Body::from(body));
+    req.extensions_mut().insert(context);
+    let response = next.run(req).await;
+    if response.extensions().get::<NotStored>().is_some() {
+        account.idempotency.abandon(&idem_key);
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    account.idempotency.finish(
+        &idem_key,
+        StoredAnswer { status: parts.status, body: body.clone(), request_id: request_id.unwrap_or_default() },
+        state.now(),
+    );
+    Response::from_parts(parts, Body::from(body))
+}
+
+fn replay(answer: StoredAnswer) -> Response {
+    let mut response = (answer.status, answer.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("Content-Type", HeaderValue::from_static("application/json"));
+    headers.insert("Idempotent-Replayed", HeaderValue::from_static("true"));
+    if let Ok(value) = HeaderValue::from_str(&answer.request_id) {
+        headers.insert("Request-Id", value);
+    }
+    response
 }
 
 async fn unrecognized(req: Request) -> Response {

@@ -1,12 +1,15 @@
-//! The emulator's in-memory state: configuration, fault settings and one isolated
-//! account per secret key.
+//! The emulator's shared state: configuration, the simulated clock, fault settings, and
+//! one isolated account per secret key.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+
+use crate::data::AccountData;
+use crate::idempotency::IdempotencyStore;
 
 /// How the emulator is set up at start.
 #[derive(Debug, Clone)]
@@ -34,16 +37,15 @@ pub struct Faults {
     pub latency_ms: u64,
 }
 
-/// One emulated Stripe account, created the first time its key is used.
-#[derive(Debug)]
+/// One emulated Stripe account, opened the first time its key is used.
 pub struct Account {
-    /// Whether the key was a live one.
-    pub livemode: bool,
-    /// Token bucket for the per-key rate limit.
-    bucket: TokenBucket,
+    /// Its objects and events.
+    pub data: Arc<Mutex<AccountData>>,
+    /// Stored answers of idempotent requests.
+    pub idempotency: Arc<IdempotencyStore>,
+    bucket: Mutex<TokenBucket>,
 }
 
-#[derive(Debug)]
 struct TokenBucket {
     tokens: f64,
     refilled_at: Instant,
@@ -53,9 +55,10 @@ struct TokenBucket {
 pub struct SimState {
     config: SimConfig,
     faults: Mutex<Faults>,
-    accounts: Mutex<HashMap<String, Account>>,
+    accounts: Mutex<HashMap<String, Arc<Account>>>,
     requests: AtomicU64,
     fault_draws: AtomicU64,
+    clock_offset: AtomicI64,
 }
 
 impl SimState {
@@ -67,7 +70,19 @@ impl SimState {
             accounts: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
             fault_draws: AtomicU64::new(0),
+            clock_offset: AtomicI64::new(0),
         }
+    }
+
+    /// Simulated now, in Unix seconds: real time plus however far the clock was advanced.
+    pub fn now(&self) -> i64 {
+        let real = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        real + self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves the simulated clock forward.
+    pub fn advance_clock(&self, seconds: i64) {
+        self.clock_offset.fetch_add(seconds.max(0), Ordering::Relaxed);
     }
 
     /// Replaces the fault settings.
@@ -80,9 +95,9 @@ impl SimState {
         lock(&self.faults).clone()
     }
 
-    /// Counts one API request and returns the new total.
-    pub fn count_request(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::Relaxed) + 1
+    /// Counts one API request.
+    pub fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
     }
 
     /// API requests answered so far.
@@ -97,28 +112,37 @@ impl SimState {
         (n as f64 * 0.618_033_988_749_895).fract()
     }
 
-    /// Looks up (or opens) the account of a key and takes one rate-limit token.
-    /// Returns the account's livemode, or `None` when the key is over its limit.
-    pub fn admit(&self, key: &str, livemode: bool) -> Option<bool> {
+    /// The account of a key, opened on first use.
+    pub fn account(&self, key: &str, livemode: bool) -> Arc<Account> {
         let rate = self.config.rate_limit_per_sec.map(|rate| f64::from(rate.max(1)));
+        lock(&self.accounts)
+            .entry(key.to_string())
+            .or_insert_with(|| {
+                Arc::new(Account {
+                    data: Arc::new(Mutex::new(AccountData::new(livemode))),
+                    idempotency: Arc::new(IdempotencyStore::default()),
+                    // A new key starts with a full bucket, as a burst allowance.
+                    bucket: Mutex::new(TokenBucket { tokens: rate.unwrap_or(0.0), refilled_at: Instant::now() }),
+                })
+            })
+            .clone()
+    }
+
+    /// Takes one rate-limit token for the account; `false` when it is over its limit.
+    pub fn admit(&self, account: &Account) -> bool {
+        let Some(rate) = self.config.rate_limit_per_sec.map(|rate| f64::from(rate.max(1))) else {
+            return true;
+        };
         let now = Instant::now();
-        let mut accounts = lock(&self.accounts);
-        let account = accounts.entry(key.to_string()).or_insert_with(|| Account {
-            livemode,
-            // A new key starts with a full bucket, as a burst allowance.
-            bucket: TokenBucket { tokens: rate.unwrap_or(0.0), refilled_at: now },
-        });
-        if let Some(rate) = rate {
-            let bucket = &mut account.bucket;
-            let refill = now.duration_since(bucket.refilled_at).as_secs_f64() * rate;
-            bucket.tokens = (bucket.tokens + refill).min(rate);
-            bucket.refilled_at = now;
-            if bucket.tokens < 1.0 {
-                return None;
-            }
-            bucket.tokens -= 1.0;
+        let mut bucket = lock(&account.bucket);
+        let refill = now.duration_since(bucket.refilled_at).as_secs_f64() * rate;
+        bucket.tokens = (bucket.tokens + refill).min(rate);
+        bucket.refilled_at = now;
+        if bucket.tokens < 1.0 {
+            return false;
         }
-        Some(account.livemode)
+        bucket.tokens -= 1.0;
+        true
     }
 }
 
@@ -127,7 +151,7 @@ pub fn short_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..24].to_string()
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while holding the lock leaves plain data behind; keep serving.
+/// Locks a mutex; a panic while holding it leaves plain data behind, so keep serving.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

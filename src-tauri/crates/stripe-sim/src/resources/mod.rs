@@ -1,3 +1,104 @@
-//! API resources served under `/v1`, one module each.
+//! API resources served under `/v1`, one module each, plus the parameter helpers they share.
 
 pub mod balance;
+pub mod customers;
+pub mod events;
+pub mod prices;
+pub mod products;
+
+use axum::routing::get;
+use axum::Router;
+use serde_json::{Map, Value};
+
+use crate::errors::ApiError;
+
+/// Every `/v1` route.
+pub fn routes() -> Router {
+    Router::new()
+        .route("/v1/balance", get(balance::retrieve))
+        .route("/v1/customers", get(customers::list).post(customers::create))
+        .route("/v1/customers/search", get(customers::search))
+        .route(
+            "/v1/customers/{id}",
+            get(customers::retrieve).post(customers::update).delete(customers::delete),
+        )
+        .route("/v1/products", get(products::list).post(products::create))
+        .route("/v1/products/{id}", get(products::retrieve).post(products::update).delete(products::delete))
+        .route("/v1/prices", get(prices::list).post(prices::create))
+        .route("/v1/prices/{id}", get(prices::retrieve).post(prices::update))
+        .route("/v1/events", get(events::list))
+        .route("/v1/events/{id}", get(events::retrieve))
+}
+
+/// `metadata[...]`: string values, at most 50 keys of ≤ 40 characters and values of ≤ 500;
+/// an empty value unsets a key on update.
+pub fn metadata(params: &Value, existing: Option<&Value>) -> Result<Value, ApiError> {
+    let mut out: Map<String, Value> = existing.and_then(Value::as_object).cloned().unwrap_or_default();
+    match params.get("metadata") {
+        None => {}
+        Some(Value::String(empty)) if empty.is_empty() => out.clear(),
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                let Some(text) = value.as_str() else {
+                    return Err(ApiError::invalid_param("metadata", "Invalid metadata value: must be a string"));
+                };
+                if key.chars().count() > 40 || text.chars().count() > 500 {
+                    return Err(ApiError::invalid_param(
+                        "metadata",
+                        "Metadata keys can be at most 40 characters and values at most 500 characters.",
+                    ));
+                }
+                if text.is_empty() {
+                    out.remove(key);
+                } else {
+                    out.insert(key.clone(), Value::String(text.to_string()));
+                }
+            }
+            if out.len() > 50 {
+                return Err(ApiError::invalid_param("metadata", "Metadata can have at most 50 keys."));
+            }
+        }
+        Some(_) => return Err(ApiError::invalid_param("metadata", "Invalid hash")),
+    }
+    Ok(Value::Object(out))
+}
+
+/// An integer parameter, if present.
+pub fn integer(params: &Value, name: &str) -> Result<Option<i64>, ApiError> {
+    match params.get(name) {
+        None => Ok(None),
+        Some(Value::String(raw)) => raw.parse::<i64>().map(Some).map_err(|_| {
+            ApiError::invalid_request(Some("parameter_invalid_integer"), format!("Invalid integer: {raw}"), Some(name))
+        }),
+        Some(_) => Err(ApiError::invalid_request(Some("parameter_invalid_integer"), "Invalid integer", Some(name))),
+    }
+}
+
+/// A boolean parameter, if present.
+pub fn boolean(params: &Value, name: &str) -> Result<Option<bool>, ApiError> {
+    match params.get(name).and_then(Value::as_str) {
+        None if params.get(name).is_none() => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        _ => Err(ApiError::invalid_request(Some("parameter_invalid_boolean"), "Invalid boolean", Some(name))),
+    }
+}
+
+/// A string parameter that must be present.
+pub fn required<'a>(params: &'a Value, name: &str) -> Result<&'a str, ApiError> {
+    params.get(name).and_then(Value::as_str).filter(|v| !v.is_empty()).ok_or_else(|| ApiError::missing_param(name))
+}
+
+/// An optional string parameter; `""` means "unset" on updates and comes back as null.
+pub fn optional_string(params: &Value, name: &str) -> Option<Value> {
+    params.get(name).and_then(Value::as_str).map(|v| if v.is_empty() { Value::Null } else { Value::String(v.into()) })
+}
+
+/// A lowercase ISO currency the emulator knows, with its exponent.
+pub fn currency(params: &Value, name: &str) -> Result<String, ApiError> {
+    let raw = required(params, name)?.to_ascii_lowercase();
+    if crate::money::exponent(&raw).is_none() {
+        return Err(ApiError::invalid_param(name, format!("Invalid currency: {raw}. Stripe currently supports these currencies: usd, eur, gbp, jpy, …")));
+    }
+    Ok(raw)
+}

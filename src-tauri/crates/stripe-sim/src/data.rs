@@ -1,0 +1,133 @@
+//! One emulated Stripe account's objects and events, kept in memory as Stripe's JSON.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::state::short_id;
+
+/// The API version events are rendered in (what async-stripe 1.0.0-rc.10 pins).
+pub const API_VERSION: &str = "2026-09-30.endive";
+
+/// Who caused a change: the request id and idempotency key, as events record them.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// `req_…` of the API request, or `None` for changes the clock made.
+    pub request_id: Option<String>,
+    /// The request's `Idempotency-Key`, if any.
+    pub idempotency_key: Option<String>,
+}
+
+/// An account's data.
+#[derive(Debug, Default)]
+pub struct AccountData {
+    /// Whether the account's key is a live one.
+    pub livemode: bool,
+    objects: HashMap<String, Value>,
+    order: HashMap<&'static str, Vec<String>>,
+    events: Vec<Value>,
+    invoice_sequence: u64,
+    /// Prefix of this account's invoice numbers (e.g. `A1B2C3D4`).
+    pub invoice_prefix: String,
+}
+
+impl AccountData {
+    /// An empty account.
+    pub fn new(livemode: bool) -> Self {
+        AccountData {
+            livemode,
+            invoice_prefix: short_id()[..8].to_ascii_uppercase(),
+            ..AccountData::default()
+        }
+    }
+
+    /// A fresh id with Stripe's prefix for the kind (`cus`, `in`, …).
+    pub fn new_id(prefix: &str) -> String {
+        format!("{prefix}_{}", short_id())
+    }
+
+    /// Stores a new object of `kind` (its `id` field must be set).
+    pub fn insert(&mut self, kind: &'static str, object: Value) {
+        let id = object["id"].as_str().unwrap_or_default().to_string();
+        self.order.entry(kind).or_default().push(id.clone());
+        self.objects.insert(id, object);
+    }
+
+    /// An object by id.
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.objects.get(id)
+    }
+
+    /// An object of a given `object` type by id (so `cus_…` is never read as an invoice).
+    pub fn get_of(&self, object_type: &str, id: &str) -> Option<&Value> {
+        self.objects.get(id).filter(|object| object["object"] == object_type)
+    }
+
+    /// Replaces a stored object.
+    pub fn put(&mut self, object: Value) {
+        if let Some(id) = object["id"].as_str() {
+            self.objects.insert(id.to_string(), object);
+        }
+    }
+
+    /// Removes an object.
+    pub fn remove(&mut self, kind: &'static str, id: &str) -> Option<Value> {
+        if let Some(ids) = self.order.get_mut(kind) {
+            ids.retain(|candidate| candidate != id);
+        }
+        self.objects.remove(id)
+    }
+
+    /// Objects of a kind, oldest first.
+    pub fn all(&self, kind: &'static str) -> impl DoubleEndedIterator<Item = &Value> {
+        self.order
+            .get(kind)
+            .map(|ids| ids.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.objects.get(id))
+    }
+
+    /// The next invoice number, `PREFIX-0001` style.
+    pub fn next_invoice_number(&mut self) -> String {
+        self.invoice_sequence += 1;
+        format!("{}-{:04}", self.invoice_prefix, self.invoice_sequence)
+    }
+
+    /// Records an event about `object`; `previous` holds the changed fields' old values.
+    pub fn emit(&mut self, event_type: &str, object: &Value, previous: Option<Value>, origin: &Origin, now: i64) {
+        let mut data = Map::new();
+        data.insert("object".into(), object.clone());
+        if let Some(previous) = previous {
+            data.insert("previous_attributes".into(), previous);
+        }
+        let event = json!({
+            "id": Self::new_id("evt"),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": now,
+            "type": event_type,
+            "livemode": self.livemode,
+            "pending_webhooks": 0,
+            "data": data,
+            "request": { "id": origin.request_id, "idempotency_key": origin.idempotency_key },
+        });
+        self.events.push(event);
+    }
+
+    /// Events, oldest first.
+    pub fn events(&self) -> &[Value] {
+        &self.events
+    }
+}
+
+/// The top-level fields that differ, with their old values (for `previous_attributes`).
+pub fn changed_fields(old: &Value, new: &Value) -> Option<Value> {
+    let (Some(old), Some(new)) = (old.as_object(), new.as_object()) else { return None };
+    let changed: Map<String, Value> = old
+        .iter()
+        .filter(|(key, value)| new.get(*key) != Some(value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    (!changed.is_empty()).then_some(Value::Object(changed))
+}
