@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use axum::{Json, Router};
 
-use crate::state::{Faults, SimState};
+use crate::resources::invoices;
+use crate::state::{lock, Faults, SimState};
 
 /// Routes under `/_sim`.
 pub fn router(state: Arc<SimState>) -> Router {
@@ -17,6 +19,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/health", get(|| async { "ok" }))
         .route("/_sim/faults", get(get_faults).post(set_faults))
         .route("/_sim/clock", get(get_clock))
+        .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
         .with_state(state)
 }
@@ -46,4 +49,36 @@ struct Advance {
 async fn advance_clock(State(state): State<Arc<SimState>>, Json(advance): Json<Advance>) -> Json<Value> {
     state.advance_clock(advance.seconds);
     Json(json!({ "now": state.now() }))
+}
+
+/// What the customer pays: all that remains when `amount` is absent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerPayment {
+    amount: Option<i64>,
+    #[serde(default = "card")]
+    method: String,
+}
+
+fn card() -> String {
+    "card".into()
+}
+
+/// The customer pays an invoice by `card` or `bank_transfer`, fully or partly.
+async fn customer_payment(
+    State(state): State<Arc<SimState>>,
+    Path(id): Path<String>,
+    Json(payment): Json<CustomerPayment>,
+) -> Response {
+    if !matches!(payment.method.as_str(), "card" | "bank_transfer") {
+        return crate::errors::ApiError::invalid_param("method", "method must be card or bank_transfer").into_response();
+    }
+    let Some(account) = state.account_holding(&id) else {
+        return crate::errors::ApiError::no_such("invoice", &id, "id").into_response();
+    };
+    let mut data = lock(&account.data);
+    match invoices::record_payment(&mut data, &id, payment.amount, &payment.method, state.now()) {
+        Ok(invoice) => Json(invoice).into_response(),
+        Err(err) => err.into_response(),
+    }
 }

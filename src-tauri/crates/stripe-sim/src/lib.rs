@@ -5,6 +5,8 @@
 //! account. Start it from code with [`Simulator::start`] or from a shell with
 //! `stripe-sim --port N`.
 
+#![recursion_limit = "256"]
+
 mod auth;
 mod control;
 mod data;
@@ -45,6 +47,7 @@ impl Simulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(state::SimState::new(config));
+        state.set_base_url(format!("http://{addr}/"));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = server::router(state.clone());
         tokio::spawn(async move {

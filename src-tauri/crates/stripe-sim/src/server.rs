@@ -43,6 +43,11 @@ impl ApiContext {
         lock(&self.data)
     }
 
+    /// The emulator's base URL, ending in `/`.
+    pub fn base_url(&self) -> &str {
+        self.state.base_url()
+    }
+
     /// Simulated now (Unix seconds).
     pub fn now(&self) -> i64 {
         self.state.now()

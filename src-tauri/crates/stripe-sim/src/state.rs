@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,7 @@ pub struct SimState {
     requests: AtomicU64,
     fault_draws: AtomicU64,
     clock_offset: AtomicI64,
+    base_url: OnceLock<String>,
 }
 
 impl SimState {
@@ -71,7 +72,23 @@ impl SimState {
             requests: AtomicU64::new(0),
             fault_draws: AtomicU64::new(0),
             clock_offset: AtomicI64::new(0),
+            base_url: OnceLock::new(),
         }
+    }
+
+    /// Records the address the server answers on (for hosted invoice links).
+    pub fn set_base_url(&self, base_url: String) {
+        let _ = self.base_url.set(base_url);
+    }
+
+    /// The server's base URL, ending in `/`.
+    pub fn base_url(&self) -> &str {
+        self.base_url.get().map(String::as_str).unwrap_or("http://127.0.0.1/")
+    }
+
+    /// The account that holds an object id, for control calls that name only the object.
+    pub fn account_holding(&self, id: &str) -> Option<Arc<Account>> {
+        lock(&self.accounts).values().find(|account| lock(&account.data).get(id).is_some()).cloned()
     }
 
     /// Simulated now, in Unix seconds: real time plus however far the clock was advanced.

@@ -3,10 +3,11 @@
 pub mod balance;
 pub mod customers;
 pub mod events;
+pub mod invoices;
 pub mod prices;
 pub mod products;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{Map, Value};
 
@@ -26,6 +27,18 @@ pub fn routes() -> Router {
         .route("/v1/products/{id}", get(products::retrieve).post(products::update).delete(products::delete))
         .route("/v1/prices", get(prices::list).post(prices::create))
         .route("/v1/prices/{id}", get(prices::retrieve).post(prices::update))
+        .route("/v1/invoices", get(invoices::list).post(invoices::create))
+        .route(
+            "/v1/invoices/{id}",
+            get(invoices::retrieve).post(invoices::update).delete(invoices::delete),
+        )
+        .route("/v1/invoices/{id}/lines", get(invoices::list_lines))
+        .route("/v1/invoices/{id}/add_lines", post(invoices::add_lines))
+        .route("/v1/invoices/{id}/finalize", post(invoices::finalize))
+        .route("/v1/invoices/{id}/send", post(invoices::send))
+        .route("/v1/invoices/{id}/pay", post(invoices::pay))
+        .route("/v1/invoices/{id}/void", post(invoices::void))
+        .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }

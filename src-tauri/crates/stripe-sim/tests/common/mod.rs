@@ -45,3 +45,19 @@ pub async fn raw_post(sim: &Simulator, key: &str, path: &str, body: &str, idempo
         .collect();
     (status, headers, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
 }
+
+/// A JSON POST to the control API.
+pub async fn raw_json_post(sim: &Simulator, path: &str, body: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (_, body) = text.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,252 @@
+//! The invoice state machine: finalize, send, pay, void, mark_uncollectible, and payments
+//! made by the customer (the emulator's stand-in for a card or bank transfer arriving).
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::{amounts, find, save};
+use crate::data::{AccountData, Origin};
+use crate::errors::ApiError;
+use crate::list::{expand_paths, expanded};
+use crate::resources::boolean;
+use crate::server::{ApiContext, Params};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+/// Test payment methods and what paying with them does.
+enum TestCard {
+    Succeeds,
+    Declined,
+}
+
+fn test_card(payment_method: &str) -> Option<TestCard> {
+    match payment_method {
+        "pm_card_visa" | "pm_card_mastercard" | "pm_card_createDispute" => Some(TestCard::Succeeds),
+        "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => Some(TestCard::Declined),
+        _ => None,
+    }
+}
+
+/// `POST /v1/invoices/{id}/finalize`
+pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["auto_advance", "expand"])?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    if old["status"] != "draft" {
+        return Err(ApiError::wrong_state(None, "This invoice is already finalized, you can't re-finalize a non-draft invoice."));
+    }
+    let mut invoice = old.clone();
+    if let Some(auto_advance) = boolean(&params, "auto_advance")? {
+        invoice["auto_advance"] = json!(auto_advance);
+    }
+    let extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), now);
+    save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+}
+
+/// Applies the customer's credit, numbers the invoice and opens it; a zero amount due is
+/// paid at once. Returns the events to emit besides `invoice.updated`.
+fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
+    let customer_id = invoice["customer"].as_str().unwrap_or("").to_string();
+    amounts::recompute(data, invoice);
+    if let Some(mut customer) = data.get_of("customer", &customer_id).cloned() {
+        let balance = customer["balance"].as_i64().unwrap_or(0);
+        let total = invoice["total"].as_i64().unwrap_or(0);
+        // A credit (negative balance) covers at most the total; a debit is added in full.
+        let applied = if balance < 0 { balance.max(-total) } else { balance };
+        invoice["starting_balance"] = json!(applied);
+        invoice["ending_balance"] = json!(balance - applied);
+        if applied != 0 {
+            customer["balance"] = json!(balance - applied);
+            data.put(customer);
+        }
+    }
+    amounts::recompute(data, invoice);
+    let id = invoice["id"].as_str().unwrap_or("").to_string();
+    invoice["number"] = json!(data.next_invoice_number());
+    invoice["hosted_invoice_url"] = json!(format!("{base_url}_sim/hosted/invoices/{id}"));
+    invoice["invoice_pdf"] = json!(format!("{base_url}_sim/hosted/invoices/{id}/pdf"));
+    invoice["status"] = json!("open");
+    invoice["status_transitions"]["finalized_at"] = json!(now);
+    invoice["effective_at"] = json!(now);
+    let mut events = vec!["invoice.finalized"];
+    if invoice["amount_due"] == 0 {
+        invoice["status"] = json!("paid");
+        invoice["status_transitions"]["paid_at"] = json!(now);
+        events.push("invoice.paid");
+    }
+    events
+}
+
+/// `POST /v1/invoices/{id}/send`
+pub async fn send(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let invoice = find(&data, &id)?.clone();
+    if invoice["collection_method"] != "send_invoice" {
+        return Err(ApiError::wrong_state(None, "You can only manually send an invoice if its collection method is 'send_invoice'."));
+    }
+    if invoice["status"] != "open" {
+        return Err(ApiError::wrong_state(None, "You can only send an open invoice. This invoice isn't open."));
+    }
+    data.emit("invoice.sent", &invoice, None, &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+}
+
+/// `POST /v1/invoices/{id}/pay`: out of band, or with a test payment method.
+pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand", "forgive", "mandate", "off_session", "paid_out_of_band", "payment_method", "source"])?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    match old["status"].as_str() {
+        Some("paid") => return Err(ApiError::wrong_state(Some("invoice_already_paid"), "Invoice is already paid")),
+        Some("void") => return Err(ApiError::wrong_state(None, "This invoice has been voided and can no longer be paid.")),
+        _ => {}
+    }
+    let mut invoice = old.clone();
+    let mut extra = Vec::new();
+    if invoice["status"] == "draft" {
+        extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), now);
+        if invoice["status"] == "paid" {
+            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+            return Ok(Json(expanded(&data, &invoice, &expand_paths(&params))));
+        }
+    }
+    if boolean(&params, "paid_out_of_band")? == Some(true) {
+        let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
+        invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + remaining);
+        mark_paid(&mut invoice, now);
+        extra.push("invoice.paid");
+        amounts::recompute(&data, &mut invoice);
+        save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+        return Ok(Json(expanded(&data, &invoice, &expand_paths(&params))));
+    }
+    let payment_method = params["payment_method"].as_str().or_else(|| invoice["default_payment_method"].as_str()).map(str::to_string);
+    let Some(payment_method) = payment_method else {
+        return Err(ApiError::wrong_state(
+            None,
+            "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+        ));
+    };
+    let card = test_card(&payment_method).ok_or_else(|| ApiError::no_such("PaymentMethod", &payment_method, "payment_method"))?;
+    invoice["attempted"] = json!(true);
+    invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
+    match card {
+        TestCard::Succeeds => {
+            let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
+            add_payment(&mut data, &mut invoice, remaining, "card", ctx.livemode, now, &ctx.origin);
+            extra.extend(["invoice.payment_succeeded", "invoice.paid"]);
+            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+            Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+        }
+        TestCard::Declined => {
+            extra.push("invoice.payment_failed");
+            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+            Err(card_declined())
+        }
+    }
+}
+
+fn card_declined() -> ApiError {
+    ApiError {
+        status: StatusCode::PAYMENT_REQUIRED,
+        kind: "card_error",
+        code: Some("card_declined"),
+        message: "Your card was declined.".into(),
+        param: None,
+        should_retry: Some(false),
+    }
+}
+
+fn mark_paid(invoice: &mut Value, now: i64) {
+    invoice["status"] = json!("paid");
+    invoice["status_transitions"]["paid_at"] = json!(now);
+}
+
+/// Records a payment on an open invoice: an `invoice_payment` object, `amount_paid` up by
+/// `amount`, and paid once nothing remains.
+fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, livemode: bool, now: i64, origin: &Origin) {
+    let payment = json!({
+        "id": AccountData::new_id("inpay"),
+        "object": "invoice_payment",
+        "amount_paid": amount,
+        "amount_requested": amount,
+        "created": now,
+        "currency": invoice["currency"],
+        "invoice": invoice["id"],
+        "is_default": invoice["payments"]["data"].as_array().is_none_or(Vec::is_empty),
+        "livemode": livemode,
+        "payment": { "type": "payment_intent", "payment_intent": AccountData::new_id("pi") },
+        "payment_method_type": method,
+        "status": "paid",
+        "status_transitions": { "canceled_at": null, "paid_at": now },
+    });
+    data.insert("invoice_payment", payment.clone());
+    data.emit("invoice_payment.paid", &payment, None, origin, now);
+    if let Some(payments) = invoice["payments"]["data"].as_array_mut() {
+        payments.push(payment);
+    }
+    invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + amount);
+    amounts::recompute(data, invoice);
+    if invoice["amount_remaining"] == 0 {
+        mark_paid(invoice, now);
+    }
+}
+
+/// The customer pays `amount` (all that remains when `None`) by card or bank transfer.
+/// Used by the control API; bank transfers may overpay, as real ones can.
+pub fn record_payment(data: &mut AccountData, id: &str, amount: Option<i64>, method: &str, now: i64) -> Result<Value, ApiError> {
+    let old = find(data, id)?.clone();
+    if !matches!(old["status"].as_str(), Some("open" | "uncollectible")) {
+        return Err(ApiError::wrong_state(None, format!("Only open invoices can be paid; this one is {}.", old["status"].as_str().unwrap_or(""))));
+    }
+    let remaining = old["amount_remaining"].as_i64().unwrap_or(0);
+    let amount = amount.unwrap_or(remaining);
+    if amount <= 0 || (method == "card" && amount > remaining) {
+        return Err(ApiError::invalid_param("amount", format!("A {method} payment must be between 1 and {remaining}.")));
+    }
+    let mut invoice = old.clone();
+    let origin = Origin::default();
+    let livemode = data.livemode;
+    add_payment(data, &mut invoice, amount, method, livemode, now, &origin);
+    let extra: &[&str] = if invoice["status"] == "paid" { &["invoice.payment_succeeded", "invoice.paid"] } else { &[] };
+    save(data, &old, &invoice, extra, &origin, now);
+    Ok(invoice)
+}
+
+/// `POST /v1/invoices/{id}/void`
+pub async fn void(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    if !matches!(old["status"].as_str(), Some("open" | "uncollectible")) {
+        return Err(ApiError::wrong_state(None, "You can only pass in open invoices. This invoice isn't open."));
+    }
+    let mut invoice = old.clone();
+    invoice["status"] = json!("void");
+    invoice["status_transitions"]["voided_at"] = json!(now);
+    save(&mut data, &old, &invoice, &["invoice.voided"], &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+}
+
+/// `POST /v1/invoices/{id}/mark_uncollectible`
+pub async fn mark_uncollectible(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    if old["status"] != "open" {
+        return Err(ApiError::wrong_state(None, "You can only mark open invoices as uncollectible. This invoice isn't open."));
+    }
+    let mut invoice = old.clone();
+    invoice["status"] = json!("uncollectible");
+    invoice["status_transitions"]["marked_uncollectible_at"] = json!(now);
+    save(&mut data, &old, &invoice, &["invoice.marked_uncollectible"], &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+}
