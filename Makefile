@@ -5,6 +5,9 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 TAURI_DRIVER_VERSION := 2.1.0
+# Stripe's official Python SDK, a client no one here wrote, cross-checks stripe-sim.
+STRIPE_PYTHON_VERSION := 16.1.0
+TEST_VENV := tests/.venv
 
 .PHONY: run test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
 
@@ -29,11 +32,16 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && $(NPM) install --no-save --no-audit --no-fund
 	@touch $@
 
-setup-test-tools:
+setup-test-tools: $(TEST_VENV)/.stripe-$(STRIPE_PYTHON_VERSION)
 	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
 		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
 		$(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; \
 	fi
+
+$(TEST_VENV)/.stripe-$(STRIPE_PYTHON_VERSION):
+	python3 -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check stripe==$(STRIPE_PYTHON_VERSION)
+	@touch $@
 
 ## Build the UI into ui/dist (the app embeds it).
 ui: setup-ui
@@ -50,11 +58,11 @@ app: ui
 	$(CARGO) build --locked -p billfold
 
 test-rust: ui
-	tests/with-test-session.sh $(CARGO) test --locked --workspace
+	BILLFOLD_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python tests/with-test-session.sh $(CARGO) test --locked --workspace
 
 ## Regenerate ui/src/lib/bindings.ts from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 $(CARGO) test --locked -p billfold bindings
 
 clean:
-	rm -rf ui/dist ui/node_modules tests/artifacts
+	rm -rf ui/dist ui/node_modules tests/artifacts $(TEST_VENV)

@@ -11,6 +11,8 @@ packages=(
   xvfb webkit2gtk-driver xauth
   # keychain tests: a real Secret Service on a private D-Bus session
   gnome-keyring dbus dbus-x11 libsecret-tools
+  # Stripe's Python SDK runs in a virtualenv as a second opinion on the emulator
+  python3 python3-venv
   # fonts so the window renders text in screenshots
   fonts-dejavu-core
 )
