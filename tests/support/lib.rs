@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 /// How long to wait for the app or an element before failing with a clear message
@@ -57,8 +58,6 @@ pub struct AppSession {
 impl AppSession {
     /// Launches the app with `BILLFOLD_DATA_DIR=data_dir` and connects to it.
     pub async fn launch(data_dir: &Path) -> AppSession {
-        // Already installed by an earlier launch in this process is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(tauri_driver())
@@ -75,17 +74,14 @@ impl AppSession {
         let capabilities = capabilities.as_object().cloned().expect("an object");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::rustls()
-                .expect("rustls client")
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&format!("http://127.0.0.1:{port}"))
                 .await
             {
                 Ok(client) => break client,
-                Err(err) if started.elapsed() < PATIENCE => {
-                    let _ = err;
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                }
+                // tauri-driver takes a moment to listen, and the app a moment to start.
+                Err(_) if started.elapsed() < PATIENCE => tokio::time::sleep(Duration::from_millis(250)).await,
                 Err(err) => panic!("could not start a WebDriver session with the app: {err}"),
             }
         };

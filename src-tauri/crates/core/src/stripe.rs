@@ -14,22 +14,11 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A Stripe client for one account's key and API base (which ends in `/`).
 pub fn client(api_base: &str, key: &Secret) -> Result<Client> {
-    install_crypto_provider();
     ClientBuilder::new(key.expose())
         .url(api_base)
         .timeout(ATTEMPT_TIMEOUT)
         .build()
         .map_err(|err| Error::Validation(format!("The API base cannot be used: {err}")))
-}
-
-/// Makes ring the process-wide rustls crypto provider. Without this, a build that also links
-/// aws-lc-rs (feature unification in the workspace) panics when the first TLS client is made.
-fn install_crypto_provider() {
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    INSTALLED.call_once(|| {
-        // An error means another provider is already installed, which is just as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 /// Checks a key with one real API call (`GET /v1/balance`, which every secret and most
