@@ -57,8 +57,14 @@ test-ui: setup-ui
 app: ui
 	$(CARGO) build --locked -p billfold
 
+# cargo prints one summary per test binary, the last often a doc-test run with nothing in
+# it; the closing line adds them all up.
 test-rust: ui
-	BILLFOLD_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python tests/with-test-session.sh $(CARGO) test --locked --workspace
+	@mkdir -p tests/artifacts
+	set -o pipefail; BILLFOLD_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python \
+		tests/with-test-session.sh $(CARGO) test --locked --workspace 2>&1 | tee tests/artifacts/rust-tests.log
+	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' \
+		tests/artifacts/rust-tests.log
 
 ## Regenerate ui/src/lib/bindings.ts from the Rust types.
 bindings:
