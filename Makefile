@@ -5,8 +5,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 TAURI_DRIVER_VERSION := 2.1.0
-# Stripe's official Python SDK, a client no one here wrote, cross-checks stripe-sim.
+# Stripe's official Python SDK (a client no one here wrote) and localstripe (an emulator no
+# one here wrote) cross-check stripe-sim.
 STRIPE_PYTHON_VERSION := 16.1.0
+LOCALSTRIPE_VERSION := 1.15.10
 TEST_VENV := tests/.venv
 
 .PHONY: run test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
@@ -32,15 +34,16 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && $(NPM) install --no-save --no-audit --no-fund
 	@touch $@
 
-setup-test-tools: $(TEST_VENV)/.stripe-$(STRIPE_PYTHON_VERSION)
+setup-test-tools: $(TEST_VENV)/.packages-$(STRIPE_PYTHON_VERSION)-$(LOCALSTRIPE_VERSION)
 	@if ! command -v tauri-driver >/dev/null && [ ! -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ]; then \
 		echo "Installing tauri-driver $(TAURI_DRIVER_VERSION)"; \
 		$(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked; \
 	fi
 
-$(TEST_VENV)/.stripe-$(STRIPE_PYTHON_VERSION):
+$(TEST_VENV)/.packages-$(STRIPE_PYTHON_VERSION)-$(LOCALSTRIPE_VERSION):
 	python3 -m venv $(TEST_VENV)
-	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check stripe==$(STRIPE_PYTHON_VERSION)
+	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		stripe==$(STRIPE_PYTHON_VERSION) localstripe==$(LOCALSTRIPE_VERSION)
 	@touch $@
 
 ## Build the UI into ui/dist (the app embeds it).
