@@ -2,7 +2,6 @@
 //! made by the customer (the emulator's stand-in for a card or bank transfer arriving).
 
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -147,19 +146,8 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
         TestCard::Declined => {
             extra.push("invoice.payment_failed");
             save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Err(card_declined())
+            Err(ApiError::card_declined(serde_json::Map::new()))
         }
-    }
-}
-
-fn card_declined() -> ApiError {
-    ApiError {
-        status: StatusCode::PAYMENT_REQUIRED,
-        kind: "card_error",
-        code: Some("card_declined"),
-        message: "Your card was declined.".into(),
-        param: None,
-        should_retry: Some(false),
     }
 }
 
