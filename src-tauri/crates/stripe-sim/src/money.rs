@@ -33,7 +33,6 @@ pub const MAX_AMOUNT: i64 = 99_999_999;
 pub fn minimum_charge(currency: &str) -> i64 {
     match (currency, exponent(currency)) {
         ("gbp", _) => 30,
-        (_, Some(0)) => 50,
         (_, Some(3)) => 500,
         _ => 50,
     }
@@ -69,7 +68,7 @@ fn group_thousands(value: i64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

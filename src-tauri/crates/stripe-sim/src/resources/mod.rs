@@ -5,6 +5,7 @@ pub mod charges;
 pub mod customers;
 pub mod disputes;
 pub mod events;
+pub mod invoiceitems;
 pub mod invoices;
 pub mod payment_intents;
 pub mod prices;
@@ -38,11 +39,18 @@ pub fn routes() -> Router {
         )
         .route("/v1/invoices/{id}/lines", get(invoices::list_lines))
         .route("/v1/invoices/{id}/add_lines", post(invoices::add_lines))
+        .route("/v1/invoices/{id}/update_lines", post(invoices::update_lines))
+        .route("/v1/invoices/{id}/remove_lines", post(invoices::remove_lines))
         .route("/v1/invoices/{id}/finalize", post(invoices::finalize))
         .route("/v1/invoices/{id}/send", post(invoices::send))
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/invoiceitems", get(invoiceitems::list).post(invoiceitems::create))
+        .route(
+            "/v1/invoiceitems/{id}",
+            get(invoiceitems::retrieve).post(invoiceitems::update).delete(invoiceitems::delete),
+        )
         .route("/v1/payment_intents", get(payment_intents::list).post(payment_intents::create))
         .route("/v1/payment_intents/{id}", get(payment_intents::retrieve).post(payment_intents::update))
         .route("/v1/payment_intents/{id}/confirm", post(payment_intents::confirm))

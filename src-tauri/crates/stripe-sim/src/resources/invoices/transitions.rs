@@ -10,23 +10,10 @@ use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
 use crate::resources::boolean;
+use crate::resources::payment_intents::{test_card, TestCard};
 use crate::server::{ApiContext, Params};
 
 type Answer = Result<Json<Value>, ApiError>;
-
-/// Test payment methods and what paying with them does.
-enum TestCard {
-    Succeeds,
-    Declined,
-}
-
-fn test_card(payment_method: &str) -> Option<TestCard> {
-    match payment_method {
-        "pm_card_visa" | "pm_card_mastercard" | "pm_card_createDispute" => Some(TestCard::Succeeds),
-        "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => Some(TestCard::Declined),
-        _ => None,
-    }
-}
 
 /// `POST /v1/invoices/{id}/finalize`
 pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
@@ -132,11 +119,11 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
             "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
         ));
     };
-    let card = test_card(&payment_method).ok_or_else(|| ApiError::no_such("PaymentMethod", &payment_method, "payment_method"))?;
+    let card = test_card(&payment_method)?;
     invoice["attempted"] = json!(true);
     invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
     match card {
-        TestCard::Succeeds => {
+        TestCard::Succeeds | TestCard::Disputed => {
             let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
             add_payment(&mut data, &mut invoice, remaining, "card", ctx.livemode, now, &ctx.origin);
             extra.extend(["invoice.payment_succeeded", "invoice.paid"]);
