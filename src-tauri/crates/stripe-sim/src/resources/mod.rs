@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod charges;
+pub mod credit_notes;
 pub mod customers;
 pub mod disputes;
 pub mod events;
@@ -46,6 +47,11 @@ pub fn routes() -> Router {
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/credit_notes", get(credit_notes::list).post(credit_notes::create))
+        .route("/v1/credit_notes/preview", get(credit_notes::preview))
+        .route("/v1/credit_notes/{id}", get(credit_notes::retrieve).post(credit_notes::update))
+        .route("/v1/credit_notes/{id}/lines", get(credit_notes::list_lines))
+        .route("/v1/credit_notes/{id}/void", post(credit_notes::void))
         .route("/v1/invoiceitems", get(invoiceitems::list).post(invoiceitems::create))
         .route(
             "/v1/invoiceitems/{id}",
