@@ -202,3 +202,18 @@ async fn amounts_respect_minimums_maximums_and_currency_decimals() {
     let (status, _, body) = common::raw_post(&sim, key, "/v1/payment_intents", "amount=1010&currency=kwd", None).await;
     assert_eq!((status, body["amount"].as_i64()), (200, Some(1_010)));
 }
+
+#[tokio::test]
+async fn a_card_needing_3d_secure_waits_for_the_customer() {
+    let (_sim, client) = common::start().await;
+    let pending = CreatePaymentIntent::new(3_000, Currency::EUR).payment_method("pm_card_authenticationRequired").confirm(true).send(&client).await.unwrap();
+    assert_eq!(pending.status, PaymentIntentStatus::RequiresAction);
+    let next = pending.next_action.as_ref().unwrap();
+    assert_eq!(next.type_, "redirect_to_url");
+    assert!(next.redirect_to_url.as_ref().unwrap().url.is_some());
+    assert!(pending.latest_charge.is_none(), "nothing is charged before authentication");
+    let done = ConfirmPaymentIntent::new(pending.id.clone()).send(&client).await.unwrap();
+    assert_eq!(done.status, PaymentIntentStatus::Succeeded);
+    assert!(done.next_action.is_none());
+    assert!(event_types(&client).await.iter().any(|t| t == "payment_intent.requires_action"));
+}

@@ -135,6 +135,19 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
             save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
             Err(ApiError::card_declined(serde_json::Map::new()))
         }
+        TestCard::Authenticates => {
+            extra.extend(["invoice.payment_action_required", "invoice.payment_failed"]);
+            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+            Err(ApiError {
+                status: axum::http::StatusCode::PAYMENT_REQUIRED,
+                kind: "card_error",
+                code: Some("invoice_payment_intent_requires_action"),
+                message: "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.".into(),
+                param: None,
+                should_retry: Some(false),
+                details: None,
+            })
+        }
     }
 }
 

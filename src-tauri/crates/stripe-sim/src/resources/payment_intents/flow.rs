@@ -26,14 +26,15 @@ pub async fn confirm(ctx: ApiContext, Path(id): Path<String>, Params(params): Pa
     let payment_method = payment_method_param(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
-    let intent = confirm_in_place(&mut data, &id, payment_method, &ctx.origin, now)?;
+    let intent = confirm_in_place(&mut data, &id, payment_method, ctx.base_url(), &ctx.origin, now)?;
     Ok(Json(expanded(&data, &intent, &expand_paths(&params))))
 }
 
 /// Confirms a stored intent: charges its payment method, stores the result and emits the
 /// events. A decline is stored too (status back to `requires_payment_method`) and answered
-/// as Stripe's 402 `card_error`.
-pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option<String>, origin: &Origin, now: i64) -> Answer {
+/// as Stripe's 402 `card_error`. A card that needs 3D Secure stops at `requires_action`
+/// with a redirect; confirming again stands for the customer completing it.
+pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option<String>, base_url: &str, origin: &Origin, now: i64) -> Answer {
     let mut intent = find(data, id)?.clone();
     let status = intent["status"].as_str().unwrap_or("").to_string();
     if status == "succeeded" {
@@ -55,6 +56,17 @@ pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option
         ));
     };
     let card = test_card(&pm)?;
+    if card == TestCard::Authenticates && status != "requires_action" {
+        intent["status"] = json!("requires_action");
+        intent["next_action"] = json!({
+            "type": "redirect_to_url",
+            "redirect_to_url": { "return_url": null, "url": format!("{base_url}_sim/3ds/{id}") },
+        });
+        data.put(intent.clone());
+        data.emit("payment_intent.requires_action", &intent, None, origin, now);
+        return Ok(Json(intent));
+    }
+    intent["next_action"] = Value::Null;
     let amount = intent["amount"].as_i64().unwrap_or(0);
     let manual = intent["capture_method"] == "manual";
     let succeeded = card != TestCard::Declined;

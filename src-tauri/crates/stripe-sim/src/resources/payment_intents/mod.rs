@@ -44,6 +44,8 @@ pub enum TestCard {
     Declined,
     /// The charge succeeds, then the cardholder disputes it.
     Disputed,
+    /// The bank asks for 3D Secure first (`requires_action`); the next confirm completes it.
+    Authenticates,
 }
 
 /// The behaviour of a test payment method, or Stripe's 404 for any other id.
@@ -52,6 +54,7 @@ pub fn test_card(payment_method: &str) -> Result<TestCard, ApiError> {
         "pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" => Ok(TestCard::Succeeds),
         "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => Ok(TestCard::Declined),
         "pm_card_createDispute" => Ok(TestCard::Disputed),
+        "pm_card_authenticationRequired" | "pm_card_threeDSecure2Required" => Ok(TestCard::Authenticates),
         _ => Err(ApiError::no_such("PaymentMethod", payment_method, "payment_method")),
     }
 }
@@ -151,7 +154,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     data.emit("payment_intent.created", &intent, None, &ctx.origin, now);
     if confirm {
         // A declined confirm still leaves the created intent behind, as on Stripe.
-        intent = flow::confirm_in_place(&mut data, &id, None, &ctx.origin, now)?.0;
+        intent = flow::confirm_in_place(&mut data, &id, None, ctx.base_url(), &ctx.origin, now)?.0;
     }
     Ok(Json(expanded(&data, &intent, &expand_paths(&params))))
 }
