@@ -129,3 +129,30 @@ async fn a_post_payment_credit_note_credits_the_customer_balance() {
     let on_draft = CreateCreditNote::new(draft.id.unwrap().as_str()).amount(100).send(&client).await.unwrap_err();
     assert!(message(on_draft).contains("is draft"));
 }
+
+#[tokio::test]
+async fn a_credit_note_on_a_card_paid_invoice_can_refund_the_charge() {
+    use stripe_core::charge::RetrieveCharge;
+    use stripe_core::payment_intent::ListPaymentIntent;
+    use stripe_core::refund::ListRefund;
+
+    let (_sim, client) = common::start().await;
+    let invoice = open_invoice(&client).await;
+    let id = invoice.id.clone().unwrap();
+    let paid = PayInvoice::new(id.clone()).payment_method("pm_card_visa").send(&client).await.unwrap();
+    assert_eq!(paid.status, Some(InvoiceStatus::Paid));
+    let customer = paid.customer.as_ref().unwrap().id().clone();
+    let intents = ListPaymentIntent::new().customer(customer.as_str()).send(&client).await.unwrap();
+    assert_eq!(intents.data.len(), 1, "a card payment is a real payment intent");
+    assert_eq!(intents.data[0].amount_received, 10_000);
+    let charge = intents.data[0].latest_charge.as_ref().unwrap().id().clone();
+
+    let too_much = CreateCreditNote::new(id.as_str()).amount(10_000).refund_amount(20_000).send(&client).await.unwrap_err();
+    assert!(matches!(too_much, StripeError::Stripe(_, 400)));
+    let note = CreateCreditNote::new(id.as_str()).amount(2_500).refund_amount(2_500).send(&client).await.unwrap();
+    assert_eq!(note.refunds.len(), 1);
+    assert_eq!(note.refunds[0].amount_refunded, 2_500);
+    assert!(note.customer_balance_transaction.is_none(), "nothing credited to the balance");
+    assert_eq!(RetrieveCharge::new(charge.as_str()).send(&client).await.unwrap().amount_refunded, 2_500);
+    assert_eq!(ListRefund::new().charge(charge.as_str()).send(&client).await.unwrap().data.len(), 1);
+}

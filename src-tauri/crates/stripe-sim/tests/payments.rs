@@ -217,3 +217,23 @@ async fn a_card_needing_3d_secure_waits_for_the_customer() {
     assert!(done.next_action.is_none());
     assert!(event_types(&client).await.iter().any(|t| t == "payment_intent.requires_action"));
 }
+
+#[tokio::test]
+async fn paying_an_invoice_with_a_3d_secure_card_needs_the_customer() {
+    use stripe_billing::invoice::{AddLinesInvoice, AddLinesInvoiceLines, CreateInvoice, PayInvoice, RetrieveInvoice};
+
+    let (_sim, client) = common::start().await;
+    let customer = CreateCustomer::new().name("Delta").send(&client).await.unwrap();
+    let draft = CreateInvoice::new().customer(customer.id.as_str()).currency(Currency::USD).send(&client).await.unwrap();
+    let id = draft.id.unwrap();
+    let mut line = AddLinesInvoiceLines::new();
+    line.amount = Some(9_900);
+    AddLinesInvoice::new(id.clone(), vec![line]).send(&client).await.unwrap();
+    let err = PayInvoice::new(id.clone()).payment_method("pm_card_authenticationRequired").send(&client).await.unwrap_err();
+    let (status, code, _, _) = stripe_error(err);
+    assert_eq!((status, code.as_str()), (402, "invoice_payment_intent_requires_action"));
+    let invoice = RetrieveInvoice::new(id).send(&client).await.unwrap();
+    assert_eq!(invoice.amount_remaining, 9_900);
+    assert!(invoice.attempted);
+    assert!(event_types(&client).await.iter().any(|t| t == "invoice.payment_action_required"));
+}

@@ -53,7 +53,14 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         }
         (None, None) => return Err(ApiError::invalid_request(Some("parameter_missing"), "One of the following params should be provided for this request: payment_intent or charge.", None)),
     };
-    let old_charge = charges::find(&data, &charge_id)?.clone();
+    let refund = refund_charge(&mut data, &charge_id, amount, reason, metadata, &ctx.origin, now)?;
+    Ok(Json(expanded(&data, &refund, &expand_paths(&params))))
+}
+
+/// Refunds `amount` (all that remains when `None`) of a succeeded, captured charge with
+/// Stripe's refusals, stores the refund and emits `refund.created` and `charge.refunded`.
+pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64>, reason: Option<&str>, metadata: Value, origin: &Origin, now: i64) -> Result<Value, ApiError> {
+    let old_charge = charges::find(data, charge_id)?.clone();
     let currency = old_charge["currency"].as_str().unwrap_or("usd").to_string();
     if old_charge["status"] != "succeeded" || old_charge["captured"] != true {
         return Err(ApiError::invalid_request(None, format!("Charge {charge_id} has not been captured and cannot be refunded; cancel its PaymentIntent instead."), Some("charge")));
@@ -104,10 +111,10 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         list.insert(0, refund.clone());
     }
     data.put(charge.clone());
-    data.emit("refund.created", &refund, None, &ctx.origin, now);
+    data.emit("refund.created", &refund, None, origin, now);
     let previous = changed_fields(&old_charge, &charge);
-    data.emit("charge.refunded", &charge, previous, &ctx.origin, now);
-    Ok(Json(expanded(&data, &refund, &expand_paths(&params))))
+    data.emit("charge.refunded", &charge, previous, origin, now);
+    Ok(refund)
 }
 
 /// `GET /v1/refunds/{id}`

@@ -8,7 +8,7 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{invoices, metadata, required};
+use super::{invoices, metadata, refunds, required};
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
@@ -51,6 +51,12 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         }
     } else {
         invoice["post_payment_credit_notes_amount"] = json!(invoice["post_payment_credit_notes_amount"].as_i64().unwrap_or(0) + total);
+        if let Some((charge, amount)) = &planned.refund {
+            let refund = refunds::refund_charge(&mut data, charge, Some(*amount), None, json!({}), &ctx.origin, now)?;
+            if let Some(list) = note["refunds"].as_array_mut() {
+                list.push(json!({ "amount_refunded": amount, "refund": refund["id"], "type": "refund", "payment_record_refund": null }));
+            }
+        }
         if planned.credit_amount > 0 {
             let customer = invoice["customer"].as_str().unwrap_or("").to_string();
             note["customer_balance_transaction"] = json!(adjust_balance(&mut data, &customer, -planned.credit_amount, &id, &ctx.origin, now));

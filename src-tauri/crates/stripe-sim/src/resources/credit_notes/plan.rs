@@ -17,6 +17,8 @@ pub struct Planned {
     pub object: Value,
     /// What goes to the customer's balance (post-payment only).
     pub credit_amount: i64,
+    /// `refund_amount`: the charge of the invoice's card payment to refund, and how much.
+    pub refund: Option<(String, i64)>,
 }
 
 /// Checks a create or preview request against the invoice and builds the credit note.
@@ -69,7 +71,7 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
             Some("amount"),
         ));
     }
-    let (credit_amount, out_of_band, refunds) = if post_payment { settle(data, params, total)? } else { (0, None, Vec::new()) };
+    let settlement = if post_payment { settle(data, params, invoice, total)? } else { Settlement::default() };
     let id = AccountData::new_id("cn");
     let sequence = data.all("credit_note").filter(|note| note["invoice"] == invoice_id).count() + 1;
     let object = json!({
@@ -90,13 +92,13 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
         "memo": params.get("memo").and_then(Value::as_str),
         "metadata": metadata(params, None)?,
         "number": format!("{}-CN-{sequence:02}", invoice["number"].as_str().unwrap_or("DRAFT")),
-        "out_of_band_amount": out_of_band,
+        "out_of_band_amount": settlement.out_of_band,
         "pdf": format!("/_sim/hosted/credit_notes/{id}/pdf"),
         "post_payment_amount": if post_payment { total } else { 0 },
         "pre_payment_amount": if post_payment { 0 } else { total },
         "pretax_credit_amounts": [],
         "reason": reason,
-        "refunds": refunds,
+        "refunds": settlement.linked_refunds,
         "shipping_cost": null,
         "status": "issued",
         "subtotal": total,
@@ -107,37 +109,45 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
         "type": if post_payment { "post_payment" } else { "pre_payment" },
         "voided_at": null,
     });
-    Ok(Planned { object, credit_amount })
+    Ok(Planned { object, credit_amount: settlement.credit, refund: settlement.refund })
+}
+
+/// How a post-payment credit note is settled.
+#[derive(Default)]
+struct Settlement {
+    credit: i64,
+    out_of_band: Option<i64>,
+    linked_refunds: Vec<Value>,
+    refund: Option<(String, i64)>,
 }
 
 /// A post-payment credit note's settlement: `credit_amount` (to the customer's balance),
-/// `refunds[]` (existing refunds linked to it) and `out_of_band_amount` must add up to the
-/// total; with none given, the whole amount is credited to the balance.
-fn settle(data: &AccountData, params: &Value, total: i64) -> Result<(i64, Option<i64>, Vec<Value>), ApiError> {
-    if params.get("refund_amount").is_some() {
-        return Err(ApiError::invalid_param(
-            "refund_amount",
-            "This invoice was not paid by a charge the emulator can refund; create the refund first and link it with refunds[][refund], or use credit_amount or out_of_band_amount.",
-        ));
-    }
-    let mut refunds = Vec::new();
+/// `refund_amount` (refunded from the invoice's card charge), `refunds[]` (existing
+/// refunds linked to it) and `out_of_band_amount` must add up to the total; with none
+/// given, the whole amount is credited to the balance.
+fn settle(data: &AccountData, params: &Value, invoice: &Value, total: i64) -> Result<Settlement, ApiError> {
+    let mut linked_refunds = Vec::new();
     if let Some(Value::Array(requested)) = params.get("refunds") {
         for (index, entry) in requested.iter().enumerate() {
             let param = format!("refunds[{index}][refund]");
             let refund_id = entry["refund"].as_str().ok_or_else(|| ApiError::missing_param(&param))?;
             let refund = data.get_of("refund", refund_id).ok_or_else(|| ApiError::no_such("refund", refund_id, &param))?;
             let amount = integer(entry, "amount_refunded")?.unwrap_or_else(|| refund["amount"].as_i64().unwrap_or(0));
-            refunds.push(json!({ "amount_refunded": amount, "refund": refund_id, "type": "refund", "payment_record_refund": null }));
+            linked_refunds.push(json!({ "amount_refunded": amount, "refund": refund_id, "type": "refund", "payment_record_refund": null }));
         }
     }
-    let refunded: i64 = refunds.iter().map(|r| r["amount_refunded"].as_i64().unwrap_or(0)).sum();
+    let linked: i64 = linked_refunds.iter().map(|r| r["amount_refunded"].as_i64().unwrap_or(0)).sum();
+    let refund = match integer(params, "refund_amount")? {
+        Some(amount) if amount > 0 => Some((refundable_charge(data, invoice, amount)?, amount)),
+        _ => None,
+    };
+    let refunded = refund.as_ref().map_or(0, |(_, amount)| *amount);
     let out_of_band = integer(params, "out_of_band_amount")?;
-    let credit = integer(params, "credit_amount")?;
-    let credit = match (credit, out_of_band, refunds.is_empty()) {
-        (None, None, true) => total,
+    let credit = match (integer(params, "credit_amount")?, out_of_band, refunded + linked) {
+        (None, None, 0) => total,
         (credit, _, _) => credit.unwrap_or(0),
     };
-    let settled = credit + refunded + out_of_band.unwrap_or(0);
+    let settled = credit + refunded + linked + out_of_band.unwrap_or(0);
     if settled != total {
         return Err(ApiError::invalid_request(
             None,
@@ -145,7 +155,29 @@ fn settle(data: &AccountData, params: &Value, total: i64) -> Result<(i64, Option
             None,
         ));
     }
-    Ok((credit, out_of_band, refunds))
+    Ok(Settlement { credit, out_of_band, linked_refunds, refund })
+}
+
+/// The charge of the invoice's card payment that can still refund `amount`.
+fn refundable_charge(data: &AccountData, invoice: &Value, amount: i64) -> Result<String, ApiError> {
+    let charges = invoice["payments"]["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|payment| payment["payment"]["payment_intent"].as_str())
+        .filter_map(|intent| data.get_of("payment_intent", intent))
+        .filter_map(|intent| intent["latest_charge"].as_str())
+        .filter_map(|charge| data.get_of("charge", charge));
+    for charge in charges {
+        let remaining = charge["amount_captured"].as_i64().unwrap_or(0) - charge["amount_refunded"].as_i64().unwrap_or(0);
+        if remaining >= amount && charge["disputed"] != true {
+            return Ok(charge["id"].as_str().unwrap_or("").to_string());
+        }
+    }
+    Err(ApiError::invalid_param(
+        "refund_amount",
+        format!("The refund_amount ({amount}) is more than any card payment of invoice {} can refund.", invoice["id"].as_str().unwrap_or("")),
+    ))
 }
 
 /// One requested line as a `credit_note_line_item`.

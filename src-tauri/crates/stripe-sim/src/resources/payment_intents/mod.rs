@@ -8,7 +8,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::{boolean, integer, metadata, optional_string, required};
-use crate::data::AccountData;
+use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
 use crate::money;
@@ -106,11 +106,40 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     if let Some(pm) = payment_method {
         test_card(pm)?;
     }
+    let customer = params.get("customer").and_then(Value::as_str);
+    let mut intent = new_intent(&IntentSpec { amount, currency: &currency, customer, payment_method, capture_method }, ctx.livemode, now);
+    let id = intent["id"].as_str().unwrap_or("").to_string();
+    apply_fields(&mut intent, &params)?;
+    data.insert(KIND, intent.clone());
+    data.emit("payment_intent.created", &intent, None, &ctx.origin, now);
+    if confirm {
+        // A declined confirm still leaves the created intent behind, as on Stripe.
+        intent = flow::confirm_in_place(&mut data, &id, None, ctx.base_url(), &ctx.origin, now)?.0;
+    }
+    Ok(Json(expanded(&data, &intent, &expand_paths(&params))))
+}
+
+/// What a new payment intent is for.
+pub struct IntentSpec<'a> {
+    /// Minor units.
+    pub amount: i64,
+    /// Lowercase ISO code.
+    pub currency: &'a str,
+    /// `cus_…`, if any.
+    pub customer: Option<&'a str>,
+    /// A test payment method, if already chosen.
+    pub payment_method: Option<&'a str>,
+    /// `automatic`, `automatic_async` or `manual`.
+    pub capture_method: &'a str,
+}
+
+/// A new payment intent object (not stored), unconfirmed.
+fn new_intent(spec: &IntentSpec, livemode: bool, now: i64) -> Value {
     let id = AccountData::new_id("pi");
-    let mut intent = json!({
+    json!({
         "id": id,
         "object": "payment_intent",
-        "amount": amount,
+        "amount": spec.amount,
         "amount_capturable": 0,
         "amount_details": { "tip": {} },
         "amount_received": 0,
@@ -119,21 +148,21 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "automatic_payment_methods": null,
         "canceled_at": null,
         "cancellation_reason": null,
-        "capture_method": capture_method,
+        "capture_method": spec.capture_method,
         "client_secret": format!("{id}_secret_{}", crate::state::short_id()),
         "confirmation_method": "automatic",
         "created": now,
-        "currency": currency,
-        "customer": params.get("customer").and_then(Value::as_str),
+        "currency": spec.currency,
+        "customer": spec.customer,
         "description": null,
         "excluded_payment_method_types": null,
         "last_payment_error": null,
         "latest_charge": null,
-        "livemode": ctx.livemode,
+        "livemode": livemode,
         "metadata": {},
         "next_action": null,
         "on_behalf_of": null,
-        "payment_method": payment_method,
+        "payment_method": spec.payment_method,
         "payment_method_configuration_details": null,
         "payment_method_options": { "card": { "installments": null, "mandate_options": null, "network": null, "request_three_d_secure": "automatic" } },
         "payment_method_types": ["card"],
@@ -145,18 +174,23 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "source": null,
         "statement_descriptor": null,
         "statement_descriptor_suffix": null,
-        "status": if payment_method.is_some() { "requires_confirmation" } else { "requires_payment_method" },
+        "status": if spec.payment_method.is_some() { "requires_confirmation" } else { "requires_payment_method" },
         "transfer_data": null,
         "transfer_group": null,
-    });
-    apply_fields(&mut intent, &params)?;
+    })
+}
+
+/// Creates a payment intent and confirms it at once with `payment_method`, as an invoice
+/// payment does; answers the succeeded intent (or the decline).
+pub fn charge_now(data: &mut AccountData, spec: &IntentSpec, description: Option<&str>, origin: &Origin, now: i64) -> Result<Value, ApiError> {
+    let mut intent = new_intent(spec, data.livemode, now);
+    intent["description"] = json!(description);
+    let id = intent["id"].as_str().unwrap_or("").to_string();
     data.insert(KIND, intent.clone());
-    data.emit("payment_intent.created", &intent, None, &ctx.origin, now);
-    if confirm {
-        // A declined confirm still leaves the created intent behind, as on Stripe.
-        intent = flow::confirm_in_place(&mut data, &id, None, ctx.base_url(), &ctx.origin, now)?.0;
-    }
-    Ok(Json(expanded(&data, &intent, &expand_paths(&params))))
+    data.emit("payment_intent.created", &intent, None, origin, now);
+    // No base URL is needed: only 3D Secure cards build a redirect, and callers charge
+    // cards that need no action.
+    flow::confirm_in_place(data, &id, None, "", origin, now).map(|answer| answer.0)
 }
 
 fn capture_method(params: &Value) -> Result<Option<&str>, ApiError> {
