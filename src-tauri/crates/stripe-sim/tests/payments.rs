@@ -237,3 +237,23 @@ async fn paying_an_invoice_with_a_3d_secure_card_needs_the_customer() {
     assert!(invoice.attempted);
     assert!(event_types(&client).await.iter().any(|t| t == "invoice.payment_action_required"));
 }
+
+#[tokio::test]
+async fn canceling_an_authorization_releases_the_charge() {
+    let (_sim, client) = common::start().await;
+    let authorized = CreatePaymentIntent::new(2_000, Currency::USD)
+        .payment_method("pm_card_visa")
+        .capture_method(PaymentIntentCaptureMethod::Manual)
+        .confirm(true)
+        .send(&client)
+        .await
+        .unwrap();
+    let charge = authorized.latest_charge.unwrap().id().clone();
+    assert!(!RetrieveCharge::new(charge.as_str()).send(&client).await.unwrap().captured);
+    let canceled = CancelPaymentIntent::new(authorized.id.clone()).send(&client).await.unwrap();
+    assert_eq!((canceled.status, canceled.amount_capturable), (PaymentIntentStatus::Canceled, 0));
+    let released = RetrieveCharge::new(charge.as_str()).send(&client).await.unwrap();
+    assert!(released.refunded);
+    assert_eq!(released.amount_refunded, 2_000);
+    assert!(event_types(&client).await.iter().any(|t| t == "charge.refunded"));
+}

@@ -106,8 +106,9 @@ pub async fn preview(ctx: ApiContext, Params(params): Params) -> Answer {
     let invoice_id = required(&params, "invoice")?;
     let data = ctx.data();
     let invoice = invoices::find(&data, invoice_id)?;
-    let planned = plan::plan(&data, &params, invoice, ctx.now())?;
-    Ok(Json(expanded(&data, &planned.object, &expand_paths(&params))))
+    let mut note = plan::plan(&data, &params, invoice, ctx.now())?.object;
+    note["pdf"] = json!(format!("{}_sim/hosted/credit_notes/{}/pdf", ctx.base_url(), note["id"].as_str().unwrap_or("")));
+    Ok(Json(expanded(&data, &note, &expand_paths(&params))))
 }
 
 /// `GET /v1/credit_notes/{id}`

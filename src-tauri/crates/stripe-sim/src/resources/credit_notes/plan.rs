@@ -93,7 +93,8 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
         "metadata": metadata(params, None)?,
         "number": format!("{}-CN-{sequence:02}", invoice["number"].as_str().unwrap_or("DRAFT")),
         "out_of_band_amount": settlement.out_of_band,
-        "pdf": format!("/_sim/hosted/credit_notes/{id}/pdf"),
+        // Filled in by the handler, which knows the emulator's base URL.
+        "pdf": null,
         "post_payment_amount": if post_payment { total } else { 0 },
         "pre_payment_amount": if post_payment { 0 } else { total },
         "pretax_credit_amounts": [],

@@ -170,10 +170,12 @@ pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     if status == "requires_capture" {
         // The authorization is released: the uncaptured charge is refunded in full.
         let charge_id = intent["latest_charge"].as_str().unwrap_or("").to_string();
-        if let Some(mut charge) = data.get_of("charge", &charge_id).cloned() {
+        if let Some(old_charge) = data.get_of("charge", &charge_id).cloned() {
+            let mut charge = old_charge.clone();
             charge["amount_refunded"] = charge["amount"].clone();
             charge["refunded"] = json!(true);
-            data.put(charge);
+            data.put(charge.clone());
+            data.emit("charge.refunded", &charge, crate::data::changed_fields(&old_charge, &charge), &ctx.origin, now);
         }
     }
     intent["status"] = json!("canceled");
