@@ -131,3 +131,33 @@ async fn lines_of_a_finalized_invoice_cannot_change() {
     let no_currency = CreateInvoiceItem::new().customer(customer.id.as_str()).amount(100).send(&client).await.unwrap_err();
     assert_eq!(code(no_currency), "parameter_missing");
 }
+
+#[tokio::test]
+async fn editing_a_line_keeps_what_was_not_changed() {
+    use stripe_billing::invoice::{AddLinesInvoice, AddLinesInvoiceLines};
+
+    let (_sim, client) = common::start().await;
+    let customer = CreateCustomer::new().name("Epsilon").send(&client).await.unwrap();
+    let draft = CreateInvoice::new().customer(customer.id.as_str()).currency(Currency::USD).send(&client).await.unwrap();
+    let id = draft.id.unwrap();
+    let mut line = AddLinesInvoiceLines::new();
+    line.amount = Some(6_000);
+    line.quantity = Some(3);
+    line.description = Some("Seats".into());
+    line.metadata = Some(std::collections::HashMap::from([("sku".to_string(), "S-1".to_string())]));
+    let with_line = AddLinesInvoice::new(id.clone(), vec![line]).send(&client).await.unwrap();
+    let line_id = with_line.lines.data[0].id.clone();
+
+    let mut rename = UpdateLinesInvoiceLines::new(line_id.as_str());
+    rename.description = Some("Seats (annual)".into());
+    let renamed = UpdateLinesInvoice::new(id.clone(), vec![rename]).send(&client).await.unwrap();
+    let line = &renamed.lines.data[0];
+    assert_eq!(line.description.as_deref(), Some("Seats (annual)"));
+    assert_eq!((line.amount, line.quantity), (6_000, Some(3)));
+    assert_eq!(line.metadata["sku"], "S-1");
+    assert_eq!(line.id, line_id, "the line keeps its id");
+
+    let mut unknown = UpdateLinesInvoiceLines::new("il_missing");
+    unknown.amount = Some(1);
+    assert_eq!(code(UpdateLinesInvoice::new(id.clone(), vec![unknown]).send(&client).await.unwrap_err()), "resource_missing");
+}

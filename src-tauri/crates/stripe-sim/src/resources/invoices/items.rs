@@ -238,7 +238,7 @@ fn pricing_json(price: &str, product: &str, unit_amount: i64) -> Value {
 
 /// The line spec of an existing item with `changes` laid over it, so an update is checked
 /// exactly like a new line: a new `amount`, `price_data` or `pricing` replaces the old
-/// pricing; a new `quantity` alone re-prices a priced item.
+/// pricing; a new `quantity` alone re-prices a priced item; the quantity carries over.
 pub fn merged_spec(item: &Value, changes: &Value) -> Value {
     let mut spec = json!({});
     let repriced = ["amount", "price_data", "pricing", "unit_amount_decimal"].iter().any(|field| changes.get(*field).is_some());
@@ -247,10 +247,8 @@ pub fn merged_spec(item: &Value, changes: &Value) -> Value {
             Some(price) => spec["pricing"] = json!({ "price": price }),
             None => spec["amount"] = json!(item["amount"].as_i64().unwrap_or(0).to_string()),
         }
-        if item["pricing"].is_object() {
-            spec["quantity"] = json!(item["quantity"].as_i64().unwrap_or(1).to_string());
-        }
     }
+    spec["quantity"] = json!(item["quantity"].as_i64().unwrap_or(1).to_string());
     if let (Some(spec_map), Some(change_map)) = (spec.as_object_mut(), changes.as_object()) {
         for (key, value) in change_map {
             spec_map.insert(key.clone(), value.clone());
