@@ -92,3 +92,21 @@ async fn closing_a_dispute_accepts_the_loss_for_good() {
     let closed_event = ListEvent::new().type_("charge.dispute.closed").send(&client).await.unwrap();
     assert_eq!(closed_event.data.len(), 1);
 }
+
+#[tokio::test]
+async fn evidence_is_refused_once_the_due_date_has_passed() {
+    let (sim, client) = common::start().await;
+    let dispute = disputed_payment(&client).await;
+    assert!(!dispute.evidence_details.past_due);
+    sim.advance_clock(8 * 86_400);
+    let late = RetrieveDispute::new(dispute.id.clone()).send(&client).await.unwrap();
+    assert!(late.evidence_details.past_due);
+    assert!(ListDispute::new().send(&client).await.unwrap().data[0].evidence_details.past_due);
+    let mut evidence = UpdateDisputeEvidence::new();
+    evidence.uncategorized_text = Some("too late".into());
+    let err = UpdateDispute::new(dispute.id.clone()).evidence(evidence).send(&client).await.unwrap_err();
+    assert!(matches!(err, StripeError::Stripe(_, 400)));
+    let tagged = UpdateDispute::new(dispute.id.clone()).metadata(HashMap::from([("note".to_string(), "missed".to_string())])).send(&client).await.unwrap();
+    assert_eq!(tagged.metadata["note"], "missed");
+    assert_eq!(CloseDispute::new(dispute.id.clone()).send(&client).await.unwrap().status, DisputeStatus::Lost);
+}

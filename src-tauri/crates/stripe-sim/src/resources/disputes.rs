@@ -32,6 +32,16 @@ fn find<'a>(data: &'a AccountData, id: &str) -> Result<&'a Value, ApiError> {
     data.get_of(KIND, id).ok_or_else(|| ApiError::no_such("dispute", id, "dispute"))
 }
 
+/// The dispute as of `now`: `evidence_details.past_due` follows the simulated clock, so it
+/// is worked out when read rather than stored.
+fn as_of(dispute: &Value, now: i64) -> Value {
+    let mut out = dispute.clone();
+    let due_by = dispute["evidence_details"]["due_by"].as_i64().unwrap_or(i64::MAX);
+    let open = OPEN.contains(&dispute["status"].as_str().unwrap_or(""));
+    out["evidence_details"]["past_due"] = json!(open && now > due_by);
+    out
+}
+
 /// Opens a fraud dispute on a charge that just succeeded and withdraws its funds.
 pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i64) {
     let mut evidence: Map<String, Value> = EVIDENCE_FIELDS.iter().map(|field| (field.to_string(), Value::Null)).collect();
@@ -70,7 +80,7 @@ pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i6
 pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand"])?;
     let data = ctx.data();
-    Ok(Json(expanded(&data, find(&data, &id)?, &expand_paths(&params))))
+    Ok(Json(expanded(&data, &as_of(find(&data, &id)?, ctx.now()), &expand_paths(&params))))
 }
 
 /// `POST /v1/disputes/{id}`: evidence and metadata while the dispute awaits a response;
@@ -83,6 +93,12 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     let old = find(&data, &id)?.clone();
     let status = old["status"].as_str().unwrap_or("").to_string();
     let mut dispute = old.clone();
+    if (params.get("evidence").is_some() || submit) && as_of(&old, now)["evidence_details"]["past_due"] == true {
+        return Err(ApiError::wrong_state(
+            None,
+            format!("The evidence for this dispute was due by {}; it can no longer be updated or submitted.", old["evidence_details"]["due_by"]),
+        ));
+    }
     if let Some(evidence) = params.get("evidence") {
         if !OPEN.contains(&status.as_str()) {
             return Err(ApiError::wrong_state(
@@ -122,7 +138,7 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     if let Some(previous) = changed_fields(&old, &dispute) {
         data.emit("charge.dispute.updated", &dispute, Some(previous), &ctx.origin, now);
     }
-    Ok(Json(expanded(&data, &dispute, &expand_paths(&params))))
+    Ok(Json(expanded(&data, &as_of(&dispute, now), &expand_paths(&params))))
 }
 
 /// `POST /v1/disputes/{id}/close`: the merchant accepts the dispute; it is lost, final.
@@ -173,11 +189,17 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     let charge = params.get("charge").and_then(Value::as_str);
     let intent = params.get("payment_intent").and_then(Value::as_str);
     let created = super::events::CreatedFilter::parse(&params)?;
+    let now = ctx.now();
     let data = ctx.data();
-    let items = data.all(KIND).rev().filter(|dispute| {
-        charge.is_none_or(|c| dispute["charge"] == c)
-            && intent.is_none_or(|pi| dispute["payment_intent"] == pi)
-            && created.matches(dispute["created"].as_i64().unwrap_or(0))
-    });
-    Ok(Json(page(&data, items, &params, "/v1/disputes")?))
+    let items: Vec<Value> = data
+        .all(KIND)
+        .rev()
+        .filter(|dispute| {
+            charge.is_none_or(|c| dispute["charge"] == c)
+                && intent.is_none_or(|pi| dispute["payment_intent"] == pi)
+                && created.matches(dispute["created"].as_i64().unwrap_or(0))
+        })
+        .map(|dispute| as_of(dispute, now))
+        .collect();
+    Ok(Json(page(&data, items.iter(), &params, "/v1/disputes")?))
 }
