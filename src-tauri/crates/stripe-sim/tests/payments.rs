@@ -49,12 +49,16 @@ async fn a_visa_payment_succeeds_and_is_refunded_in_two_parts() {
     assert!(charge.captured && charge.paid);
     assert_eq!(charge.customer.as_ref().unwrap().id(), &customer.id);
 
+    let over_charge = CreateRefund::new().charge(charge_id.as_str()).amount(6_000).send(&client).await.unwrap_err();
+    assert_eq!(stripe_error(over_charge).2, "Refund amount ($60.00) is greater than charge amount ($50.00)");
     let first = CreateRefund::new().payment_intent(paid.id.as_str()).amount(1_500).reason(CreateRefundReason::RequestedByCustomer).send(&client).await.unwrap();
     assert_eq!(first.amount, 1_500);
     let after_first = RetrieveCharge::new(charge_id.as_str()).send(&client).await.unwrap();
     assert_eq!(after_first.amount_refunded, 1_500);
     assert!(!after_first.refunded);
 
+    let way_too_much = CreateRefund::new().charge(charge_id.as_str()).amount(6_000).send(&client).await.unwrap_err();
+    assert_eq!(stripe_error(way_too_much).2, "Refund amount ($60.00) is greater than unrefunded amount on charge ($35.00)");
     let too_much = CreateRefund::new().charge(charge_id.as_str()).amount(4_000).send(&client).await.unwrap_err();
     let (status, _, message, _) = stripe_error(too_much);
     assert_eq!(status, 400);
@@ -130,8 +134,13 @@ async fn manual_capture_takes_part_of_the_authorization() {
     assert_eq!(captured.amount_received, 7_500);
     let charge = RetrieveCharge::new(captured.latest_charge.unwrap().id().as_str()).send(&client).await.unwrap();
     assert_eq!(charge.amount_captured, 7_500);
+    assert_eq!(charge.amount_refunded, 2_500, "the uncaptured rest is released");
+    assert!(!charge.refunded);
     let over_refund = CreateRefund::new().charge(charge.id.as_str()).amount(8_000).send(&client).await.unwrap_err();
-    assert_eq!(stripe_error(over_refund).2, "Refund amount (£80.00) is greater than charge amount (£75.00)");
+    assert_eq!(stripe_error(over_refund).2, "Refund amount (£80.00) is greater than unrefunded amount on charge (£75.00)");
+    let all_captured = CreateRefund::new().charge(charge.id.as_str()).send(&client).await.unwrap();
+    assert_eq!(all_captured.amount, 7_500);
+    assert!(RetrieveCharge::new(charge.id.as_str()).send(&client).await.unwrap().refunded);
 
     let twice = CapturePaymentIntent::new(authorized.id.clone()).send(&client).await.unwrap_err();
     let (status, code, message, _) = stripe_error(twice);

@@ -68,9 +68,11 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
     if old_charge["disputed"] == true {
         return Err(ApiError::invalid_request(Some("charge_disputed"), format!("Charge {charge_id} has been charged back; cannot issue a refund."), Some("charge")));
     }
-    let captured = old_charge["amount_captured"].as_i64().unwrap_or(0);
+    // `amount_refunded` includes what a partial capture released, so this is what was
+    // captured and not yet refunded.
+    let charged = old_charge["amount"].as_i64().unwrap_or(0);
     let refunded = old_charge["amount_refunded"].as_i64().unwrap_or(0);
-    let remaining = captured - refunded;
+    let remaining = charged - refunded;
     if remaining <= 0 {
         return Err(ApiError::invalid_request(Some("charge_already_refunded"), format!("Charge {charge_id} has already been refunded."), Some("charge")));
     }
@@ -80,7 +82,7 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
     }
     if amount > remaining {
         let message = if refunded == 0 {
-            format!("Refund amount ({}) is greater than charge amount ({})", money::display(amount, &currency), money::display(captured, &currency))
+            format!("Refund amount ({}) is greater than charge amount ({})", money::display(amount, &currency), money::display(charged, &currency))
         } else {
             format!("Refund amount ({}) is greater than unrefunded amount on charge ({})", money::display(amount, &currency), money::display(remaining, &currency))
         };
@@ -106,7 +108,7 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
     data.insert(KIND, refund.clone());
     let mut charge = old_charge.clone();
     charge["amount_refunded"] = json!(refunded + amount);
-    charge["refunded"] = json!(refunded + amount == captured);
+    charge["refunded"] = json!(refunded + amount == charged);
     if let Some(list) = charge["refunds"]["data"].as_array_mut() {
         list.insert(0, refund.clone());
     }

@@ -170,7 +170,7 @@ fn refundable_charge(data: &AccountData, invoice: &Value, amount: i64) -> Result
         .filter_map(|intent| intent["latest_charge"].as_str())
         .filter_map(|charge| data.get_of("charge", charge));
     for charge in charges {
-        let remaining = charge["amount_captured"].as_i64().unwrap_or(0) - charge["amount_refunded"].as_i64().unwrap_or(0);
+        let remaining = charge["amount"].as_i64().unwrap_or(0) - charge["amount_refunded"].as_i64().unwrap_or(0);
         if remaining >= amount && charge["disputed"] != true {
             return Ok(charge["id"].as_str().unwrap_or("").to_string());
         }

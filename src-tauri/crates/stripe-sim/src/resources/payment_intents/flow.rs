@@ -140,6 +140,8 @@ pub async fn capture(ctx: ApiContext, Path(id): Path<String>, Params(params): Pa
     if let Some(mut charge) = data.get_of("charge", &charge_id).cloned() {
         charge["captured"] = json!(true);
         charge["amount_captured"] = json!(amount);
+        // Stripe refunds whatever was authorized but not captured.
+        charge["amount_refunded"] = json!(charge["amount"].as_i64().unwrap_or(0) - amount);
         data.put(charge.clone());
         data.emit("charge.captured", &charge, None, &ctx.origin, now);
     }
