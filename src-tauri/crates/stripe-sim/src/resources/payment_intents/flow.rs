@@ -22,7 +22,7 @@ fn unexpected_state(message: String) -> ApiError {
 
 /// `POST /v1/payment_intents/{id}/confirm`
 pub async fn confirm(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
-    Params(params.clone()).allow_only(&["capture_method", "error_on_requires_action", "expand", "off_session", "payment_method", "receipt_email", "return_url", "setup_future_usage"])?;
+    Params(params.clone()).allow_only(&["error_on_requires_action", "expand", "off_session", "payment_method", "return_url"])?;
     let payment_method = payment_method_param(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
