@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use axum::{Json, Router};
 
-use crate::resources::invoices;
+use crate::resources::{disputes, invoices};
 use crate::state::{lock, Faults, SimState};
 
 /// Routes under `/_sim`.
@@ -21,6 +21,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/clock", get(get_clock))
         .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
+        .route("/_sim/disputes/{id}/resolve", post(resolve_dispute))
         .with_state(state)
 }
 
@@ -79,6 +80,25 @@ async fn customer_payment(
     let mut data = lock(&account.data);
     match invoices::record_payment(&mut data, &id, payment.amount, &payment.method, state.now()) {
         Ok(invoice) => Json(invoice).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// The bank's decision on a dispute.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Resolution {
+    outcome: String,
+}
+
+/// Closes a dispute as `won` or `lost`, as the card network would after review.
+async fn resolve_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>, Json(resolution): Json<Resolution>) -> Response {
+    let Some(account) = state.account_holding(&id) else {
+        return crate::errors::ApiError::no_such("dispute", &id, "id").into_response();
+    };
+    let mut data = lock(&account.data);
+    match disputes::resolve(&mut data, &id, &resolution.outcome, state.now()) {
+        Ok(dispute) => Json(dispute).into_response(),
         Err(err) => err.into_response(),
     }
 }

@@ -20,6 +20,8 @@ pub struct ApiError {
     pub param: Option<String>,
     /// Whether a retry could help (`Stripe-Should-Retry`), when Stripe says so.
     pub should_retry: Option<bool>,
+    /// Further fields of the error object (`decline_code`, `charge`, `payment_intent`…).
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ApiError {
@@ -32,6 +34,7 @@ impl ApiError {
             message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.".into(),
             param: None,
             should_retry: Some(false),
+            details: None,
         }
     }
 
@@ -47,6 +50,7 @@ impl ApiError {
             message: format!("Invalid API Key provided: {prefix}_********{tail}"),
             param: None,
             should_retry: Some(false),
+            details: None,
         }
     }
 
@@ -59,6 +63,7 @@ impl ApiError {
             message: "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.".into(),
             param: None,
             should_retry: Some(true),
+            details: None,
         }
     }
 
@@ -71,6 +76,7 @@ impl ApiError {
             message: "An unknown error occurred".into(),
             param: None,
             should_retry: Some(true),
+            details: None,
         }
     }
 
@@ -83,6 +89,7 @@ impl ApiError {
             message: format!("Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/."),
             param: None,
             should_retry: None,
+            details: None,
         }
     }
 
@@ -95,6 +102,7 @@ impl ApiError {
             message: message.into(),
             param: param.map(str::to_string),
             should_retry: None,
+            details: None,
         }
     }
 
@@ -117,6 +125,7 @@ impl ApiError {
             message: format!("No such {kind}: '{id}'"),
             param: Some(param.to_string()),
             should_retry: None,
+            details: None,
         }
     }
 
@@ -134,6 +143,7 @@ impl ApiError {
             message: format!("Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."),
             param: None,
             should_retry: Some(false),
+            details: None,
         }
     }
 
@@ -146,6 +156,24 @@ impl ApiError {
             message: "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): please retry in a few seconds.".into(),
             param: None,
             should_retry: Some(true),
+            details: None,
+        }
+    }
+
+    /// 402: a test card's decline (`decline_code` `generic_decline`); `details` adds the
+    /// charge and payment intent as Stripe does.
+    pub fn card_declined(details: serde_json::Map<String, serde_json::Value>) -> Self {
+        let mut all = serde_json::Map::new();
+        all.insert("decline_code".into(), json!("generic_decline"));
+        all.extend(details);
+        ApiError {
+            status: StatusCode::PAYMENT_REQUIRED,
+            kind: "card_error",
+            code: Some("card_declined"),
+            message: "Your card was declined.".into(),
+            param: None,
+            should_retry: Some(false),
+            details: Some(all),
         }
     }
 
@@ -158,6 +186,7 @@ impl ApiError {
             message: format!("Received unknown parameter: {param}"),
             param: Some(param.to_string()),
             should_retry: None,
+            details: None,
         }
     }
 }
@@ -179,6 +208,9 @@ impl IntoResponse for ApiError {
         }
         if let Some(param) = &self.param {
             error["param"] = json!(param);
+        }
+        for (key, value) in self.details.into_iter().flatten() {
+            error[key] = value;
         }
         let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
         if self.code.is_some_and(|code| code.starts_with("parameter_")) {

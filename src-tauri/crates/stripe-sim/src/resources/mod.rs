@@ -1,11 +1,17 @@
 //! API resources served under `/v1`, one module each, plus the parameter helpers they share.
 
 pub mod balance;
+pub mod charges;
+pub mod credit_notes;
 pub mod customers;
+pub mod disputes;
 pub mod events;
+pub mod invoiceitems;
 pub mod invoices;
+pub mod payment_intents;
 pub mod prices;
 pub mod products;
+pub mod refunds;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -34,11 +40,36 @@ pub fn routes() -> Router {
         )
         .route("/v1/invoices/{id}/lines", get(invoices::list_lines))
         .route("/v1/invoices/{id}/add_lines", post(invoices::add_lines))
+        .route("/v1/invoices/{id}/update_lines", post(invoices::update_lines))
+        .route("/v1/invoices/{id}/remove_lines", post(invoices::remove_lines))
         .route("/v1/invoices/{id}/finalize", post(invoices::finalize))
         .route("/v1/invoices/{id}/send", post(invoices::send))
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/credit_notes", get(credit_notes::list).post(credit_notes::create))
+        .route("/v1/credit_notes/preview", get(credit_notes::preview))
+        .route("/v1/credit_notes/{id}", get(credit_notes::retrieve).post(credit_notes::update))
+        .route("/v1/credit_notes/{id}/lines", get(credit_notes::list_lines))
+        .route("/v1/credit_notes/{id}/void", post(credit_notes::void))
+        .route("/v1/invoiceitems", get(invoiceitems::list).post(invoiceitems::create))
+        .route(
+            "/v1/invoiceitems/{id}",
+            get(invoiceitems::retrieve).post(invoiceitems::update).delete(invoiceitems::delete),
+        )
+        .route("/v1/payment_intents", get(payment_intents::list).post(payment_intents::create))
+        .route("/v1/payment_intents/{id}", get(payment_intents::retrieve).post(payment_intents::update))
+        .route("/v1/payment_intents/{id}/confirm", post(payment_intents::confirm))
+        .route("/v1/payment_intents/{id}/capture", post(payment_intents::capture))
+        .route("/v1/payment_intents/{id}/cancel", post(payment_intents::cancel))
+        .route("/v1/charges", get(charges::list))
+        .route("/v1/charges/{id}", get(charges::retrieve).post(charges::update))
+        .route("/v1/refunds", get(refunds::list).post(refunds::create))
+        .route("/v1/refunds/{id}", get(refunds::retrieve).post(refunds::update))
+        .route("/v1/refunds/{id}/cancel", post(refunds::cancel))
+        .route("/v1/disputes", get(disputes::list))
+        .route("/v1/disputes/{id}", get(disputes::retrieve).post(disputes::update))
+        .route("/v1/disputes/{id}/close", post(disputes::close))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }

@@ -1,35 +1,69 @@
-//! Invoice lines: `add_lines` (all lines in one request) and pending invoice items.
+//! Invoice lines on drafts: `add_lines`, `update_lines` and `remove_lines` (each all lines
+//! in one request, all or nothing), the line objects, and pending invoice items.
 
 use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::items::{apply_plan, merged_spec, new_invoice_item, plan_line, ItemOwner, Naming};
 use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::money::MAX_AMOUNT;
-use crate::resources::{integer, metadata};
+use crate::resources::metadata;
 use crate::server::{ApiContext, Params};
 
 /// Most lines an invoice may have.
-const MAX_LINES: usize = 250;
+pub const MAX_LINES: usize = 250;
 const LINE_PARAMS: &[&str] = &["amount", "description", "discountable", "metadata", "period", "price_data", "pricing", "quantity", "tax_rates"];
 
+type Answer = Result<Json<Value>, ApiError>;
+
+/// Stripe's refusal to change the lines of an invoice that is no longer a draft.
+pub fn not_editable(invoice: &Value) -> ApiError {
+    ApiError::wrong_state(
+        Some("invoice_not_editable"),
+        format!(
+            "You can only modify lines on a draft invoice. Invoice {} is {}.",
+            invoice["id"].as_str().unwrap_or(""),
+            invoice["status"].as_str().unwrap_or("")
+        ),
+    )
+}
+
+/// The request's `lines[]`.
+fn requested_lines(params: &Value) -> Result<Vec<Value>, ApiError> {
+    match params.get("lines") {
+        Some(Value::Array(lines)) => Ok(lines.clone()),
+        _ => Err(ApiError::missing_param("lines")),
+    }
+}
+
+fn refuse_unknown(line: &Value, index: usize, allowed: &[&str]) -> Result<(), ApiError> {
+    match line.as_object().and_then(|map| map.keys().find(|k| !allowed.contains(&k.as_str()))) {
+        Some(unknown) => Err(ApiError::unknown_parameter(&format!("lines[{index}][{unknown}]"))),
+        None => Ok(()),
+    }
+}
+
+fn apply_invoice_metadata(invoice: &mut Value, params: &Value) -> Result<(), ApiError> {
+    if params.get("invoice_metadata").is_some() {
+        let mut wrapped = json!({});
+        wrapped["metadata"] = params["invoice_metadata"].clone();
+        invoice["metadata"] = metadata(&wrapped, invoice.get("metadata"))?;
+    }
+    Ok(())
+}
+
 /// `POST /v1/invoices/{id}/add_lines`
-pub async fn add_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Result<Json<Value>, ApiError> {
+pub async fn add_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand", "invoice_metadata", "lines"])?;
-    let Some(Value::Array(requested)) = params.get("lines") else {
-        return Err(ApiError::missing_param("lines"));
-    };
+    let requested = requested_lines(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
     let old = find(&data, &id)?.clone();
     if old["status"] != "draft" {
-        return Err(ApiError::wrong_state(
-            Some("invoice_not_editable"),
-            format!("You can only add lines to a draft invoice. This invoice is {}.", old["status"].as_str().unwrap_or("")),
-        ));
+        return Err(not_editable(&old));
     }
     let existing = old["lines"]["data"].as_array().map_or(0, Vec::len);
     if existing + requested.len() > MAX_LINES {
@@ -40,192 +74,131 @@ pub async fn add_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): 
     // Validate every line before creating anything: the request adds all or nothing.
     let mut planned = Vec::new();
     for (index, line) in requested.iter().enumerate() {
-        planned.push(plan_line(&data, line, index, &currency)?);
+        refuse_unknown(line, index, LINE_PARAMS)?;
+        let prefix = format!("lines[{index}]");
+        planned.push(plan_line(&data, line, &Naming(Some(&prefix)), &currency)?);
     }
     let mut invoice = old.clone();
+    let owner = ItemOwner { customer: &customer, invoice: Some(&id), currency: &currency };
     for plan in planned {
-        let item = new_invoice_item(&mut data, &plan, &customer, &id, &currency, ctx.livemode, now, &ctx.origin);
+        let item = new_invoice_item(&mut data, &plan, &owner, now, &ctx.origin);
         push_line(&mut invoice, &item);
     }
-    if params.get("invoice_metadata").is_some() {
-        let mut wrapped = json!({});
-        wrapped["metadata"] = params["invoice_metadata"].clone();
-        invoice["metadata"] = metadata(&wrapped, invoice.get("metadata"))?;
-    }
+    apply_invoice_metadata(&mut invoice, &params)?;
     amounts::recompute(&data, &mut invoice);
     save(&mut data, &old, &invoice, &[], &ctx.origin, now);
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }
 
-/// A checked line, ready to become an invoice item.
-struct PlannedLine {
-    amount: i64,
-    quantity: i64,
-    description: Option<String>,
-    metadata: Value,
-    period: Option<(i64, i64)>,
-    /// `(price id, product id)` when priced; a new inline price is created for `price_data`.
-    price: Option<PriceRef>,
+/// The position of line `line_id` in the invoice and the id of its invoice item.
+fn locate(invoice: &Value, line_id: &str, param: &str) -> Result<(usize, String), ApiError> {
+    invoice["lines"]["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .find(|(_, line)| line["id"] == line_id)
+        .map(|(position, line)| (position, line["parent"]["invoice_item_details"]["invoice_item"].as_str().unwrap_or("").to_string()))
+        .ok_or_else(|| ApiError::no_such("invoice line item", line_id, param))
 }
 
-enum PriceRef {
-    Existing { price: String, product: String, unit_amount: i64 },
-    Inline { product: ProductRef, unit_amount: i64 },
-}
-
-/// The product of an inline price: an existing one, or one to create from `product_data`.
-enum ProductRef {
-    Existing(String),
-    New(String),
-}
-
-fn plan_line(data: &AccountData, line: &Value, index: usize, currency: &str) -> Result<PlannedLine, ApiError> {
-    let param = |name: &str| format!("lines[{index}][{name}]");
-    if let Some(unknown) = line.as_object().and_then(|map| map.keys().find(|k| !LINE_PARAMS.contains(&k.as_str()))) {
-        return Err(ApiError::unknown_parameter(&param(unknown)));
+/// `POST /v1/invoices/{id}/update_lines`: rewrites lines (and their invoice items).
+pub async fn update_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand", "invoice_metadata", "lines"])?;
+    let requested = requested_lines(&params)?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    if old["status"] != "draft" {
+        return Err(not_editable(&old));
     }
-    let quantity = integer(line, "quantity").map_err(|_| ApiError::invalid_param(&param("quantity"), "Invalid integer"))?.unwrap_or(1);
-    if quantity < 0 {
-        return Err(ApiError::invalid_param(&param("quantity"), "Quantity must be zero or more."));
+    let currency = old["currency"].as_str().unwrap_or("usd").to_string();
+    let mut allowed = LINE_PARAMS.to_vec();
+    allowed.extend(["discounts", "id"]);
+    let mut planned = Vec::new();
+    for (index, line) in requested.iter().enumerate() {
+        refuse_unknown(line, index, &allowed)?;
+        let prefix = format!("lines[{index}]");
+        let line_id = line["id"].as_str().ok_or_else(|| ApiError::missing_param(&format!("{prefix}[id]")))?;
+        let (position, item_id) = locate(&old, line_id, &format!("{prefix}[id]"))?;
+        let item = data.get_of("invoiceitem", &item_id).ok_or_else(|| ApiError::no_such("invoice line item", line_id, &format!("{prefix}[id]")))?;
+        let mut changes = line.clone();
+        if let Some(map) = changes.as_object_mut() {
+            map.remove("id");
+        }
+        let plan = plan_line(&data, &merged_spec(item, &changes), &Naming(Some(&prefix)), &currency)?;
+        let new_metadata = metadata(&changes, item.get("metadata"))?;
+        planned.push((position, item.clone(), plan, new_metadata));
     }
-    let price = match (line.get("amount"), line.get("price_data"), line.get("pricing")) {
-        (Some(_), None, None) => None,
-        (None, Some(price_data), None) => {
-            let line_currency = price_data["currency"].as_str().ok_or_else(|| ApiError::missing_param(&param("price_data][currency")))?;
-            if !line_currency.eq_ignore_ascii_case(currency) {
-                return Err(ApiError::invalid_param(&param("price_data][currency"), format!("The price's currency ({line_currency}) must match the invoice's currency ({currency}).")));
-            }
-            let product = match (price_data["product"].as_str(), price_data["product_data"]["name"].as_str()) {
-                (Some(product), None) => {
-                    data.get_of("product", product).ok_or_else(|| ApiError::no_such("product", product, &param("price_data][product")))?;
-                    ProductRef::Existing(product.to_string())
-                }
-                (None, Some(name)) if !name.is_empty() => ProductRef::New(name.to_string()),
-                _ => return Err(ApiError::missing_param(&param("price_data][product"))),
-            };
-            let unit_amount = unit_amount(price_data).ok_or_else(|| ApiError::missing_param(&param("price_data][unit_amount")))?;
-            Some(PriceRef::Inline { product, unit_amount })
+    let mut invoice = old.clone();
+    for (position, mut item, plan, new_metadata) in planned {
+        let before = item.clone();
+        apply_plan(&mut data, &mut item, &plan, now);
+        item["metadata"] = new_metadata;
+        data.put(item.clone());
+        if let Some(previous) = crate::data::changed_fields(&before, &item) {
+            data.emit("invoiceitem.updated", &item, Some(previous), &ctx.origin, now);
         }
-        (None, None, Some(pricing)) => {
-            let price_id = pricing["price"].as_str().ok_or_else(|| ApiError::missing_param(&param("pricing][price")))?;
-            let price = data.get_of("price", price_id).ok_or_else(|| ApiError::no_such("price", price_id, &param("pricing][price")))?;
-            if price["currency"] != currency {
-                return Err(ApiError::invalid_param(&param("pricing][price"), "The price's currency must match the invoice's currency."));
-            }
-            if price["type"] == "recurring" {
-                return Err(ApiError::invalid_param(&param("pricing][price"), "The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`."));
-            }
-            Some(PriceRef::Existing {
-                price: price_id.to_string(),
-                product: price["product"].as_str().unwrap_or("").to_string(),
-                unit_amount: price["unit_amount"].as_i64().unwrap_or(0),
-            })
-        }
-        (None, None, None) => return Err(ApiError::missing_param(&param("amount"))),
-        _ => return Err(ApiError::invalid_request(None, "You may only specify one of these parameters: amount, price_data, pricing.", Some(&param("amount")))),
-    };
-    let amount = match &price {
-        None => integer(line, "amount").map_err(|_| ApiError::invalid_param(&param("amount"), "Invalid integer"))?.unwrap_or(0),
-        Some(PriceRef::Existing { unit_amount, .. } | PriceRef::Inline { unit_amount, .. }) => unit_amount * quantity,
-    };
-    if amount.abs() > MAX_AMOUNT {
-        return Err(ApiError::invalid_param(&param("amount"), "Amount must be no more than 99999999 (8 digits)."));
+        let line_id = invoice["lines"]["data"][position]["id"].clone();
+        invoice["lines"]["data"][position] = line_json(&invoice["id"], &item, line_id);
     }
-    let period = match line.get("period") {
-        Some(period) => {
-            let start = integer(period, "start")?.ok_or_else(|| ApiError::missing_param(&param("period][start")))?;
-            let end = integer(period, "end")?.ok_or_else(|| ApiError::missing_param(&param("period][end")))?;
-            Some((start, end))
-        }
-        None => None,
-    };
-    Ok(PlannedLine {
-        amount,
-        quantity,
-        description: line["description"].as_str().map(str::to_string),
-        metadata: metadata(line, None)?,
-        period,
-        price,
-    })
+    apply_invoice_metadata(&mut invoice, &params)?;
+    amounts::recompute(&data, &mut invoice);
+    save(&mut data, &old, &invoice, &[], &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }
 
-fn unit_amount(price_data: &Value) -> Option<i64> {
-    if let Some(raw) = price_data["unit_amount"].as_str() {
-        return raw.parse().ok();
+/// `POST /v1/invoices/{id}/remove_lines`: `behavior=delete` deletes the invoice item,
+/// `unassign` sends it back to the customer's pending items.
+pub async fn remove_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
+    Params(params.clone()).allow_only(&["expand", "invoice_metadata", "lines"])?;
+    let requested = requested_lines(&params)?;
+    let now = ctx.now();
+    let mut data = ctx.data();
+    let old = find(&data, &id)?.clone();
+    if old["status"] != "draft" {
+        return Err(not_editable(&old));
     }
-    price_data["unit_amount_decimal"].as_str().and_then(|raw| raw.parse::<f64>().ok()).map(|d| d.round() as i64)
-}
-
-/// Creates the invoice item (and the inline price of `price_data`) behind a line.
-#[allow(clippy::too_many_arguments)]
-fn new_invoice_item(data: &mut AccountData, plan: &PlannedLine, customer: &str, invoice: &str, currency: &str, livemode: bool, now: i64, origin: &Origin) -> Value {
-    let pricing = match &plan.price {
-        None => Value::Null,
-        Some(PriceRef::Existing { price, product, unit_amount }) => pricing_json(price, product, *unit_amount),
-        Some(PriceRef::Inline { product, unit_amount }) => {
-            let product = match product {
-                ProductRef::Existing(id) => id.clone(),
-                ProductRef::New(name) => {
-                    let id = AccountData::new_id("prod");
-                    let product = json!({
-                        "id": id, "object": "product", "active": false, "created": now, "default_price": null,
-                        "description": null, "images": [], "livemode": livemode, "marketing_features": [], "metadata": {},
-                        "name": name, "package_dimensions": null, "shippable": null, "statement_descriptor": null,
-                        "tax_code": null, "type": "service", "unit_label": null, "updated": now, "url": null,
-                    });
-                    data.insert("product", product);
-                    id
-                }
-            };
-            let product = &product;
-            let price = json!({
-                "id": AccountData::new_id("price"), "object": "price", "active": false, "billing_scheme": "per_unit",
-                "created": now, "currency": currency, "custom_unit_amount": null, "livemode": livemode, "lookup_key": null,
-                "metadata": {}, "nickname": null, "product": product, "recurring": null, "tax_behavior": "unspecified",
-                "tiers_mode": null, "transform_quantity": null, "type": "one_time", "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount.to_string(),
-            });
-            let id = price["id"].as_str().unwrap_or("").to_string();
-            data.insert("price", price);
-            pricing_json(&id, product, *unit_amount)
+    let mut removals = Vec::new();
+    for (index, line) in requested.iter().enumerate() {
+        refuse_unknown(line, index, &["behavior", "id"])?;
+        let param = |name: &str| format!("lines[{index}][{name}]");
+        let line_id = line["id"].as_str().ok_or_else(|| ApiError::missing_param(&param("id")))?;
+        let behavior = match line["behavior"].as_str() {
+            Some(behavior @ ("delete" | "unassign")) => behavior,
+            Some(other) => return Err(ApiError::invalid_param(&param("behavior"), format!("Invalid behavior: must be one of delete or unassign (got {other})"))),
+            None => return Err(ApiError::missing_param(&param("behavior"))),
+        };
+        let (_, item_id) = locate(&old, line_id, &param("id"))?;
+        removals.push((line_id.to_string(), item_id, behavior == "delete"));
+    }
+    let mut invoice = old.clone();
+    for (line_id, item_id, delete) in removals {
+        if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+            lines.retain(|line| line["id"] != line_id.as_str());
         }
-    };
-    let (start, end) = plan.period.unwrap_or((now, now));
-    let item = json!({
-        "id": AccountData::new_id("ii"),
-        "object": "invoiceitem",
-        "amount": plan.amount,
-        "currency": currency,
-        "customer": customer,
-        "date": now,
-        "description": plan.description,
-        "discountable": true,
-        "discounts": [],
-        "invoice": invoice,
-        "livemode": livemode,
-        "metadata": plan.metadata,
-        "net_amount": plan.amount,
-        "parent": null,
-        "period": { "start": start, "end": end },
-        "pricing": pricing,
-        "proration": false,
-        "quantity": plan.quantity,
-        "tax_rates": [],
-        "test_clock": null,
-    });
-    data.insert("invoiceitem", item.clone());
-    data.emit("invoiceitem.created", &item, None, origin, now);
-    item
+        let Some(item) = data.get_of("invoiceitem", &item_id).cloned() else { continue };
+        if delete {
+            data.remove("invoiceitem", &item_id);
+            data.emit("invoiceitem.deleted", &item, None, &ctx.origin, now);
+        } else {
+            let mut pending = item.clone();
+            pending["invoice"] = Value::Null;
+            data.put(pending.clone());
+            data.emit("invoiceitem.updated", &pending, Some(json!({ "invoice": item["invoice"] })), &ctx.origin, now);
+        }
+    }
+    refresh_has_more(&mut invoice);
+    apply_invoice_metadata(&mut invoice, &params)?;
+    amounts::recompute(&data, &mut invoice);
+    save(&mut data, &old, &invoice, &[], &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }
 
-fn pricing_json(price: &str, product: &str, unit_amount: i64) -> Value {
-    json!({ "type": "price_details", "price_details": { "price": price, "product": product }, "unit_amount_decimal": unit_amount.to_string() })
-}
-
-/// Appends the invoice line that shows an invoice item.
-pub fn push_line(invoice: &mut Value, item: &Value) {
-    let line = json!({
-        "id": AccountData::new_id("il"),
+/// The invoice line that shows an invoice item.
+pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
+    json!({
+        "id": line_id,
         "object": "line_item",
         "amount": item["amount"],
         "currency": item["currency"],
@@ -233,7 +206,7 @@ pub fn push_line(invoice: &mut Value, item: &Value) {
         "discount_amounts": [],
         "discountable": true,
         "discounts": [],
-        "invoice": invoice["id"],
+        "invoice": invoice_id,
         "livemode": item["livemode"],
         "metadata": item["metadata"],
         "parent": {
@@ -245,13 +218,41 @@ pub fn push_line(invoice: &mut Value, item: &Value) {
         "pretax_credit_amounts": [],
         "pricing": item["pricing"],
         "quantity": item["quantity"],
+        "quantity_decimal": item["quantity_decimal"],
         "subscription": null,
         "subtotal": item["amount"],
         "taxes": [],
-    });
+    })
+}
+
+/// Appends the invoice line that shows an invoice item.
+pub fn push_line(invoice: &mut Value, item: &Value) {
+    let line = line_json(&invoice["id"], item, json!(AccountData::new_id("il")));
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }
+    refresh_has_more(invoice);
+}
+
+/// Rewrites the line of an item already on the invoice (after the item changed).
+pub fn replace_line(invoice: &mut Value, item: &Value) {
+    let invoice_id = invoice["id"].clone();
+    for line in invoice["lines"]["data"].as_array_mut().into_iter().flatten() {
+        if line["parent"]["invoice_item_details"]["invoice_item"] == item["id"] {
+            *line = line_json(&invoice_id, item, line["id"].clone());
+        }
+    }
+}
+
+/// Drops the line of an item from the invoice.
+pub fn drop_line(invoice: &mut Value, item_id: &str) {
+    if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+        lines.retain(|line| line["parent"]["invoice_item_details"]["invoice_item"] != item_id);
+    }
+    refresh_has_more(invoice);
+}
+
+fn refresh_has_more(invoice: &mut Value) {
     let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
     invoice["lines"]["has_more"] = json!(count > 10);
 }
@@ -262,6 +263,7 @@ pub fn attach_pending_items(data: &mut AccountData, invoice: &mut Value, custome
     let pending: Vec<Value> = data
         .all("invoiceitem")
         .filter(|item| item["customer"] == customer && item["invoice"].is_null() && item["currency"] == currency)
+        .take(MAX_LINES)
         .cloned()
         .collect();
     for mut item in pending {

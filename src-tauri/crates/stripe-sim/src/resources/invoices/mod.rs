@@ -2,7 +2,8 @@
 //! machine draft → open → paid | void | uncollectible with Stripe's wrong-state errors.
 
 mod amounts;
-mod lines;
+pub mod items;
+pub mod lines;
 mod transitions;
 
 use axum::extract::Path;
@@ -15,7 +16,8 @@ use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
-pub use lines::add_lines;
+pub use amounts::recompute;
+pub use lines::{add_lines, remove_lines, update_lines};
 pub use transitions::{finalize, mark_uncollectible, pay, send, void, record_payment};
 
 const KIND: &str = "invoice";

@@ -2,7 +2,6 @@
 //! made by the customer (the emulator's stand-in for a card or bank transfer arriving).
 
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -11,23 +10,10 @@ use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
 use crate::resources::boolean;
+use crate::resources::payment_intents::{charge_now, test_card, IntentSpec, TestCard};
 use crate::server::{ApiContext, Params};
 
 type Answer = Result<Json<Value>, ApiError>;
-
-/// Test payment methods and what paying with them does.
-enum TestCard {
-    Succeeds,
-    Declined,
-}
-
-fn test_card(payment_method: &str) -> Option<TestCard> {
-    match payment_method {
-        "pm_card_visa" | "pm_card_mastercard" | "pm_card_createDispute" => Some(TestCard::Succeeds),
-        "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => Some(TestCard::Declined),
-        _ => None,
-    }
-}
 
 /// `POST /v1/invoices/{id}/finalize`
 pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
@@ -133,13 +119,14 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
             "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
         ));
     };
-    let card = test_card(&payment_method).ok_or_else(|| ApiError::no_such("PaymentMethod", &payment_method, "payment_method"))?;
+    let card = test_card(&payment_method)?;
     invoice["attempted"] = json!(true);
     invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
     match card {
-        TestCard::Succeeds => {
+        TestCard::Succeeds | TestCard::Disputed => {
             let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
-            add_payment(&mut data, &mut invoice, remaining, "card", ctx.livemode, now, &ctx.origin);
+            let intent = charge_invoice(&mut data, &invoice, remaining, &payment_method, &ctx.origin, now)?;
+            add_payment(&mut data, &mut invoice, remaining, "card", &intent, now, &ctx.origin);
             extra.extend(["invoice.payment_succeeded", "invoice.paid"]);
             save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
             Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
@@ -147,20 +134,37 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
         TestCard::Declined => {
             extra.push("invoice.payment_failed");
             save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Err(card_declined())
+            Err(ApiError::card_declined(serde_json::Map::new()))
+        }
+        TestCard::Authenticates => {
+            extra.extend(["invoice.payment_action_required", "invoice.payment_failed"]);
+            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+            Err(ApiError {
+                status: axum::http::StatusCode::PAYMENT_REQUIRED,
+                kind: "card_error",
+                code: Some("invoice_payment_intent_requires_action"),
+                message: "This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.".into(),
+                param: None,
+                should_retry: Some(false),
+                details: None,
+            })
         }
     }
 }
 
-fn card_declined() -> ApiError {
-    ApiError {
-        status: StatusCode::PAYMENT_REQUIRED,
-        kind: "card_error",
-        code: Some("card_declined"),
-        message: "Your card was declined.".into(),
-        param: None,
-        should_retry: Some(false),
-    }
+/// Charges a test card for (part of) an invoice: a succeeded payment intent and charge of
+/// the invoice's customer; answers the intent's id.
+fn charge_invoice(data: &mut AccountData, invoice: &Value, amount: i64, payment_method: &str, origin: &Origin, now: i64) -> Result<String, ApiError> {
+    let spec = IntentSpec {
+        amount,
+        currency: invoice["currency"].as_str().unwrap_or("usd"),
+        customer: invoice["customer"].as_str(),
+        payment_method: Some(payment_method),
+        capture_method: "automatic",
+    };
+    let description = format!("Payment for Invoice {}", invoice["number"].as_str().unwrap_or(""));
+    let intent = charge_now(data, &spec, Some(&description), origin, now)?;
+    Ok(intent["id"].as_str().unwrap_or("").to_string())
 }
 
 fn mark_paid(invoice: &mut Value, now: i64) {
@@ -170,7 +174,8 @@ fn mark_paid(invoice: &mut Value, now: i64) {
 
 /// Records a payment on an open invoice: an `invoice_payment` object, `amount_paid` up by
 /// `amount`, and paid once nothing remains.
-fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, livemode: bool, now: i64, origin: &Origin) {
+fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, payment_intent: &str, now: i64, origin: &Origin) {
+    let livemode = data.livemode;
     let payment = json!({
         "id": AccountData::new_id("inpay"),
         "object": "invoice_payment",
@@ -181,7 +186,7 @@ fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method:
         "invoice": invoice["id"],
         "is_default": invoice["payments"]["data"].as_array().is_none_or(Vec::is_empty),
         "livemode": livemode,
-        "payment": { "type": "payment_intent", "payment_intent": AccountData::new_id("pi") },
+        "payment": { "type": "payment_intent", "payment_intent": payment_intent },
         "payment_method_type": method,
         "status": "paid",
         "status_transitions": { "canceled_at": null, "paid_at": now },
@@ -212,8 +217,14 @@ pub fn record_payment(data: &mut AccountData, id: &str, amount: Option<i64>, met
     }
     let mut invoice = old.clone();
     let origin = Origin::default();
-    let livemode = data.livemode;
-    add_payment(data, &mut invoice, amount, method, livemode, now, &origin);
+    // A card payment is a real payment intent and charge (refundable); a bank transfer
+    // only records the reference of the transfer's payment intent.
+    let intent = if method == "card" {
+        charge_invoice(data, &invoice, amount, "pm_card_visa", &origin, now)?
+    } else {
+        AccountData::new_id("pi")
+    };
+    add_payment(data, &mut invoice, amount, method, &intent, now, &origin);
     let extra: &[&str] = if invoice["status"] == "paid" { &["invoice.payment_succeeded", "invoice.paid"] } else { &[] };
     save(data, &old, &invoice, extra, &origin, now);
     Ok(invoice)
