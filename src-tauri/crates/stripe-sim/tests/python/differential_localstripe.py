@@ -45,9 +45,45 @@ def scenario(base):
         # both must share.
         facts["missing_customer"] = {"status": err.http_status, "type": err.error.type if err.error else None}
 
+    paid = client.v1.payment_intents.create(
+        params={"amount": 5000, "currency": "usd", "customer": customer.id, "payment_method": "pm_card_visa", "confirm": True}
+    )
+    facts["payment_intent"] = {"status": paid.status, "amount": paid.amount, "currency": paid.currency}
+
+    partial = client.v1.refunds.create(params={"payment_intent": paid.id, "amount": 2000})
+    facts["partial_refund"] = {"status": partial.status, "amount": partial.amount}
+    # localstripe refunds the whole charge again when no amount is given, even after a
+    # partial refund; Stripe refunds what remains (3000 here). Only the status is compared.
+    rest = client.v1.refunds.create(params={"payment_intent": paid.id})
+    facts["remaining_refund"] = {"status": rest.status}
+
+    pending = client.v1.payment_intents.create(params={"amount": 3000, "currency": "usd", "customer": customer.id})
+    canceled = client.v1.payment_intents.cancel(pending.id)
+    facts["cancel"] = {"before": pending.status, "after": canceled.status}
+
     deleted = client.v1.customers.delete(customer.id)
     facts["deleted"] = {"deleted": deleted.deleted}
     return facts
+
+
+def stripe_sim_only(base):
+    """What localstripe gets wrong or lacks, checked on stripe-sim alone."""
+    client = stripe.StripeClient(KEY, base_addresses={"api": base.rstrip("/")}, max_network_retries=0)
+    paid = client.v1.payment_intents.create(
+        params={"amount": 5000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True}
+    )
+    client.v1.refunds.create(params={"payment_intent": paid.id, "amount": 2000})
+    rest = client.v1.refunds.create(params={"payment_intent": paid.id})
+    assert rest.amount == 3000, f"the second refund should be what remains, got {rest.amount}"
+    try:
+        # localstripe does not know Stripe's declining test card at all.
+        client.v1.payment_intents.create(
+            params={"amount": 5000, "currency": "usd", "payment_method": "pm_card_chargeDeclined", "confirm": True}
+        )
+        raise AssertionError("a declined card must raise")
+    except stripe.CardError as err:
+        assert err.code == "card_declined", err.code
+    print("stripe-sim-only checks pass")
 
 
 def main():
@@ -62,6 +98,7 @@ def main():
         print(f"{len(mismatches)} of {len(ours)} facts differ", file=sys.stderr)
         sys.exit(1)
     print(f"all {len(ours)} facts agree")
+    stripe_sim_only(sim)
 
 
 if __name__ == "__main__":
