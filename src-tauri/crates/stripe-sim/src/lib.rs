@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 mod auth;
+mod clock;
 mod control;
 mod data;
 mod errors;

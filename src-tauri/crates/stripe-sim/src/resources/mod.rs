@@ -4,8 +4,10 @@ pub mod balance;
 pub mod customers;
 pub mod events;
 pub mod invoices;
+pub mod payment_methods;
 pub mod prices;
 pub mod products;
+pub mod subscriptions;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,6 +41,16 @@ pub fn routes() -> Router {
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/payment_methods/{id}", get(payment_methods::retrieve))
+        .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
+        .route("/v1/payment_methods/{id}/detach", post(payment_methods::detach))
+        .route("/v1/customers/{id}/payment_methods", get(payment_methods::list_for_customer))
+        .route("/v1/subscriptions", get(subscriptions::list).post(subscriptions::create))
+        .route(
+            "/v1/subscriptions/{id}",
+            get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
+        )
+        .route("/v1/subscriptions/{id}/resume", post(subscriptions::resume))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }

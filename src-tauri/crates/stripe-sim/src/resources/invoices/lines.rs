@@ -224,6 +224,7 @@ fn pricing_json(price: &str, product: &str, unit_amount: i64) -> Value {
 
 /// Appends the invoice line that shows an invoice item.
 pub fn push_line(invoice: &mut Value, item: &Value) {
+    let subscription = item["parent"]["subscription_details"]["subscription"].clone();
     let line = json!({
         "id": AccountData::new_id("il"),
         "object": "line_item",
@@ -238,17 +239,58 @@ pub fn push_line(invoice: &mut Value, item: &Value) {
         "metadata": item["metadata"],
         "parent": {
             "type": "invoice_item_details",
-            "invoice_item_details": { "invoice_item": item["id"], "proration": false, "proration_details": { "credited_items": null }, "subscription": null },
+            "invoice_item_details": { "invoice_item": item["id"], "proration": item["proration"], "proration_details": { "credited_items": null }, "subscription": subscription },
             "subscription_item_details": null,
         },
         "period": item["period"],
         "pretax_credit_amounts": [],
         "pricing": item["pricing"],
         "quantity": item["quantity"],
-        "subscription": null,
+        "subscription": subscription,
         "subtotal": item["amount"],
         "taxes": [],
     });
+    append(invoice, line);
+}
+
+/// Appends the invoice line of a subscription item for `period`.
+pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Value, period: (i64, i64)) {
+    let price = &item["price"];
+    let quantity = item["quantity"].as_i64().unwrap_or(1);
+    let amount = price["unit_amount"].as_i64().unwrap_or(0) * quantity;
+    let product_name = price["nickname"].as_str().unwrap_or("Subscription");
+    let line = json!({
+        "id": AccountData::new_id("il"),
+        "object": "line_item",
+        "amount": amount,
+        "currency": price["currency"],
+        "description": format!("{quantity} × {product_name}"),
+        "discount_amounts": [],
+        "discountable": true,
+        "discounts": [],
+        "invoice": invoice["id"],
+        "livemode": item["livemode"],
+        "metadata": item["metadata"],
+        "parent": {
+            "type": "subscription_item_details",
+            "invoice_item_details": null,
+            "subscription_item_details": {
+                "invoice_item": null, "proration": false, "proration_details": { "credited_items": null },
+                "subscription": subscription, "subscription_item": item["id"],
+            },
+        },
+        "period": { "start": period.0, "end": period.1 },
+        "pretax_credit_amounts": [],
+        "pricing": pricing_json(price["id"].as_str().unwrap_or(""), price["product"].as_str().unwrap_or(""), price["unit_amount"].as_i64().unwrap_or(0)),
+        "quantity": quantity,
+        "subscription": subscription,
+        "subtotal": amount,
+        "taxes": [],
+    });
+    append(invoice, line);
+}
+
+fn append(invoice: &mut Value, line: Value) {
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }

@@ -10,24 +10,10 @@ use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::boolean;
+use crate::resources::{boolean, payment_methods};
 use crate::server::{ApiContext, Params};
 
 type Answer = Result<Json<Value>, ApiError>;
-
-/// Test payment methods and what paying with them does.
-enum TestCard {
-    Succeeds,
-    Declined,
-}
-
-fn test_card(payment_method: &str) -> Option<TestCard> {
-    match payment_method {
-        "pm_card_visa" | "pm_card_mastercard" | "pm_card_createDispute" => Some(TestCard::Succeeds),
-        "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => Some(TestCard::Declined),
-        _ => None,
-    }
-}
 
 /// `POST /v1/invoices/{id}/finalize`
 pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
@@ -49,7 +35,7 @@ pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): P
 
 /// Applies the customer's credit, numbers the invoice and opens it; a zero amount due is
 /// paid at once. Returns the events to emit besides `invoice.updated`.
-fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
+pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
     let customer_id = invoice["customer"].as_str().unwrap_or("").to_string();
     amounts::recompute(data, invoice);
     if let Some(mut customer) = data.get_of("customer", &customer_id).cloned() {
@@ -126,33 +112,60 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
         save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
         return Ok(Json(expanded(&data, &invoice, &expand_paths(&params))));
     }
-    let payment_method = params["payment_method"].as_str().or_else(|| invoice["default_payment_method"].as_str()).map(str::to_string);
+    let payment_method = match params["payment_method"].as_str() {
+        Some(pm) => Some(pm.to_string()),
+        None => payment_method_for(&data, &invoice),
+    };
     let Some(payment_method) = payment_method else {
         return Err(ApiError::wrong_state(
             None,
             "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
         ));
     };
-    let card = test_card(&payment_method).ok_or_else(|| ApiError::no_such("PaymentMethod", &payment_method, "payment_method"))?;
-    invoice["attempted"] = json!(true);
-    invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
-    match card {
-        TestCard::Succeeds => {
-            let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
-            add_payment(&mut data, &mut invoice, remaining, "card", ctx.livemode, now, &ctx.origin);
-            extra.extend(["invoice.payment_succeeded", "invoice.paid"]);
-            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
-        }
-        TestCard::Declined => {
-            extra.push("invoice.payment_failed");
-            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Err(card_declined())
-        }
+    let (paid, events) = charge(&mut data, &mut invoice, &payment_method, &ctx.origin, now)?;
+    extra.extend(events);
+    save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+    if paid {
+        Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+    } else {
+        Err(card_declined())
     }
 }
 
-fn card_declined() -> ApiError {
+/// The payment method an automatic charge of `invoice` uses: the invoice's default, then
+/// its subscription's, then the customer's `invoice_settings.default_payment_method`.
+pub fn payment_method_for(data: &AccountData, invoice: &Value) -> Option<String> {
+    let subscription = invoice["parent"]["subscription_details"]["subscription"].as_str().and_then(|id| data.get_of("subscription", id));
+    let customer = invoice["customer"].as_str().and_then(|id| data.get_of("customer", id));
+    [
+        invoice["default_payment_method"].as_str(),
+        subscription.and_then(|s| s["default_payment_method"].as_str()),
+        customer.and_then(|c| c["invoice_settings"]["default_payment_method"].as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(str::to_string)
+}
+
+/// Attempts to charge what remains of an open invoice to `payment_method`. Returns whether
+/// it was paid and the events to emit (before `invoice.updated`); the caller saves.
+pub fn charge(data: &mut AccountData, invoice: &mut Value, payment_method: &str, origin: &Origin, now: i64) -> Result<(bool, Vec<&'static str>), ApiError> {
+    let declines = payment_methods::declines(data, payment_method).ok_or_else(|| ApiError::no_such("PaymentMethod", payment_method, "payment_method"))?;
+    invoice["attempted"] = json!(true);
+    invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
+    if declines {
+        return Ok((false, vec!["invoice.payment_failed"]));
+    }
+    let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
+    let livemode = data.livemode;
+    add_payment(data, invoice, remaining, "card", livemode, now, origin);
+    invoice["next_payment_attempt"] = Value::Null;
+    Ok((true, vec!["invoice.payment_succeeded", "invoice.paid"]))
+}
+
+/// The error a declined card answers with.
+pub fn card_declined() -> ApiError {
     ApiError {
         status: StatusCode::PAYMENT_REQUIRED,
         kind: "card_error",
