@@ -269,7 +269,7 @@ pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Va
         "discountable": true,
         "discounts": [],
         "invoice": invoice["id"],
-        "livemode": item["livemode"],
+        "livemode": invoice["livemode"],
         "metadata": item["metadata"],
         "parent": {
             "type": "subscription_item_details",
