@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use stripe::Client;
 use stripe_billing::invoice::{ListInvoice, PayInvoice, RetrieveInvoice};
+use stripe_billing::invoice_item::ListInvoiceItem;
 use stripe_billing::subscription::{
     CancelSubscription, CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentBehavior, CreateSubscriptionTrialSettings,
     CreateSubscriptionTrialSettingsEndBehavior, CreateSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod, ListSubscription,
@@ -244,7 +245,11 @@ async fn create_prorations_are_pending_until_the_next_renewal() {
     let updated = UpdateSubscription::new(subscription.id.clone()).items(vec![change]).send(&client).await.unwrap();
     assert_eq!(updated.items.data[0].quantity, Some(2));
     assert_eq!(invoices_of(&client, subscription.id.as_str()).await.len(), 1, "no invoice yet");
-    assert_eq!(event_types(&client, "invoiceitem.created").await.len(), 2, "a credit and a charge, pending");
+    let pending = ListInvoiceItem::new().customer(subscription.customer.id().as_str()).pending(true).send(&client).await.unwrap().data;
+    assert_eq!(pending.len(), 2, "a credit and a charge, pending");
+    assert!(pending.iter().all(|item| item.proration && item.invoice.is_none()));
+    let parent = pending[0].parent.as_ref().unwrap().subscription_details.as_ref().unwrap();
+    assert_eq!(parent.subscription, subscription.id.as_str());
 
     sim.advance_clock(25 * DAY);
     let all = invoices_of(&client, subscription.id.as_str()).await;
@@ -258,6 +263,8 @@ async fn create_prorations_are_pending_until_the_next_renewal() {
     assert_eq!(charge, -2 * credit, "remaining time on two seats is twice the credit");
     assert_eq!(renewal.total, 6_000 + credit + charge);
     assert_eq!(renewal.status, Some(InvoiceStatus::Paid));
+    let still_pending = ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data;
+    assert!(still_pending.is_empty(), "the renewal took the prorations");
 }
 
 #[tokio::test]
@@ -317,8 +324,14 @@ async fn cancel_at_period_end_and_cancel_now() {
     let listed = ListSubscription::new().send(&client).await.unwrap();
     assert_eq!(listed.data.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [later.id.as_str()]);
     assert_eq!(ListSubscription::new().status(ListSubscriptionStatus::All).send(&client).await.unwrap().data.len(), 2);
+    assert_eq!(ListSubscription::new().customer(later.customer.id().as_str()).send(&client).await.unwrap().data.len(), 1);
     assert_eq!(ListSubscription::new().status(ListSubscriptionStatus::Canceled).send(&client).await.unwrap().data[0].id, now.id);
     assert_eq!(event_types(&client, "customer.subscription.deleted").await.len(), 1);
+
+    // Deleting a customer cancels its subscriptions.
+    let (doomed, _) = active_subscription(&client, 500).await;
+    stripe_core::customer::DeleteCustomer::new(doomed.customer.id().as_str()).send(&client).await.unwrap();
+    assert_eq!(retrieve(&client, doomed.id.as_str()).await.status, SubscriptionStatus::Canceled);
 
     sim.advance_clock(32 * DAY);
     let ended = retrieve(&client, later.id.as_str()).await;

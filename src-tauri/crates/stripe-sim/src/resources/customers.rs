@@ -164,6 +164,15 @@ pub async fn delete(ctx: ApiContext, Path(id): Path<String>) -> Answer {
     let now = ctx.now();
     let mut data = ctx.data();
     find(&data, &id)?;
+    // Deleting a customer cancels its subscriptions at once, as Stripe does.
+    let live: Vec<Value> = data
+        .all("subscription")
+        .filter(|sub| sub["customer"] == id.as_str() && !matches!(sub["status"].as_str(), Some("canceled" | "incomplete_expired")))
+        .cloned()
+        .collect();
+    for mut subscription in live {
+        super::subscriptions::lifecycle::end(&mut data, &mut subscription, "cancellation_requested", &ctx.origin, now);
+    }
     let customer = data.remove(KIND, &id).unwrap_or_default();
     data.emit("customer.deleted", &customer, None, &ctx.origin, now);
     Ok(Json(json!({ "id": id, "object": "customer", "deleted": true })))

@@ -3,6 +3,7 @@
 pub mod balance;
 pub mod customers;
 pub mod events;
+pub mod invoice_items;
 pub mod invoices;
 pub mod payment_methods;
 pub mod prices;
@@ -41,6 +42,8 @@ pub fn routes() -> Router {
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/invoiceitems", get(invoice_items::list))
+        .route("/v1/invoiceitems/{id}", get(invoice_items::retrieve))
         .route("/v1/payment_methods/{id}", get(payment_methods::retrieve))
         .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
         .route("/v1/payment_methods/{id}/detach", post(payment_methods::detach))

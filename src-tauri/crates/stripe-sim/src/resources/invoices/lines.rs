@@ -210,6 +210,7 @@ fn new_invoice_item(data: &mut AccountData, plan: &PlannedLine, customer: &str, 
         "pricing": pricing,
         "proration": false,
         "quantity": plan.quantity,
+        "quantity_decimal": plan.quantity.to_string(),
         "tax_rates": [],
         "test_clock": null,
     });

@@ -252,7 +252,9 @@ pub fn proration_item(data: &mut AccountData, subscription: &Value, item_id: &st
             "unit_amount_decimal": price["unit_amount"].as_i64().unwrap_or(0).to_string(),
         },
         "proration": true,
+        "proration_details": { "credited_items": null, "discount_amounts": [] },
         "quantity": quantity,
+        "quantity_decimal": quantity.to_string(),
         "tax_rates": [],
         "test_clock": null,
     });
