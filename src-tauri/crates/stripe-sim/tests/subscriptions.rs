@@ -14,7 +14,8 @@ use stripe_billing::subscription::{
     ListSubscriptionStatus, RetrieveSubscription, UpdateSubscription, UpdateSubscriptionItems, UpdateSubscriptionPauseCollection,
     UpdateSubscriptionPauseCollectionBehavior, UpdateSubscriptionProrationBehavior,
 };
-use stripe_core::customer::{CreateCustomer, ListPaymentMethodsCustomer, UpdateCustomer, UpdateCustomerInvoiceSettings};
+use stripe_billing::subscription_item::{ListSubscriptionItem, RetrieveSubscriptionItem};
+use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned, ListPaymentMethodsCustomer, UpdateCustomer, UpdateCustomerInvoiceSettings};
 use stripe_core::event::ListEvent;
 use stripe_payment::payment_method::{AttachPaymentMethod, RetrievePaymentMethod};
 use stripe_product::price::{CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval};
@@ -142,6 +143,11 @@ async fn a_trial_ends_into_an_active_subscription_that_renews_monthly() {
     assert_eq!(paid.billing_reason, Some(InvoiceBillingReason::SubscriptionCycle));
     assert_eq!((paid.status, paid.amount_paid), (Some(InvoiceStatus::Paid), 2_000));
     assert_eq!(paid.lines.data[0].period.start, trial_end);
+    assert_eq!(paid.lines.data[0].description.as_deref(), Some("1 × Billfold Pro (at 20.00 USD / month)"));
+    let listed = ListSubscriptionItem::new(active.id.as_str()).send(&client).await.unwrap();
+    assert_eq!(listed.data.len(), 1);
+    let item = RetrieveSubscriptionItem::new(listed.data[0].id.clone()).send(&client).await.unwrap();
+    assert_eq!((item.current_period_start, item.subscription.as_str()), (trial_end, active.id.as_str()));
 
     // One month later: a renewal; then a three-month jump renews three times.
     sim.advance_clock(31 * DAY);
@@ -179,6 +185,7 @@ async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     sim.advance_clock(32 * DAY);
     let past_due = retrieve(&client, subscription.id.as_str()).await;
     assert_eq!(past_due.status, SubscriptionStatus::PastDue);
+    assert!(delinquent(&client, &customer).await, "a failed renewal makes the customer delinquent");
     let failed = latest_invoice(&client, &past_due).await;
     assert_eq!((failed.status, failed.attempt_count), (Some(InvoiceStatus::Open), 1));
     assert!(failed.next_payment_attempt.is_some());
@@ -200,6 +207,14 @@ async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     let paid = PayInvoice::new(failed.id.clone().unwrap()).payment_method(visa).send(&client).await.unwrap();
     assert_eq!(paid.status, Some(InvoiceStatus::Paid));
     assert_eq!(retrieve(&client, subscription.id.as_str()).await.status, SubscriptionStatus::Active);
+    assert!(!delinquent(&client, &customer).await);
+}
+
+async fn delinquent(client: &Client, customer: &str) -> bool {
+    match RetrieveCustomer::new(customer).send(client).await.unwrap() {
+        RetrieveCustomerReturned::Customer(customer) => customer.delinquent.unwrap_or(false),
+        RetrieveCustomerReturned::DeletedCustomer(_) => panic!("customer deleted"),
+    }
 }
 
 #[tokio::test]
@@ -276,9 +291,13 @@ async fn always_invoice_bills_at_once_and_none_bills_nothing() {
     let mut change = UpdateSubscriptionItems::new();
     change.id = Some(subscription.items.data[0].id.to_string());
     change.price = Some(bigger.clone());
+    // Prorating from exactly halfway through the period: half the difference.
+    let (start, end) = period(&subscription);
+    let halfway = start + (end - start) / 2;
     let upgraded = UpdateSubscription::new(subscription.id.clone())
         .items(vec![change])
         .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
+        .proration_date(halfway)
         .send(&client)
         .await
         .unwrap();
@@ -287,7 +306,8 @@ async fn always_invoice_bills_at_once_and_none_bills_nothing() {
     assert_eq!(invoice.billing_reason, Some(InvoiceBillingReason::SubscriptionUpdate));
     assert_eq!(invoice.status, Some(InvoiceStatus::Paid));
     assert_eq!(invoice.lines.data.len(), 2);
-    assert!(invoice.total > 1_000 && invoice.total < 2_000, "half a month of the difference: {}", invoice.total);
+    assert_eq!(invoice.total, 2_500 - 1_000, "half a month of the new price less half a month of the old");
+    assert!(invoice.lines.data.iter().any(|line| line.description.as_deref().unwrap_or("").starts_with("Unused time on 1 × Billfold Pro after ")));
 
     let mut change = UpdateSubscriptionItems::new();
     change.id = Some(subscription.items.data[0].id.to_string());
@@ -462,4 +482,24 @@ async fn raw_get(sim: &Simulator, key: &str, path: &str) -> serde_json::Value {
     stream.read_to_end(&mut raw).await.unwrap();
     let text = String::from_utf8_lossy(&raw).to_string();
     serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap()
+}
+
+#[tokio::test]
+async fn ending_a_trial_now_bills_at_once_and_warns() {
+    let (_sim, client) = common::start().await;
+    let price = monthly_price(&client, 4_000).await;
+    let (customer, _) = customer_with_card(&client, "pm_card_visa").await;
+    let trialing = CreateSubscription::new().customer(customer).items(items(&price, 2)).trial_period_days(30u32).send(&client).await.unwrap();
+    let ended = UpdateSubscription::new(trialing.id.clone())
+        .trial_end(stripe_billing::subscription::UpdateSubscriptionTrialEnd::Now)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(ended.status, SubscriptionStatus::Active);
+    assert!(ended.trial_end.unwrap() < trialing.trial_end.unwrap());
+    let invoice = latest_invoice(&client, &ended).await;
+    assert_eq!((invoice.amount_paid, invoice.status), (8_000, Some(InvoiceStatus::Paid)));
+    assert_eq!(event_types(&client, "customer.subscription.trial_will_end").await.len(), 1);
+    let (start, end) = period(&ended);
+    assert!(end - start >= 28 * DAY, "a full month starts when the trial ends");
 }

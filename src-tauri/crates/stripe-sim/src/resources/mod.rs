@@ -54,6 +54,8 @@ pub fn routes() -> Router {
             get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
         )
         .route("/v1/subscriptions/{id}/resume", post(subscriptions::resume))
+        .route("/v1/subscription_items", get(subscriptions::items::list))
+        .route("/v1/subscription_items/{id}", get(subscriptions::items::retrieve))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }

@@ -255,17 +255,16 @@ pub fn push_line(invoice: &mut Value, item: &Value) {
 }
 
 /// Appends the invoice line of a subscription item for `period`.
-pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Value, period: (i64, i64)) {
+pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Value, period: (i64, i64), description: String) {
     let price = &item["price"];
     let quantity = item["quantity"].as_i64().unwrap_or(1);
     let amount = price["unit_amount"].as_i64().unwrap_or(0) * quantity;
-    let product_name = price["nickname"].as_str().unwrap_or("Subscription");
     let line = json!({
         "id": AccountData::new_id("il"),
         "object": "line_item",
         "amount": amount,
         "currency": price["currency"],
-        "description": format!("{quantity} × {product_name}"),
+        "description": description,
         "discount_amounts": [],
         "discountable": true,
         "discounts": [],

@@ -33,6 +33,13 @@ fn add_months(timestamp: i64, months: i64) -> i64 {
     days_from_civil(year, month, day) * DAY + seconds
 }
 
+/// A timestamp as Stripe writes dates in descriptions: `23 Nov 2026`.
+pub fn date_label(timestamp: i64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (year, month, day) = civil_from_days(timestamp.div_euclid(DAY));
+    format!("{day} {} {year}", MONTHS[(month - 1).clamp(0, 11) as usize])
+}
+
 fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -144,7 +151,8 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
         invoice["period_start"] = json!(period.0);
         invoice["period_end"] = json!(period.1);
         for item in subscription["items"]["data"].as_array().into_iter().flatten() {
-            invoices::push_subscription_line(&mut invoice, &sub_id, item, period);
+            let description = item_description(data, item);
+            invoices::push_subscription_line(&mut invoice, &sub_id, item, period, description);
             if trial {
                 zero_last_line(&mut invoice);
             }
@@ -213,6 +221,19 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
     Billed { invoice, failed }
 }
 
+/// `2 × Pro (at 20.00 USD / month)`, as Stripe describes a subscription line.
+pub fn item_description(data: &AccountData, item: &Value) -> String {
+    let price = &item["price"];
+    let product = price["product"].as_str().and_then(|id| data.get_of("product", id)).and_then(|p| p["name"].as_str()).unwrap_or("Subscription");
+    let currency = price["currency"].as_str().unwrap_or("usd");
+    let exponent = crate::money::exponent(currency).unwrap_or(2);
+    let unit = price["unit_amount"].as_i64().unwrap_or(0);
+    let scale = 10_i64.pow(exponent);
+    let amount = if exponent == 0 { unit.to_string() } else { format!("{}.{:0width$}", unit / scale, (unit % scale).abs(), width = exponent as usize) };
+    let interval = price["recurring"]["interval"].as_str().unwrap_or("month");
+    format!("{} × {product} (at {amount} {} / {interval})", item["quantity"].as_i64().unwrap_or(1), currency.to_ascii_uppercase())
+}
+
 /// Makes the last line a free trial line.
 fn zero_last_line(invoice: &mut Value) {
     if let Some(line) = invoice["lines"]["data"].as_array_mut().and_then(|lines| lines.last_mut()) {
@@ -276,5 +297,6 @@ mod tests {
         assert_eq!(civil_from_days(add_interval(jan31, "year", 2).div_euclid(DAY)), (2028, 1, 31));
         assert_eq!(add_interval(jan31, "month", 1).rem_euclid(DAY), 12 * 3600);
         assert_eq!(add_interval(jan31, "week", 1) - jan31, 7 * DAY);
+        assert_eq!(date_label(jan31), "31 Jan 2026");
     }
 }

@@ -148,6 +148,9 @@ pub fn start_period(data: &mut AccountData, old: &Value, mut subscription: Value
         subscription["status"] = json!("past_due");
     }
     save(data, old, &subscription, extra, at.origin, at.now);
+    if billed.failed {
+        super::set_delinquent(data, subscription["customer"].as_str().unwrap_or(""), true, at.origin, at.now);
+    }
     subscription
 }
 

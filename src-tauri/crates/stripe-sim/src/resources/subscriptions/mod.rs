@@ -3,6 +3,7 @@
 //! clock makes happen to them (see [`lifecycle`]).
 
 pub mod billing;
+pub mod items;
 pub mod lifecycle;
 mod update;
 
@@ -353,4 +354,17 @@ pub fn invoice_paid(data: &mut AccountData, invoice: &Value, origin: &Origin, no
     let mut subscription = old.clone();
     subscription["status"] = json!("active");
     save(data, &old, &subscription, &[], origin, now);
+    set_delinquent(data, old["customer"].as_str().unwrap_or(""), false, origin, now);
+}
+
+/// Marks the customer delinquent (a renewal failed) or not (it was paid).
+pub fn set_delinquent(data: &mut AccountData, customer: &str, delinquent: bool, origin: &Origin, now: i64) {
+    let Some(old) = data.get_of("customer", customer).cloned() else { return };
+    if old["delinquent"] == delinquent {
+        return;
+    }
+    let mut changed = old.clone();
+    changed["delinquent"] = json!(delinquent);
+    data.put(changed.clone());
+    data.emit("customer.updated", &changed, Some(json!({ "delinquent": old["delinquent"] })), origin, now);
 }

@@ -77,12 +77,19 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
         }
     };
     let changes = apply_items(&data, &mut subscription, &params, now)?;
+    // A proration date lets a preview and the update it previews agree to the cent.
+    let (period_start, period_end) = billing::current_period(&old);
+    let proration_at = match integer(&params, "proration_date")? {
+        Some(date) if (period_start..=period_end).contains(&date) => date,
+        Some(_) => return Err(ApiError::invalid_param("proration_date", "proration_date must be within the subscription's current period.")),
+        None => now,
+    };
 
     let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
     let mut prorated = false;
     if behavior != "none" && old["status"] != "trialing" {
         for change in &changes {
-            prorated |= prorate(&mut data, &subscription, change, &at);
+            prorated |= prorate(&mut data, &subscription, change, proration_at, &at);
         }
     }
     save(&mut data, &old, &subscription, &[], &ctx.origin, now);
@@ -99,7 +106,9 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     if end_trial_now {
         let mut trialing = subscription.clone();
         trialing["trial_end"] = json!(now);
-        data.put(trialing);
+        data.put(trialing.clone());
+        // Stripe also warns when a trial is ended early.
+        data.emit("customer.subscription.trial_will_end", &trialing, None, &ctx.origin, now);
         lifecycle::run(&mut data, &id, &Due::TrialEnds, &at);
         subscription = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
     }
@@ -239,9 +248,9 @@ fn apply_items(data: &AccountData, subscription: &mut Value, params: &Value, now
 
 /// Creates the proration items of one change (credit for unused time on what it billed
 /// before, charge for the rest of the period on what it bills now); whether any was made.
-fn prorate(data: &mut AccountData, subscription: &Value, change: &Change, at: &At) -> bool {
+fn prorate(data: &mut AccountData, subscription: &Value, change: &Change, from: i64, at: &At) -> bool {
     let (start, end) = change.period;
-    let (total, remaining) = (i128::from(end - start), i128::from((end - at.now).max(0)));
+    let (total, remaining) = (i128::from(end - start), i128::from((end - from).max(0)));
     if total <= 0 || remaining == 0 {
         return false;
     }
@@ -254,16 +263,16 @@ fn prorate(data: &mut AccountData, subscription: &Value, change: &Change, at: &A
     if let Some((price, quantity)) = &change.before {
         let amount = -share(price, *quantity);
         if amount != 0 {
-            let description = format!("Unused time on {} after {}", label(data, price, *quantity), at.now);
-            billing::proration_item(data, subscription, &change.item, price, *quantity, amount, description, (at.now, end), at);
+            let description = format!("Unused time on {} after {}", label(data, price, *quantity), billing::date_label(from));
+            billing::proration_item(data, subscription, &change.item, price, *quantity, amount, description, (from, end), at);
             made = true;
         }
     }
     if let Some((price, quantity)) = &change.after {
         let amount = share(price, *quantity);
         if amount != 0 {
-            let description = format!("Remaining time on {} after {}", label(data, price, *quantity), at.now);
-            billing::proration_item(data, subscription, &change.item, price, *quantity, amount, description, (at.now, end), at);
+            let description = format!("Remaining time on {} after {}", label(data, price, *quantity), billing::date_label(from));
+            billing::proration_item(data, subscription, &change.item, price, *quantity, amount, description, (from, end), at);
             made = true;
         }
     }
