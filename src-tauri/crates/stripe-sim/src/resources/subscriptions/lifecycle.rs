@@ -37,9 +37,10 @@ pub enum Due {
     Overdue(String),
 }
 
-/// What falls due for the subscription, with when. `TrialWillEnd` is only listed once the
-/// clock is past `since` (so it is sent once, when the clock crosses it).
-pub fn due(data: &AccountData, subscription: &Value, since: i64) -> Vec<(i64, Due)> {
+/// What falls due for the subscription, with when, given its open invoices.
+/// `TrialWillEnd` is only listed when it lies after `since` (so it is sent once, when the
+/// clock crosses it).
+pub fn due(subscription: &Value, open_invoices: &[&Value], since: i64) -> Vec<(i64, Due)> {
     let mut out = Vec::new();
     let status = subscription["status"].as_str().unwrap_or("");
     let (_, period_end) = billing::current_period(subscription);
@@ -59,8 +60,7 @@ pub fn due(data: &AccountData, subscription: &Value, since: i64) -> Vec<(i64, Du
     if let Some(resumes_at) = subscription["pause_collection"]["resumes_at"].as_i64() {
         out.push((resumes_at, Due::ResumeCollection));
     }
-    let id = subscription["id"].as_str().unwrap_or("");
-    for invoice in data.all("invoice").filter(|invoice| invoice["parent"]["subscription_details"]["subscription"] == id && invoice["status"] == "open") {
+    for invoice in open_invoices {
         let invoice_id = invoice["id"].as_str().unwrap_or("").to_string();
         if let Some(at) = invoice["next_payment_attempt"].as_i64() {
             out.push((at, Due::Retry(invoice_id)));
