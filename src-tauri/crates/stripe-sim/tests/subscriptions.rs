@@ -503,3 +503,42 @@ async fn ending_a_trial_now_bills_at_once_and_warns() {
     let (start, end) = period(&ended);
     assert!(end - start >= 28 * DAY, "a full month starts when the trial ends");
 }
+
+async fn balance(client: &Client, customer: &str) -> i64 {
+    match RetrieveCustomer::new(customer).send(client).await.unwrap() {
+        RetrieveCustomerReturned::Customer(customer) => customer.balance.unwrap_or(0),
+        RetrieveCustomerReturned::DeletedCustomer(_) => panic!("customer deleted"),
+    }
+}
+
+#[tokio::test]
+async fn a_downgrade_and_a_prorated_cancellation_credit_the_balance() {
+    let (_sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 6_000).await;
+    let customer = subscription.customer.id().to_string();
+    let cheaper = monthly_price(&client, 2_000).await;
+    let (start, end) = period(&subscription);
+    let halfway = start + (end - start) / 2;
+    let mut change = UpdateSubscriptionItems::new();
+    change.id = Some(subscription.items.data[0].id.to_string());
+    change.price = Some(cheaper);
+    let downgraded = UpdateSubscription::new(subscription.id.clone())
+        .items(vec![change])
+        .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
+        .proration_date(halfway)
+        .send(&client)
+        .await
+        .unwrap();
+    let credit_note = latest_invoice(&client, &downgraded).await;
+    assert_eq!((credit_note.total, credit_note.amount_due), (1_000 - 3_000, 0));
+    assert_eq!(credit_note.status, Some(InvoiceStatus::Paid));
+    assert_eq!(balance(&client, &customer).await, -2_000, "the credit waits on the balance");
+
+    let canceled = CancelSubscription::new(subscription.id.clone()).prorate(true).invoice_now(true).send(&client).await.unwrap();
+    assert_eq!(canceled.status, SubscriptionStatus::Canceled);
+    let last = latest_invoice(&client, &canceled).await;
+    assert_ne!(last.id, credit_note.id, "a final invoice");
+    // Canceled right at the start of the period: nearly all of it is unused.
+    assert!((-2_000..=-1_990).contains(&last.total), "credit for the unused rest of the period: {}", last.total);
+    assert_eq!(balance(&client, &customer).await, -2_000 + last.total);
+}

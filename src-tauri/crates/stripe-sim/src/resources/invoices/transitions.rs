@@ -42,11 +42,14 @@ pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: 
         let balance = customer["balance"].as_i64().unwrap_or(0);
         let total = invoice["total"].as_i64().unwrap_or(0);
         // A credit (negative balance) covers at most the total; a debit is added in full.
-        let applied = if balance < 0 { balance.max(-total) } else { balance };
+        let applied = if total <= 0 { 0 } else if balance < 0 { balance.max(-total) } else { balance };
+        // A negative total (such as a downgrade's proration credit) is credited to the
+        // customer's balance, for the next invoice to use.
+        let ending = balance - applied + total.min(0);
         invoice["starting_balance"] = json!(applied);
-        invoice["ending_balance"] = json!(balance - applied);
-        if applied != 0 {
-            customer["balance"] = json!(balance - applied);
+        invoice["ending_balance"] = json!(ending);
+        if ending != balance {
+            customer["balance"] = json!(ending);
             data.put(customer);
         }
     }

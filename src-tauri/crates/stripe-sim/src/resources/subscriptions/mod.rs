@@ -307,6 +307,7 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
 /// `DELETE /v1/subscriptions/{id}`: cancels at once.
 pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["cancellation_details", "expand", "invoice_now", "prorate"])?;
+    let (prorate, invoice_now) = (boolean(&params, "prorate")? == Some(true), boolean(&params, "invoice_now")? == Some(true));
     let now = ctx.now();
     let mut data = ctx.data();
     let old = find(&data, &id)?.clone();
@@ -324,7 +325,27 @@ pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     if let Some(feedback) = params["cancellation_details"]["feedback"].as_str() {
         subscription["cancellation_details"]["feedback"] = json!(feedback);
     }
+    let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
+    // `prorate`: credit the unused rest of the period as pending invoice items.
+    let mut prorated = false;
+    if prorate && old["status"] != "trialing" {
+        for item in old["items"]["data"].as_array().into_iter().flatten() {
+            let change = update::Change {
+                item: item["id"].as_str().unwrap_or("").to_string(),
+                before: Some((item["price"].clone(), item["quantity"].as_i64().unwrap_or(1))),
+                after: None,
+                period: (item["current_period_start"].as_i64().unwrap_or(now), item["current_period_end"].as_i64().unwrap_or(now)),
+            };
+            prorated |= update::prorate(&mut data, &old, &change, now, &at);
+        }
+    }
     lifecycle::end(&mut data, &mut subscription, "cancellation_requested", &ctx.origin, now);
+    // `invoice_now`: a final invoice for what is pending (a credit goes to the balance).
+    if invoice_now && prorated {
+        let billed = bill(&mut data, &subscription, "subscription_update", None, false, true, &at);
+        subscription["latest_invoice"] = billed.invoice["id"].clone();
+        data.put(subscription.clone());
+    }
     Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
 }
 

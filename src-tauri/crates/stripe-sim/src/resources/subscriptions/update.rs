@@ -20,11 +20,15 @@ const UPDATE_PARAMS: &[&str] = &[
 ];
 
 /// One item's change: what it billed before and after, as `(price, quantity)`.
-struct Change {
-    item: String,
-    before: Option<(Value, i64)>,
-    after: Option<(Value, i64)>,
-    period: (i64, i64),
+pub struct Change {
+    /// The subscription item's id.
+    pub item: String,
+    /// Price and quantity before the change (`None` for a new item).
+    pub before: Option<(Value, i64)>,
+    /// Price and quantity after the change (`None` for a removed item).
+    pub after: Option<(Value, i64)>,
+    /// The item's current period.
+    pub period: (i64, i64),
 }
 
 /// `POST /v1/subscriptions/{id}`
@@ -248,7 +252,7 @@ fn apply_items(data: &AccountData, subscription: &mut Value, params: &Value, now
 
 /// Creates the proration items of one change (credit for unused time on what it billed
 /// before, charge for the rest of the period on what it bills now); whether any was made.
-fn prorate(data: &mut AccountData, subscription: &Value, change: &Change, from: i64, at: &At) -> bool {
+pub fn prorate(data: &mut AccountData, subscription: &Value, change: &Change, from: i64, at: &At) -> bool {
     let (start, end) = change.period;
     let (total, remaining) = (i128::from(end - start), i128::from((end - from).max(0)));
     if total <= 0 || remaining == 0 {
