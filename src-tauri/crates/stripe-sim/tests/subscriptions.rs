@@ -542,3 +542,43 @@ async fn a_downgrade_and_a_prorated_cancellation_credit_the_balance() {
     assert!((-2_000..=-1_990).contains(&last.total), "credit for the unused rest of the period: {}", last.total);
     assert_eq!(balance(&client, &customer).await, -2_000 + last.total);
 }
+
+#[tokio::test]
+async fn a_preview_matches_the_update_it_previews() {
+    use stripe_billing::invoice::{CreatePreviewInvoice, CreatePreviewInvoiceSubscriptionDetails, CreatePreviewInvoiceSubscriptionDetailsItems, CreatePreviewInvoiceSubscriptionDetailsProrationBehavior};
+    let (_sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 2_000).await;
+    let bigger = monthly_price(&client, 5_000).await;
+    let renewal = CreatePreviewInvoice::new().subscription(subscription.id.as_str()).send(&client).await.unwrap();
+    assert_eq!((renewal.total, renewal.status), (2_000, Some(InvoiceStatus::Draft)));
+    assert_eq!(renewal.billing_reason, Some(InvoiceBillingReason::SubscriptionCycle));
+
+    let (start, end) = period(&subscription);
+    let proration_date = start + (end - start) / 3;
+    let mut item = CreatePreviewInvoiceSubscriptionDetailsItems::new();
+    item.id = Some(subscription.items.data[0].id.to_string());
+    item.price = Some(bigger.clone());
+    let mut details = CreatePreviewInvoiceSubscriptionDetails::new();
+    details.items = Some(vec![item]);
+    details.proration_date = Some(proration_date);
+    details.proration_behavior = Some(CreatePreviewInvoiceSubscriptionDetailsProrationBehavior::AlwaysInvoice);
+    let preview = CreatePreviewInvoice::new().subscription(subscription.id.as_str()).subscription_details(details).send(&client).await.unwrap();
+    assert_eq!(preview.billing_reason, Some(InvoiceBillingReason::SubscriptionUpdate));
+    assert!(preview.total > 0);
+    // Nothing was stored: still one invoice, no pending items, the old price.
+    assert_eq!(invoices_of(&client, subscription.id.as_str()).await.len(), 1);
+    assert!(ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data.is_empty());
+    assert_eq!(retrieve(&client, subscription.id.as_str()).await.items.data[0].price.unit_amount, Some(2_000));
+
+    let mut change = UpdateSubscriptionItems::new();
+    change.id = Some(subscription.items.data[0].id.to_string());
+    change.price = Some(bigger);
+    let updated = UpdateSubscription::new(subscription.id.clone())
+        .items(vec![change])
+        .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
+        .proration_date(proration_date)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(latest_invoice(&client, &updated).await.total, preview.total, "the preview and the update agree");
+}

@@ -35,6 +35,7 @@ pub fn routes() -> Router {
             "/v1/invoices/{id}",
             get(invoices::retrieve).post(invoices::update).delete(invoices::delete),
         )
+        .route("/v1/invoices/create_preview", post(subscriptions::preview::create_preview))
         .route("/v1/invoices/{id}/lines", get(invoices::list_lines))
         .route("/v1/invoices/{id}/add_lines", post(invoices::add_lines))
         .route("/v1/invoices/{id}/finalize", post(invoices::finalize))

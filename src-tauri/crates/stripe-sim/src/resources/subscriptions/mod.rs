@@ -5,6 +5,7 @@
 pub mod billing;
 pub mod items;
 pub mod lifecycle;
+pub mod preview;
 mod update;
 
 use axum::extract::Path;

@@ -34,9 +34,17 @@ pub struct Change {
 /// `POST /v1/subscriptions/{id}`
 pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Result<Json<Value>, ApiError> {
     Params(params.clone()).allow_only(UPDATE_PARAMS)?;
-    let now = ctx.now();
+    let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now: ctx.now() };
     let mut data = ctx.data();
-    let old = find(&data, &id)?.clone();
+    let subscription = apply(&mut data, &id, &params, &at)?;
+    Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
+}
+
+/// Applies an update's parameters to subscription `id` (also used, on a scratch copy of the
+/// account, to preview an update's invoice). Returns the updated subscription.
+pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Result<Value, ApiError> {
+    let (now, origin) = (at.now, at.origin);
+    let old = find(data, id)?.clone();
     let ended = matches!(old["status"].as_str(), Some("canceled" | "incomplete_expired"));
     if ended {
         if let Some(field) = UPDATE_PARAMS.iter().find(|p| !matches!(**p, "metadata" | "cancellation_details" | "expand") && params.get(**p).is_some()) {
@@ -48,30 +56,30 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
         return Err(ApiError::invalid_param("proration_behavior", format!("Invalid proration_behavior: {behavior}")));
     }
     let mut subscription = old.clone();
-    subscription["metadata"] = metadata(&params, old.get("metadata"))?;
+    subscription["metadata"] = metadata(params, old.get("metadata"))?;
     if let Some(description) = params.get("description").and_then(Value::as_str) {
         subscription["description"] = if description.is_empty() { Value::Null } else { json!(description) };
     }
     if let Some(pm) = params.get("default_payment_method").and_then(Value::as_str) {
         if !pm.is_empty() {
-            payment_methods::check_attached(&data, pm, old["customer"].as_str().unwrap_or(""), "default_payment_method")?;
+            payment_methods::check_attached(data, pm, old["customer"].as_str().unwrap_or(""), "default_payment_method")?;
         }
         subscription["default_payment_method"] = if pm.is_empty() { Value::Null } else { json!(pm) };
     }
-    if let Some(days) = integer(&params, "days_until_due")? {
+    if let Some(days) = integer(params, "days_until_due")? {
         if old["collection_method"] != "send_invoice" {
             return Err(ApiError::invalid_param("days_until_due", "`days_until_due` can only be set when `collection_method` is `send_invoice`."));
         }
         subscription["days_until_due"] = json!(days);
     }
-    apply_cancellation(&mut subscription, &params, now)?;
-    apply_pause(&mut subscription, &params, now)?;
+    apply_cancellation(&mut subscription, params, now)?;
+    apply_pause(&mut subscription, params, now)?;
     let end_trial_now = match params.get("trial_end").and_then(Value::as_str) {
         None => false,
         Some("now") if old["status"] == "trialing" => true,
         Some("now") => return Err(ApiError::invalid_param("trial_end", "This subscription is not trialing.")),
         Some(_) => {
-            let end = integer(&params, "trial_end")?.unwrap_or(0);
+            let end = integer(params, "trial_end")?.unwrap_or(0);
             if old["status"] != "trialing" || end <= now {
                 return Err(ApiError::invalid_param("trial_end", "trial_end can only be moved to a future time while the subscription is trialing."));
             }
@@ -80,43 +88,42 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
             false
         }
     };
-    let changes = apply_items(&data, &mut subscription, &params, now)?;
+    let changes = apply_items(data, &mut subscription, params, now)?;
     // A proration date lets a preview and the update it previews agree to the cent.
     let (period_start, period_end) = billing::current_period(&old);
-    let proration_at = match integer(&params, "proration_date")? {
+    let proration_at = match integer(params, "proration_date")? {
         Some(date) if (period_start..=period_end).contains(&date) => date,
         Some(_) => return Err(ApiError::invalid_param("proration_date", "proration_date must be within the subscription's current period.")),
         None => now,
     };
 
-    let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
     let mut prorated = false;
     if behavior != "none" && old["status"] != "trialing" {
         for change in &changes {
-            prorated |= prorate(&mut data, &subscription, change, proration_at, &at);
+            prorated |= prorate(data, &subscription, change, proration_at, at);
         }
     }
-    save(&mut data, &old, &subscription, &[], &ctx.origin, now);
+    save(data, &old, &subscription, &[], origin, now);
     if behavior == "always_invoice" && prorated {
-        let billed = bill(&mut data, &subscription, "subscription_update", None, false, true, &at);
-        let before = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
+        let billed = bill(data, &subscription, "subscription_update", None, false, true, at);
+        let before = data.get_of(KIND, id).cloned().unwrap_or(subscription);
         subscription = before.clone();
         subscription["latest_invoice"] = billed.invoice["id"].clone();
         if billed.failed && subscription["status"] == "active" {
             subscription["status"] = json!("past_due");
         }
-        save(&mut data, &before, &subscription, &[], &ctx.origin, now);
+        save(data, &before, &subscription, &[], origin, now);
     }
     if end_trial_now {
         let mut trialing = subscription.clone();
         trialing["trial_end"] = json!(now);
         data.put(trialing.clone());
         // Stripe also warns when a trial is ended early.
-        data.emit("customer.subscription.trial_will_end", &trialing, None, &ctx.origin, now);
-        lifecycle::run(&mut data, &id, &Due::TrialEnds, &at);
-        subscription = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
+        data.emit("customer.subscription.trial_will_end", &trialing, None, origin, now);
+        lifecycle::run(data, id, &Due::TrialEnds, at);
+        subscription = data.get_of(KIND, id).cloned().unwrap_or(subscription);
     }
-    Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
+    Ok(subscription)
 }
 
 /// `cancel_at_period_end` and `cancel_at` (`""` clears it).
