@@ -186,6 +186,12 @@ async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     let past_due = retrieve(&client, subscription.id.as_str()).await;
     assert_eq!(past_due.status, SubscriptionStatus::PastDue);
     assert!(delinquent(&client, &customer).await, "a failed renewal makes the customer delinquent");
+    let updates = ListEvent::new().type_("customer.subscription.updated").limit(100).send(&client).await.unwrap();
+    let went_past_due = updates.data.iter().find(|event| {
+        let previous = event.data.previous_attributes.as_ref().map(miniserde::json::to_string).unwrap_or_default();
+        previous.contains(r#""status":"active""#)
+    });
+    assert!(went_past_due.is_some(), "an update event records the status it left");
     let failed = latest_invoice(&client, &past_due).await;
     assert_eq!((failed.status, failed.attempt_count), (Some(InvoiceStatus::Open), 1));
     assert!(failed.next_payment_attempt.is_some());
@@ -245,7 +251,9 @@ async fn a_declined_first_payment_leaves_an_incomplete_subscription_that_expires
     let expired = retrieve(&client, incomplete.id.as_str()).await;
     assert_eq!(expired.status, SubscriptionStatus::IncompleteExpired);
     assert_eq!(latest_invoice(&client, &expired).await.status, Some(InvoiceStatus::Void));
-    assert!(ListSubscription::new().send(&client).await.unwrap().data.is_empty(), "ended subscriptions are not listed by default");
+    let ended = ListSubscription::new().status(ListSubscriptionStatus::Ended).send(&client).await.unwrap();
+    assert_eq!(ended.data.len(), 1);
+    assert!(ListSubscription::new().status(ListSubscriptionStatus::Active).send(&client).await.unwrap().data.is_empty());
 }
 
 #[tokio::test]

@@ -273,7 +273,7 @@ pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): P
 }
 
 /// `GET /v1/subscriptions`: by `customer`, `price`, `collection_method` and `status`
-/// (canceled ones only with `status=canceled` or `all`, as Stripe lists them).
+/// (canceled ones only with `status=canceled`, `ended` or `all`, as Stripe lists them).
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     let mut allowed = LIST_PARAMS.to_vec();
     allowed.extend(["collection_method", "created", "customer", "price", "status"]);
@@ -291,7 +291,7 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     let items = data.all(KIND).rev().filter(|sub| {
         let state = sub["status"].as_str().unwrap_or("");
         let status_ok = match status {
-            None => state != "canceled" && state != "incomplete_expired",
+            None => state != "canceled",
             Some("all") => true,
             Some("ended") => state == "canceled" || state == "incomplete_expired",
             Some(wanted) => state == wanted,
