@@ -469,6 +469,32 @@ async fn send_invoice_subscriptions_go_past_due_after_the_due_date() {
     assert_eq!(overdue["data"][0]["id"], invoice.id.as_ref().unwrap().as_str());
     let later = raw_get(&sim, &key, &format!("/v1/invoices?due_date[gt]={due}")).await;
     assert!(later["data"].as_array().unwrap().is_empty());
+
+    // The customer pays by bank transfer: the subscription is active again.
+    let id = invoice.id.as_ref().unwrap();
+    common::raw_json_post(&sim, &format!("/_sim/invoices/{id}/customer_payment"), r#"{"method": "bank_transfer"}"#).await;
+    assert_eq!(retrieve(&client, subscription.id.as_str()).await.status, SubscriptionStatus::Active);
+
+    // One currency per customer.
+    let euros = {
+        let product = CreateProduct::new("Billfold Pro EU").send(&client).await.unwrap();
+        CreatePrice::new(Currency::EUR)
+            .product(product.id.as_str())
+            .unit_amount(9_000)
+            .recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month))
+            .send(&client)
+            .await
+            .unwrap()
+    };
+    let mixed = CreateSubscription::new()
+        .customer(customer.id.as_str())
+        .items(items(euros.id.as_str(), 1))
+        .collection_method(stripe_shared::SubscriptionCollectionMethod::SendInvoice)
+        .days_until_due(14u32)
+        .send(&client)
+        .await
+        .unwrap_err();
+    assert!(matches!(mixed, stripe::StripeError::Stripe(_, 400)), "{mixed:?}");
 }
 
 /// An emulator and a client, with the client's key for raw requests.

@@ -152,6 +152,15 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     if !matches!(missing_pm_behavior, "create_invoice" | "pause" | "cancel") {
         return Err(ApiError::invalid_param("trial_settings[end_behavior][missing_payment_method]", "Invalid missing_payment_method"));
     }
+    // A customer bills in one currency, fixed by its first subscription or invoice.
+    let currency = items[0].0["currency"].as_str().unwrap_or("usd").to_string();
+    if customer["currency"].as_str().is_some_and(|existing| existing != currency) {
+        return Err(ApiError::invalid_request(
+            None,
+            format!("You cannot combine currencies on a single customer. This customer has had a subscription, coupon, or invoice item with currency {}", customer["currency"].as_str().unwrap_or("")),
+            Some("currency"),
+        ));
+    }
     let total: i64 = items.iter().map(|(price, quantity, _)| price["unit_amount"].as_i64().unwrap_or(0) * quantity).sum();
     let payment_method = default_pm.map(str::to_string).or_else(|| customer["invoice_settings"]["default_payment_method"].as_str().map(str::to_string));
     // Refusals that leave nothing behind: no way to pay now, or (error_if_incomplete) a decline.
@@ -232,6 +241,12 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     if boolean(&params, "cancel_at_period_end")? == Some(true) {
         subscription["cancel_at_period_end"] = json!(true);
         subscription["cancel_at"] = json!(period_end);
+    }
+    if customer["currency"].is_null() {
+        let mut with_currency = customer.clone();
+        with_currency["currency"] = json!(currency);
+        data.put(with_currency.clone());
+        data.emit("customer.updated", &with_currency, Some(json!({ "currency": null })), &ctx.origin, now);
     }
     // Stored first, so the invoice's payment finds the subscription's payment method.
     data.insert(KIND, subscription.clone());
