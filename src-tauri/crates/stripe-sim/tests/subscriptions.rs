@@ -1,100 +1,27 @@
-//! Subscriptions through async-stripe: trials, renewals the simulated clock runs, dunning,
-//! prorations, cancellation, paused collection, and the events they emit.
+//! Subscriptions through async-stripe: payment methods, trials, renewals the simulated
+//! clock runs, dunning, cancellation, paused collection, and the events they emit.
 
 mod common;
+mod subscription_support;
 
 use std::collections::HashMap;
 
-use stripe::Client;
-use stripe_billing::invoice::{ListInvoice, PayInvoice, RetrieveInvoice};
-use stripe_billing::invoice_item::ListInvoiceItem;
+use stripe_billing::invoice::{PayInvoice, RetrieveInvoice};
 use stripe_billing::subscription::{
-    CancelSubscription, CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentBehavior, CreateSubscriptionTrialSettings,
+    CancelSubscription, CreateSubscription, CreateSubscriptionPaymentBehavior, CreateSubscriptionTrialSettings,
     CreateSubscriptionTrialSettingsEndBehavior, CreateSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod, ListSubscription,
-    ListSubscriptionStatus, RetrieveSubscription, UpdateSubscription, UpdateSubscriptionItems, UpdateSubscriptionPauseCollection,
-    UpdateSubscriptionPauseCollectionBehavior, UpdateSubscriptionProrationBehavior,
+    ListSubscriptionStatus, UpdateSubscription, UpdateSubscriptionPauseCollection,
+    UpdateSubscriptionPauseCollectionBehavior,
 };
 use stripe_billing::subscription_item::{ListSubscriptionItem, RetrieveSubscriptionItem};
-use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned, ListPaymentMethodsCustomer, UpdateCustomer, UpdateCustomerInvoiceSettings};
+use stripe_core::customer::{CreateCustomer, ListPaymentMethodsCustomer, UpdateCustomer, UpdateCustomerInvoiceSettings};
 use stripe_core::event::ListEvent;
-use stripe_payment::payment_method::{AttachPaymentMethod, RetrievePaymentMethod};
+use stripe_payment::payment_method::RetrievePaymentMethod;
 use stripe_product::price::{CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval};
 use stripe_product::product::CreateProduct;
-use stripe_shared::{Invoice, InvoiceBillingReason, InvoiceStatus, Subscription, SubscriptionStatus};
-use stripe_sim::Simulator;
+use stripe_shared::{InvoiceBillingReason, InvoiceStatus, SubscriptionStatus};
 use stripe_types::Currency;
-
-const DAY: i64 = 86_400;
-
-/// A monthly price of `unit_amount` cents.
-async fn monthly_price(client: &Client, unit_amount: i64) -> String {
-    let product = CreateProduct::new("Billfold Pro").send(client).await.unwrap();
-    CreatePrice::new(Currency::USD)
-        .product(product.id.as_str())
-        .unit_amount(unit_amount)
-        .recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month))
-        .send(client)
-        .await
-        .unwrap()
-        .id
-        .to_string()
-}
-
-/// A customer whose default payment method is a card made from `test_pm`; returns the
-/// customer and the attached card's id.
-async fn customer_with_card(client: &Client, test_pm: &str) -> (String, String) {
-    let customer = CreateCustomer::new().email("billing@acme.example").send(client).await.unwrap();
-    let pm = attach(client, test_pm, customer.id.as_str()).await;
-    let mut settings = UpdateCustomerInvoiceSettings::new();
-    settings.default_payment_method = Some(pm.clone());
-    UpdateCustomer::new(customer.id.clone()).invoice_settings(settings).send(client).await.unwrap();
-    (customer.id.to_string(), pm)
-}
-
-async fn attach(client: &Client, test_pm: &str, customer: &str) -> String {
-    AttachPaymentMethod::new(test_pm).customer(customer).send(client).await.unwrap().id.to_string()
-}
-
-fn items(price: &str, quantity: u64) -> Vec<CreateSubscriptionItems> {
-    let mut item = CreateSubscriptionItems::new();
-    item.price = Some(price.to_string());
-    item.quantity = Some(quantity);
-    vec![item]
-}
-
-async fn retrieve(client: &Client, id: &str) -> Subscription {
-    RetrieveSubscription::new(id).send(client).await.unwrap()
-}
-
-async fn latest_invoice(client: &Client, subscription: &Subscription) -> Invoice {
-    let id = subscription.latest_invoice.as_ref().expect("a latest invoice").id().clone();
-    RetrieveInvoice::new(id.expect("an invoice id")).send(client).await.unwrap()
-}
-
-/// The subscription's invoices, oldest first.
-async fn invoices_of(client: &Client, subscription: &str) -> Vec<Invoice> {
-    let mut list = ListInvoice::new().subscription(subscription).limit(100).send(client).await.unwrap().data;
-    list.reverse();
-    list
-}
-
-async fn event_types(client: &Client, pattern: &str) -> Vec<String> {
-    let events = ListEvent::new().type_(pattern).limit(100).send(client).await.unwrap();
-    events.data.iter().rev().map(|e| e.type_.to_string()).collect()
-}
-
-async fn active_subscription(client: &Client, unit_amount: i64) -> (Subscription, String) {
-    let price = monthly_price(client, unit_amount).await;
-    let (customer, _) = customer_with_card(client, "pm_card_visa").await;
-    let subscription = CreateSubscription::new().customer(customer).items(items(&price, 1)).send(client).await.unwrap();
-    assert_eq!(subscription.status, SubscriptionStatus::Active);
-    (subscription, price)
-}
-
-fn period(subscription: &Subscription) -> (i64, i64) {
-    let item = &subscription.items.data[0];
-    (item.current_period_start, item.current_period_end)
-}
+use subscription_support::*;
 
 #[tokio::test]
 async fn payment_methods_attach_to_customers_and_list() {
@@ -169,11 +96,6 @@ async fn a_trial_ends_into_an_active_subscription_that_renews_monthly() {
     }
 }
 
-async fn common_now(sim: &Simulator) -> i64 {
-    let clock = common::raw_json_post(sim, "/_sim/clock/advance", r#"{"seconds": 0}"#).await;
-    clock["now"].as_i64().unwrap()
-}
-
 #[tokio::test]
 async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     let (sim, client) = common::start().await;
@@ -216,13 +138,6 @@ async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     assert!(!delinquent(&client, &customer).await);
 }
 
-async fn delinquent(client: &Client, customer: &str) -> bool {
-    match RetrieveCustomer::new(customer).send(client).await.unwrap() {
-        RetrieveCustomerReturned::Customer(customer) => customer.delinquent.unwrap_or(false),
-        RetrieveCustomerReturned::DeletedCustomer(_) => panic!("customer deleted"),
-    }
-}
-
 #[tokio::test]
 async fn a_declined_first_payment_leaves_an_incomplete_subscription_that_expires() {
     let (sim, client) = common::start().await;
@@ -254,86 +169,6 @@ async fn a_declined_first_payment_leaves_an_incomplete_subscription_that_expires
     let ended = ListSubscription::new().status(ListSubscriptionStatus::Ended).send(&client).await.unwrap();
     assert_eq!(ended.data.len(), 1);
     assert!(ListSubscription::new().status(ListSubscriptionStatus::Active).send(&client).await.unwrap().data.is_empty());
-}
-
-#[tokio::test]
-async fn create_prorations_are_pending_until_the_next_renewal() {
-    let (sim, client) = common::start().await;
-    let (subscription, _) = active_subscription(&client, 3_000).await;
-    let item = subscription.items.data[0].id.to_string();
-    sim.advance_clock(10 * DAY);
-    let mut change = UpdateSubscriptionItems::new();
-    change.id = Some(item);
-    change.quantity = Some(2);
-    let updated = UpdateSubscription::new(subscription.id.clone()).items(vec![change]).send(&client).await.unwrap();
-    assert_eq!(updated.items.data[0].quantity, Some(2));
-    assert_eq!(invoices_of(&client, subscription.id.as_str()).await.len(), 1, "no invoice yet");
-    let pending = ListInvoiceItem::new().customer(subscription.customer.id().as_str()).pending(true).send(&client).await.unwrap().data;
-    assert_eq!(pending.len(), 2, "a credit and a charge, pending");
-    assert!(pending.iter().all(|item| item.proration && item.invoice.is_none()));
-    let parent = pending[0].parent.as_ref().unwrap().subscription_details.as_ref().unwrap();
-    assert_eq!(parent.subscription, subscription.id.as_str());
-
-    sim.advance_clock(25 * DAY);
-    let all = invoices_of(&client, subscription.id.as_str()).await;
-    assert_eq!(all.len(), 2);
-    let renewal = &all[1];
-    assert_eq!(renewal.lines.data.len(), 3);
-    let prorations: Vec<i64> = renewal.lines.data.iter().filter(|l| l.parent.as_ref().unwrap().invoice_item_details.is_some()).map(|l| l.amount).collect();
-    assert_eq!(prorations.len(), 2);
-    let (credit, charge) = (prorations.iter().copied().min().unwrap(), prorations.iter().copied().max().unwrap());
-    assert!(credit < -1_000 && credit > -3_000, "unused time on one seat: {credit}");
-    assert_eq!(charge, -2 * credit, "remaining time on two seats is twice the credit");
-    assert_eq!(renewal.total, 6_000 + credit + charge);
-    assert_eq!(renewal.status, Some(InvoiceStatus::Paid));
-    let still_pending = ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data;
-    assert!(still_pending.is_empty(), "the renewal took the prorations");
-}
-
-#[tokio::test]
-async fn always_invoice_bills_at_once_and_none_bills_nothing() {
-    let (sim, client) = common::start().await;
-    let (subscription, _) = active_subscription(&client, 2_000).await;
-    let bigger = monthly_price(&client, 5_000).await;
-    sim.advance_clock(15 * DAY);
-    let mut change = UpdateSubscriptionItems::new();
-    change.id = Some(subscription.items.data[0].id.to_string());
-    change.price = Some(bigger.clone());
-    // Prorating from exactly halfway through the period: half the difference.
-    let (start, end) = period(&subscription);
-    let halfway = start + (end - start) / 2;
-    let upgraded = UpdateSubscription::new(subscription.id.clone())
-        .items(vec![change])
-        .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
-        .proration_date(halfway)
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(upgraded.items.data[0].price.id.as_str(), bigger);
-    let invoice = latest_invoice(&client, &upgraded).await;
-    assert_eq!(invoice.billing_reason, Some(InvoiceBillingReason::SubscriptionUpdate));
-    assert_eq!(invoice.status, Some(InvoiceStatus::Paid));
-    assert_eq!(invoice.lines.data.len(), 2);
-    assert_eq!(invoice.total, 2_500 - 1_000, "half a month of the new price less half a month of the old");
-    assert!(invoice.lines.data.iter().any(|line| line.description.as_deref().unwrap_or("").starts_with("Unused time on 1 × Billfold Pro after ")));
-
-    let mut change = UpdateSubscriptionItems::new();
-    change.id = Some(subscription.items.data[0].id.to_string());
-    change.quantity = Some(3);
-    let unprorated = UpdateSubscription::new(subscription.id.clone())
-        .items(vec![change])
-        .proration_behavior(UpdateSubscriptionProrationBehavior::None)
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(unprorated.latest_invoice.as_ref().unwrap().id(), upgraded.latest_invoice.as_ref().unwrap().id());
-    assert_eq!(event_types(&client, "invoiceitem.created").await.len(), 2, "only the upgrade's prorations");
-    assert_eq!(invoices_of(&client, subscription.id.as_str()).await.len(), 2);
-
-    sim.advance_clock(20 * DAY);
-    let all = invoices_of(&client, subscription.id.as_str()).await;
-    assert_eq!(all.len(), 3);
-    assert_eq!(all[2].total, 15_000, "the renewal bills three seats of the new price and no prorations");
 }
 
 #[tokio::test]
@@ -390,7 +225,6 @@ async fn paused_collection_keeps_drafts_and_resumes() {
     let previous: serde_json::Value = serde_json::from_str(&miniserde::json::to_string(previous)).unwrap();
     assert_eq!(previous["pause_collection"], serde_json::Value::Null);
     assert_eq!(previous["metadata"], serde_json::json!({}));
-
 
     sim.advance_clock(32 * DAY);
     let all = invoices_of(&client, subscription.id.as_str()).await;
@@ -497,27 +331,6 @@ async fn send_invoice_subscriptions_go_past_due_after_the_due_date() {
     assert!(matches!(mixed, stripe::StripeError::Stripe(_, 400)), "{mixed:?}");
 }
 
-/// An emulator and a client, with the client's key for raw requests.
-async fn start_with_key() -> (Simulator, Client, String) {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let sim = Simulator::start(stripe_sim::SimConfig { rate_limit_per_sec: None }).await.unwrap();
-    let key = format!("sk_test_subscriptions{:012}", NEXT.fetch_add(1, Ordering::Relaxed));
-    let client = common::client(&sim, &key);
-    (sim, client, key)
-}
-
-async fn raw_get(sim: &Simulator, key: &str, path: &str) -> serde_json::Value {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap()
-}
-
 #[tokio::test]
 async fn ending_a_trial_now_bills_at_once_and_warns() {
     let (_sim, client) = common::start().await;
@@ -536,83 +349,4 @@ async fn ending_a_trial_now_bills_at_once_and_warns() {
     assert_eq!(event_types(&client, "customer.subscription.trial_will_end").await.len(), 1);
     let (start, end) = period(&ended);
     assert!(end - start >= 28 * DAY, "a full month starts when the trial ends");
-}
-
-async fn balance(client: &Client, customer: &str) -> i64 {
-    match RetrieveCustomer::new(customer).send(client).await.unwrap() {
-        RetrieveCustomerReturned::Customer(customer) => customer.balance.unwrap_or(0),
-        RetrieveCustomerReturned::DeletedCustomer(_) => panic!("customer deleted"),
-    }
-}
-
-#[tokio::test]
-async fn a_downgrade_and_a_prorated_cancellation_credit_the_balance() {
-    let (_sim, client) = common::start().await;
-    let (subscription, _) = active_subscription(&client, 6_000).await;
-    let customer = subscription.customer.id().to_string();
-    let cheaper = monthly_price(&client, 2_000).await;
-    let (start, end) = period(&subscription);
-    let halfway = start + (end - start) / 2;
-    let mut change = UpdateSubscriptionItems::new();
-    change.id = Some(subscription.items.data[0].id.to_string());
-    change.price = Some(cheaper);
-    let downgraded = UpdateSubscription::new(subscription.id.clone())
-        .items(vec![change])
-        .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
-        .proration_date(halfway)
-        .send(&client)
-        .await
-        .unwrap();
-    let credit_note = latest_invoice(&client, &downgraded).await;
-    assert_eq!((credit_note.total, credit_note.amount_due), (1_000 - 3_000, 0));
-    assert_eq!(credit_note.status, Some(InvoiceStatus::Paid));
-    assert_eq!(balance(&client, &customer).await, -2_000, "the credit waits on the balance");
-
-    let canceled = CancelSubscription::new(subscription.id.clone()).prorate(true).invoice_now(true).send(&client).await.unwrap();
-    assert_eq!(canceled.status, SubscriptionStatus::Canceled);
-    let last = latest_invoice(&client, &canceled).await;
-    assert_ne!(last.id, credit_note.id, "a final invoice");
-    // Canceled right at the start of the period: nearly all of it is unused.
-    assert!((-2_000..=-1_990).contains(&last.total), "credit for the unused rest of the period: {}", last.total);
-    assert_eq!(balance(&client, &customer).await, -2_000 + last.total);
-}
-
-#[tokio::test]
-async fn a_preview_matches_the_update_it_previews() {
-    use stripe_billing::invoice::{CreatePreviewInvoice, CreatePreviewInvoiceSubscriptionDetails, CreatePreviewInvoiceSubscriptionDetailsItems, CreatePreviewInvoiceSubscriptionDetailsProrationBehavior};
-    let (_sim, client) = common::start().await;
-    let (subscription, _) = active_subscription(&client, 2_000).await;
-    let bigger = monthly_price(&client, 5_000).await;
-    let renewal = CreatePreviewInvoice::new().subscription(subscription.id.as_str()).send(&client).await.unwrap();
-    assert_eq!((renewal.total, renewal.status), (2_000, Some(InvoiceStatus::Draft)));
-    assert_eq!(renewal.billing_reason, Some(InvoiceBillingReason::SubscriptionCycle));
-
-    let (start, end) = period(&subscription);
-    let proration_date = start + (end - start) / 3;
-    let mut item = CreatePreviewInvoiceSubscriptionDetailsItems::new();
-    item.id = Some(subscription.items.data[0].id.to_string());
-    item.price = Some(bigger.clone());
-    let mut details = CreatePreviewInvoiceSubscriptionDetails::new();
-    details.items = Some(vec![item]);
-    details.proration_date = Some(proration_date);
-    details.proration_behavior = Some(CreatePreviewInvoiceSubscriptionDetailsProrationBehavior::AlwaysInvoice);
-    let preview = CreatePreviewInvoice::new().subscription(subscription.id.as_str()).subscription_details(details).send(&client).await.unwrap();
-    assert_eq!(preview.billing_reason, Some(InvoiceBillingReason::SubscriptionUpdate));
-    assert!(preview.total > 0);
-    // Nothing was stored: still one invoice, no pending items, the old price.
-    assert_eq!(invoices_of(&client, subscription.id.as_str()).await.len(), 1);
-    assert!(ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data.is_empty());
-    assert_eq!(retrieve(&client, subscription.id.as_str()).await.items.data[0].price.unit_amount, Some(2_000));
-
-    let mut change = UpdateSubscriptionItems::new();
-    change.id = Some(subscription.items.data[0].id.to_string());
-    change.price = Some(bigger);
-    let updated = UpdateSubscription::new(subscription.id.clone())
-        .items(vec![change])
-        .proration_behavior(UpdateSubscriptionProrationBehavior::AlwaysInvoice)
-        .proration_date(proration_date)
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(latest_invoice(&client, &updated).await.total, preview.total, "the preview and the update agree");
 }
