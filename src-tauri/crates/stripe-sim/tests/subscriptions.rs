@@ -350,3 +350,28 @@ async fn ending_a_trial_now_bills_at_once_and_warns() {
     let (start, end) = period(&ended);
     assert!(end - start >= 28 * DAY, "a full month starts when the trial ends");
 }
+
+#[tokio::test]
+async fn cancel_at_a_date_and_a_trial_set_to_cancel() {
+    let (sim, client, key) = start_with_key().await;
+    let (subscription, price) = active_subscription(&client, 2_000).await;
+    let (start, _) = period(&subscription);
+    let when = start + 10 * DAY;
+    let (status, _, body) = common::raw_post(&sim, &key, &format!("/v1/subscriptions/{}", subscription.id), &format!("cancel_at={when}"), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["cancel_at"], when);
+    assert_eq!(body["cancel_at_period_end"], false);
+
+    let customer = subscription.customer.id().to_string();
+    let trialing = CreateSubscription::new().customer(customer).items(items(&price, 1)).trial_period_days(14u32).send(&client).await.unwrap();
+    UpdateSubscription::new(trialing.id.clone()).cancel_at_period_end(true).send(&client).await.unwrap();
+
+    sim.advance_clock(11 * DAY);
+    let canceled = retrieve(&client, subscription.id.as_str()).await;
+    assert_eq!((canceled.status, canceled.ended_at), (SubscriptionStatus::Canceled, Some(when)));
+    assert_eq!(retrieve(&client, trialing.id.as_str()).await.status, SubscriptionStatus::Trialing);
+    sim.advance_clock(4 * DAY);
+    let ended = retrieve(&client, trialing.id.as_str()).await;
+    assert_eq!((ended.status, ended.ended_at), (SubscriptionStatus::Canceled, trialing.trial_end));
+    assert_eq!(invoices_of(&client, trialing.id.as_str()).await.len(), 1, "only the trial's own $0 invoice");
+}

@@ -31,6 +31,8 @@ pub enum Due {
     Expire,
     /// `pause_collection.resumes_at` has come.
     ResumeCollection,
+    /// `cancel_at` has come before the period's end.
+    Cancel,
     /// An automatic retry of this failed invoice.
     Retry(String),
     /// This send_invoice invoice passed its due date unpaid.
@@ -56,6 +58,11 @@ pub fn due(subscription: &Value, open_invoices: &[&Value], since: i64) -> Vec<(i
         "incomplete" => out.push((subscription["created"].as_i64().unwrap_or(0) + INCOMPLETE_WINDOW, Due::Expire)),
         "active" | "past_due" | "unpaid" => out.push((period_end, Due::PeriodEnds)),
         _ => {}
+    }
+    let live = matches!(status, "trialing" | "active" | "past_due" | "unpaid");
+    let period_end = if status == "trialing" { subscription["trial_end"].as_i64().unwrap_or(period_end) } else { period_end };
+    if let Some(cancel_at) = subscription["cancel_at"].as_i64().filter(|at| live && *at < period_end) {
+        out.push((cancel_at, Due::Cancel));
     }
     if let Some(resumes_at) = subscription["pause_collection"]["resumes_at"].as_i64() {
         out.push((resumes_at, Due::ResumeCollection));
@@ -96,6 +103,7 @@ pub fn run(data: &mut AccountData, id: &str, what: &Due, at: &At) {
             }
             save(data, &old, &subscription, &[], origin, now);
         }
+        Due::Cancel => end(data, &mut subscription, "cancellation_requested", origin, now),
         Due::ResumeCollection => {
             subscription["pause_collection"] = Value::Null;
             save(data, &old, &subscription, &[], origin, now);
@@ -116,6 +124,10 @@ fn end_trial(data: &mut AccountData, old: &Value, at: &At) {
     let customer_pm = old["customer"].as_str().and_then(|c| data.get_of("customer", c)).and_then(|c| c["invoice_settings"]["default_payment_method"].as_str());
     let has_pm = old["default_payment_method"].is_string() || customer_pm.is_some();
     let automatic = old["collection_method"] == "charge_automatically";
+    if old["cancel_at_period_end"] == true || old["cancel_at"].as_i64().is_some_and(|when| when <= trial_end) {
+        end(data, &mut subscription, "cancellation_requested", at.origin, at.now);
+        return;
+    }
     match old["trial_settings"]["end_behavior"]["missing_payment_method"].as_str() {
         Some("pause") if automatic && !has_pm => {
             subscription["status"] = json!("paused");

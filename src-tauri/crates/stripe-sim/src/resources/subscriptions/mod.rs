@@ -106,6 +106,12 @@ fn parse_items(data: &AccountData, params: &Value) -> Result<Vec<(Value, i64, Va
         let param = format!("items[{index}][price]");
         let price_id = item["price"].as_str().ok_or_else(|| ApiError::missing_param(&param))?;
         let price = recurring_price(data, price_id, &param, currency.as_deref())?;
+        if let Some((first, _, _)) = out.first() {
+            let interval = |p: &Value| (p["recurring"]["interval"].clone(), p["recurring"]["interval_count"].clone());
+            if interval(first) != interval(&price) {
+                return Err(ApiError::invalid_param(&param, "Currency and interval fields must match across all plans on this subscription."));
+            }
+        }
         currency = price["currency"].as_str().map(str::to_string);
         let quantity = integer(item, "quantity")?.unwrap_or(1);
         if quantity < 0 {
