@@ -157,6 +157,21 @@ async fn a_declined_first_payment_leaves_an_incomplete_subscription_that_expires
     }
     assert!(ListSubscription::new().status(ListSubscriptionStatus::All).send(&client).await.unwrap().data.is_empty());
 
+    // default_incomplete: nothing is charged until the first invoice is paid.
+    let waiting = CreateSubscription::new()
+        .customer(customer.as_str())
+        .items(items(&price, 1))
+        .payment_behavior(CreateSubscriptionPaymentBehavior::DefaultIncomplete)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(waiting.status, SubscriptionStatus::Incomplete);
+    let first = latest_invoice(&client, &waiting).await;
+    assert_eq!((first.status, first.attempt_count), (Some(InvoiceStatus::Open), 0));
+    let visa = attach(&client, "pm_card_visa", &customer).await;
+    PayInvoice::new(first.id.clone().unwrap()).payment_method(visa).send(&client).await.unwrap();
+    assert_eq!(retrieve(&client, waiting.id.as_str()).await.status, SubscriptionStatus::Active);
+
     let incomplete = CreateSubscription::new().customer(customer.as_str()).items(items(&price, 1)).send(&client).await.unwrap();
     assert_eq!(incomplete.status, SubscriptionStatus::Incomplete);
     let invoice = latest_invoice(&client, &incomplete).await;
@@ -168,7 +183,8 @@ async fn a_declined_first_payment_leaves_an_incomplete_subscription_that_expires
     assert_eq!(latest_invoice(&client, &expired).await.status, Some(InvoiceStatus::Void));
     let ended = ListSubscription::new().status(ListSubscriptionStatus::Ended).send(&client).await.unwrap();
     assert_eq!(ended.data.len(), 1);
-    assert!(ListSubscription::new().status(ListSubscriptionStatus::Active).send(&client).await.unwrap().data.is_empty());
+    let active = ListSubscription::new().status(ListSubscriptionStatus::Active).send(&client).await.unwrap();
+    assert_eq!(active.data.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [waiting.id.as_str()]);
 }
 
 #[tokio::test]
