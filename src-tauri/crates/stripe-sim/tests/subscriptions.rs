@@ -131,6 +131,13 @@ async fn a_declining_card_goes_past_due_then_unpaid_until_paid() {
     assert_eq!(exhausted.status, Some(InvoiceStatus::Open));
     assert_eq!(event_types(&client, "invoice.payment_failed").await.len(), 4);
 
+    // While unpaid, renewals are invoiced as drafts and not charged.
+    sim.advance_clock(20 * DAY);
+    let still_unpaid = retrieve(&client, subscription.id.as_str()).await;
+    assert_eq!(still_unpaid.status, SubscriptionStatus::Unpaid);
+    let draft = latest_invoice(&client, &still_unpaid).await;
+    assert_eq!((draft.status, draft.attempt_count, draft.auto_advance), (Some(InvoiceStatus::Draft), 0, Some(false)));
+
     let visa = attach(&client, "pm_card_visa", &customer).await;
     let paid = PayInvoice::new(failed.id.clone().unwrap()).payment_method(visa).send(&client).await.unwrap();
     assert_eq!(paid.status, Some(InvoiceStatus::Paid));
