@@ -160,3 +160,43 @@ async fn a_preview_matches_the_update_it_previews() {
         .unwrap();
     assert_eq!(latest_invoice(&client, &updated).await.total, preview.total, "the preview and the update agree");
 }
+
+#[tokio::test]
+async fn subscription_items_are_added_changed_and_removed_with_prorations() {
+    use stripe_billing::subscription_item::{
+        CreateSubscriptionItem, CreateSubscriptionItemProrationBehavior, DeleteSubscriptionItem, UpdateSubscriptionItem,
+        UpdateSubscriptionItemProrationBehavior,
+    };
+    let (_sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 2_000).await;
+    let addon = monthly_price(&client, 500).await;
+    let added = CreateSubscriptionItem::new(subscription.id.as_str())
+        .price(addon.as_str())
+        .quantity(3u64)
+        .proration_behavior(CreateSubscriptionItemProrationBehavior::None)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!((added.price.id.as_str(), added.quantity), (addon.as_str(), Some(3)));
+    assert_eq!(retrieve(&client, subscription.id.as_str()).await.items.data.len(), 2);
+    assert!(ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data.is_empty(), "no prorations asked for");
+
+    let changed = UpdateSubscriptionItem::new(added.id.clone())
+        .quantity(5u64)
+        .proration_behavior(UpdateSubscriptionItemProrationBehavior::AlwaysInvoice)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(changed.quantity, Some(5));
+    let invoice = latest_invoice(&client, &retrieve(&client, subscription.id.as_str()).await).await;
+    assert_eq!(invoice.billing_reason, Some(InvoiceBillingReason::SubscriptionUpdate));
+    assert!((990..=1_000).contains(&invoice.total), "two more seats for (nearly) the whole period: {}", invoice.total);
+
+    let deleted = DeleteSubscriptionItem::new(added.id.clone()).send(&client).await.unwrap();
+    assert_eq!(deleted.id, added.id);
+    let remaining = retrieve(&client, subscription.id.as_str()).await;
+    assert_eq!(remaining.items.data.len(), 1);
+    let pending = ListInvoiceItem::new().pending(true).send(&client).await.unwrap().data;
+    assert_eq!(pending.len(), 1, "a credit for the removed seats");
+    assert!(pending[0].amount < 0);
+}

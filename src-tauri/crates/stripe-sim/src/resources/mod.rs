@@ -55,8 +55,11 @@ pub fn routes() -> Router {
             get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
         )
         .route("/v1/subscriptions/{id}/resume", post(subscriptions::resume))
-        .route("/v1/subscription_items", get(subscriptions::items::list))
-        .route("/v1/subscription_items/{id}", get(subscriptions::items::retrieve))
+        .route("/v1/subscription_items", get(subscriptions::items::list).post(subscriptions::items::create))
+        .route(
+            "/v1/subscription_items/{id}",
+            get(subscriptions::items::retrieve).post(subscriptions::items::update_item).delete(subscriptions::items::delete),
+        )
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }
