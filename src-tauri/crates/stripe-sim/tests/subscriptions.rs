@@ -398,3 +398,23 @@ async fn cancel_at_a_date_and_a_trial_set_to_cancel() {
     assert_eq!((ended.status, ended.ended_at), (SubscriptionStatus::Canceled, trialing.trial_end));
     assert_eq!(invoices_of(&client, trialing.id.as_str()).await.len(), 1, "only the trial's own $0 invoice");
 }
+
+#[tokio::test]
+async fn creating_a_subscription_emits_events_in_stripes_order() {
+    let (_sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 2_000).await;
+    let events = ListEvent::new().limit(100).send(&client).await.unwrap();
+    let ordered: Vec<&stripe_shared::Event> = events.data.iter().rev().collect();
+    let types: Vec<String> = ordered.iter().map(|e| e.type_.to_string()).collect();
+    let position = |wanted: &str| types.iter().position(|t| t == wanted).unwrap_or_else(|| panic!("{wanted} missing from {types:?}"));
+    assert!(position("customer.subscription.created") < position("invoice.created"));
+    assert!(position("invoice.created") < position("invoice.finalized"));
+    assert!(position("invoice.finalized") < position("invoice.paid"));
+    assert!(position("invoice.paid") < position("customer.subscription.updated"));
+    let created: serde_json::Value = serde_json::from_str(&miniserde::json::to_string(&ordered[position("customer.subscription.created")].data.object)).unwrap();
+    assert_eq!(created["status"], "incomplete");
+    assert_eq!(created["latest_invoice"], latest_invoice(&client, &subscription).await.id.unwrap().as_str());
+    let activated = &ordered[position("customer.subscription.updated")].data;
+    let previous: serde_json::Value = serde_json::from_str(&miniserde::json::to_string(activated.previous_attributes.as_ref().unwrap())).unwrap();
+    assert_eq!(previous, serde_json::json!({ "status": "incomplete" }));
+}

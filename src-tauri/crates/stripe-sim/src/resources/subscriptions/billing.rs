@@ -132,14 +132,21 @@ pub struct Billed {
 /// Creates the subscription's invoice for `reason`: its items over `period` (zero-priced
 /// for a trial), plus the customer's pending invoice items (prorations). It is finalized
 /// and, when collected automatically and `attempt` is set, charged, unless
-/// `pause_collection` or an `unpaid` subscription keeps it a draft.
-pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: Option<(i64, i64)>, trial: bool, attempt: bool, at: &At) -> Billed {
+/// `pause_collection` or an `unpaid` subscription keeps it a draft. `invoice_id` is an id
+/// the caller reserved (a new subscription names its first invoice before it exists).
+#[allow(clippy::too_many_arguments)]
+pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: Option<(i64, i64)>, trial: bool, attempt: bool, invoice_id: Option<&str>, at: &At) -> Billed {
     let (origin, now) = (at.origin, at.now);
     let sub_id = subscription["id"].as_str().unwrap_or("").to_string();
     let customer = subscription["customer"].as_str().and_then(|id| data.get_of("customer", id)).cloned().unwrap_or(Value::Null);
     let collection = subscription["collection_method"].as_str().unwrap_or("charge_automatically");
     let currency = subscription["currency"].as_str().unwrap_or("usd");
     let mut invoice = invoices::blank(&customer, collection, currency, data.livemode, now);
+    if let Some(id) = invoice_id {
+        invoice["id"] = json!(id);
+        invoice["lines"]["url"] = json!(format!("/v1/invoices/{id}/lines"));
+        invoice["payments"]["url"] = json!(format!("/v1/invoice_payments?invoice={id}"));
+    }
     invoice["billing_reason"] = json!(reason);
     invoice["auto_advance"] = json!(true);
     invoice["parent"] = json!({

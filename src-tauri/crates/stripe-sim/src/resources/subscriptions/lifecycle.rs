@@ -152,7 +152,7 @@ pub fn start_period(data: &mut AccountData, old: &Value, mut subscription: Value
     billing::set_period(&mut subscription, (start, end));
     // Stored before billing so the invoice's charge and its paid hook see the new period.
     data.put(subscription.clone());
-    let billed = bill(data, &subscription, reason, Some((start, end)), false, true, at);
+    let billed = bill(data, &subscription, reason, Some((start, end)), false, true, None, at);
     let id = subscription["id"].as_str().unwrap_or("").to_string();
     let mut subscription = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
     subscription["latest_invoice"] = billed.invoice["id"].clone();

@@ -230,7 +230,8 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "pending_update": null,
         "schedule": null,
         "start_date": now,
-        "status": if trial_end.is_some() { "trialing" } else { "active" },
+        // Incomplete until the first invoice is paid (at once, below, when the card succeeds).
+        "status": if trial_end.is_some() { "trialing" } else if collection == "charge_automatically" && total > 0 { "incomplete" } else { "active" },
         "test_clock": null,
         "transfer_data": null,
         "trial_end": trial_end,
@@ -255,16 +256,15 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         data.put(with_currency.clone());
         data.emit("customer.updated", &with_currency, Some(json!({ "currency": null })), &ctx.origin, now);
     }
-    // Stored first, so the invoice's payment finds the subscription's payment method.
+    // Stored and announced first, as Stripe orders the events, naming its first invoice;
+    // paying that invoice makes it active (`customer.subscription.updated`).
+    let invoice_id = AccountData::new_id("in");
+    subscription["latest_invoice"] = json!(invoice_id);
     data.insert(KIND, subscription.clone());
-    let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
-    let billed = bill(&mut data, &subscription, "subscription_create", Some((period_start, period_end)), trial_end.is_some(), behavior != "default_incomplete", &at);
-    subscription["latest_invoice"] = billed.invoice["id"].clone();
-    if billed.invoice["status"] == "open" && collection == "charge_automatically" {
-        subscription["status"] = json!("incomplete");
-    }
-    data.put(subscription.clone());
     data.emit("customer.subscription.created", &subscription, None, &ctx.origin, now);
+    let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
+    bill(&mut data, &subscription, "subscription_create", Some((period_start, period_end)), trial_end.is_some(), behavior != "default_incomplete", Some(&invoice_id), &at);
+    let subscription = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
     Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
 }
 
@@ -365,7 +365,7 @@ pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     lifecycle::end(&mut data, &mut subscription, "cancellation_requested", &ctx.origin, now);
     // `invoice_now`: a final invoice for what is pending (a credit goes to the balance).
     if invoice_now && prorated {
-        let billed = bill(&mut data, &subscription, "subscription_update", None, false, true, &at);
+        let billed = bill(&mut data, &subscription, "subscription_update", None, false, true, None, &at);
         subscription["latest_invoice"] = billed.invoice["id"].clone();
         data.put(subscription.clone());
     }

@@ -105,7 +105,7 @@ pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Resul
     }
     save(data, &old, &subscription, &[], origin, now);
     if behavior == "always_invoice" && prorated {
-        let billed = bill(data, &subscription, "subscription_update", None, false, true, at);
+        let billed = bill(data, &subscription, "subscription_update", None, false, true, None, at);
         let before = data.get_of(KIND, id).cloned().unwrap_or(subscription);
         subscription = before.clone();
         subscription["latest_invoice"] = billed.invoice["id"].clone();
