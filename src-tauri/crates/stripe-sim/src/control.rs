@@ -46,7 +46,9 @@ struct Advance {
     seconds: i64,
 }
 
-/// Moves the simulated clock forward by `{"seconds": N}` and answers the new time.
+/// Moves the simulated clock forward by `{"seconds": N}`, runs what fell due meanwhile in
+/// every account (trial ends, renewals, payment retries, expiries; see `crate::clock`) and
+/// answers the new time.
 async fn advance_clock(State(state): State<Arc<SimState>>, Json(advance): Json<Advance>) -> Json<Value> {
     state.advance_clock(advance.seconds);
     Json(json!({ "now": state.now() }))

@@ -18,8 +18,8 @@ pub struct Origin {
     pub idempotency_key: Option<String>,
 }
 
-/// An account's data.
-#[derive(Debug, Default)]
+/// An account's data. Cloned only to dry-run a change (invoice previews).
+#[derive(Debug, Default, Clone)]
 pub struct AccountData {
     /// Whether the account's key is a live one.
     pub livemode: bool,

@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 mod auth;
+mod clock;
 mod control;
 mod data;
 mod errors;
@@ -83,7 +84,8 @@ impl Simulator {
         self.state.set_faults(faults);
     }
 
-    /// Moves the simulated clock forward (the library form of `POST /_sim/clock/advance`).
+    /// Moves the simulated clock forward (the library form of `POST /_sim/clock/advance`)
+    /// and runs what fell due meanwhile: trial ends, renewals, payment retries.
     pub fn advance_clock(&self, seconds: i64) {
         self.state.advance_clock(seconds);
     }

@@ -62,7 +62,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiContext {
     }
 }
 
-/// Request parameters, form-decoded from the query string (GET/DELETE) or the body (POST),
+/// Request parameters, form-decoded from the query string and, for POST and DELETE, the body,
 /// as a JSON tree (see [`form`]).
 #[derive(Debug, Clone, Default)]
 pub struct Params(pub Value);
@@ -96,7 +96,8 @@ impl<S: Send + Sync> FromRequest<S> for Params {
         let method = req.method().clone();
         let body = Bytes::from_request(req, state).await.unwrap_or_default();
         let mut all = pairs(query.as_bytes());
-        if method == Method::POST {
+        // async-stripe sends DELETE parameters (e.g. `invoice_now`) as a form body too.
+        if method == Method::POST || method == Method::DELETE {
             all.extend(pairs(&body));
         }
         Ok(Params(form::decode(&all)?))

@@ -97,9 +97,16 @@ impl SimState {
         real + self.clock_offset.load(Ordering::Relaxed)
     }
 
-    /// Moves the simulated clock forward.
+    /// Moves the simulated clock forward and runs, in every account, what fell due
+    /// (renewals, trial ends, payment retries; see [`crate::clock`]).
     pub fn advance_clock(&self, seconds: i64) {
+        let since = self.now();
         self.clock_offset.fetch_add(seconds.max(0), Ordering::Relaxed);
+        let until = self.now();
+        let accounts: Vec<Arc<Account>> = lock(&self.accounts).values().cloned().collect();
+        for account in accounts {
+            crate::clock::run_due(&mut lock(&account.data), since, until, self.base_url());
+        }
     }
 
     /// Replaces the fault settings.

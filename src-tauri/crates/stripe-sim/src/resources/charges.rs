@@ -32,13 +32,8 @@ pub fn save(data: &mut AccountData, old: &Value, charge: &Value, origin: &Origin
 pub fn new_charge(data: &mut AccountData, intent: &Value, payment_method: &str, succeeded: bool, captured: bool, now: i64) -> Value {
     let id = AccountData::new_id("ch");
     let amount = intent["amount"].as_i64().unwrap_or(0);
-    let last4 = match payment_method {
-        "pm_card_chargeDeclined" | "pm_card_visa_chargeDeclined" => "0002",
-        "pm_card_createDispute" => "0259",
-        "pm_card_mastercard" => "4444",
-        "pm_card_amex" => "8431",
-        _ => "4242",
-    };
+    // A stored card shows its own brand and digits; a test id those of its test card.
+    let (brand, last4) = super::payment_methods::card_display(data, payment_method);
     let outcome = if succeeded {
         json!({ "advice_code": null, "network_advice_code": null, "network_decline_code": null, "network_status": "approved_by_network",
                 "reason": null, "risk_level": "normal", "seller_message": "Payment complete.", "type": "authorized" })
@@ -76,9 +71,9 @@ pub fn new_charge(data: &mut AccountData, intent: &Value, payment_method: &str, 
         "payment_intent": intent["id"],
         "payment_method": payment_method,
         "payment_method_details": { "type": "card", "card": {
-            "amount_authorized": if succeeded { json!(amount) } else { Value::Null }, "brand": "visa", "checks": { "address_line1_check": null, "address_postal_code_check": null, "cvc_check": "pass" },
+            "amount_authorized": if succeeded { json!(amount) } else { Value::Null }, "brand": brand, "checks": { "address_line1_check": null, "address_postal_code_check": null, "cvc_check": "pass" },
             "country": "US", "exp_month": 12, "exp_year": 2034, "fingerprint": "SimFingerprint01", "funding": "credit",
-            "last4": last4, "mandate": null, "network": "visa", "network_token": { "used": false }, "three_d_secure": null, "wallet": null,
+            "last4": last4, "mandate": null, "network": brand, "network_token": { "used": false }, "three_d_secure": null, "wallet": null,
         } },
         "receipt_email": intent["receipt_email"],
         "receipt_number": null,

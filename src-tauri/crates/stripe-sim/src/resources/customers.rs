@@ -4,21 +4,23 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{integer, metadata, optional_string};
+use super::{integer, metadata, optional_string, payment_methods};
 use crate::data::{changed_fields, AccountData};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
 const KIND: &str = "customer";
-const WRITABLE: &[&str] = &["address", "balance", "description", "email", "expand", "metadata", "name", "phone", "preferred_locales"];
+const WRITABLE: &[&str] = &["address", "balance", "description", "email", "expand", "invoice_settings", "metadata", "name", "phone", "preferred_locales"];
 const ADDRESS_FIELDS: &[&str] = &["city", "country", "line1", "line2", "postal_code", "state"];
 
 type Answer = Result<Json<Value>, ApiError>;
 
 /// `POST /v1/customers`
 pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
-    Params(params.clone()).allow_only(WRITABLE)?;
+    let mut allowed = WRITABLE.to_vec();
+    allowed.push("payment_method");
+    Params(params.clone()).allow_only(&allowed)?;
     let now = ctx.now();
     let mut customer = json!({
         "id": AccountData::new_id("cus"),
@@ -47,8 +49,34 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     apply(&mut customer, &params)?;
     customer["invoice_prefix"] = json!(crate::state::short_id()[..8].to_ascii_uppercase());
     let mut data = ctx.data();
+    let id = customer["id"].as_str().unwrap_or_default().to_string();
+    let requested_default = default_payment_method(&params)?;
+    // `payment_method` is attached once the customer exists; a default naming the same
+    // test id names the attached card.
+    let attached = match params.get("payment_method").and_then(Value::as_str) {
+        Some(pm) => {
+            payment_methods::declines(&data, pm).ok_or_else(|| ApiError::no_such("PaymentMethod", pm, "payment_method"))?;
+            Some(pm.to_string())
+        }
+        None => None,
+    };
+    if let Some(Some(default)) = &requested_default {
+        if attached.as_deref() != Some(default.as_str()) {
+            payment_methods::check_attached(&data, default, &id, "invoice_settings[default_payment_method]")?;
+        }
+    }
     data.insert(KIND, customer.clone());
     data.emit("customer.created", &customer, None, &ctx.origin, now);
+    if let Some(pm) = attached {
+        let stored = payment_methods::attach_to(&mut data, &pm, &id, &ctx.origin, now)?;
+        if requested_default == Some(Some(pm)) {
+            customer["invoice_settings"]["default_payment_method"] = stored["id"].clone();
+            data.put(customer.clone());
+        }
+    } else if let Some(default) = requested_default {
+        customer["invoice_settings"]["default_payment_method"] = json!(default);
+        data.put(customer.clone());
+    }
     Ok(Json(expanded(&data, &customer, &expand_paths(&params))))
 }
 
@@ -84,6 +112,20 @@ fn apply(customer: &mut Value, params: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `invoice_settings[default_payment_method]`: `Some(None)` unsets it.
+fn default_payment_method(params: &Value) -> Result<Option<Option<String>>, ApiError> {
+    match params.get("invoice_settings") {
+        None => Ok(None),
+        Some(Value::Object(settings)) => {
+            if let Some(unknown) = settings.keys().find(|k| !matches!(k.as_str(), "default_payment_method" | "custom_fields" | "footer" | "rendering_options")) {
+                return Err(ApiError::unknown_parameter(&format!("invoice_settings[{unknown}]")));
+            }
+            Ok(settings.get("default_payment_method").and_then(Value::as_str).map(|pm| (!pm.is_empty()).then(|| pm.to_string())))
+        }
+        Some(_) => Err(ApiError::invalid_param("invoice_settings", "Invalid hash")),
+    }
+}
+
 fn find<'a>(data: &'a AccountData, id: &str) -> Result<&'a Value, ApiError> {
     data.get_of(KIND, id).ok_or_else(|| ApiError::no_such("customer", id, "id"))
 }
@@ -104,6 +146,12 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     let old = find(&data, &id)?.clone();
     let mut customer = old.clone();
     apply(&mut customer, &params)?;
+    if let Some(default) = default_payment_method(&params)? {
+        if let Some(pm) = &default {
+            payment_methods::check_attached(&data, pm, &id, "invoice_settings[default_payment_method]")?;
+        }
+        customer["invoice_settings"]["default_payment_method"] = json!(default);
+    }
     if let Some(previous) = changed_fields(&old, &customer) {
         data.put(customer.clone());
         data.emit("customer.updated", &customer, Some(previous), &ctx.origin, now);
@@ -116,6 +164,15 @@ pub async fn delete(ctx: ApiContext, Path(id): Path<String>) -> Answer {
     let now = ctx.now();
     let mut data = ctx.data();
     find(&data, &id)?;
+    // Deleting a customer cancels its subscriptions at once, as Stripe does.
+    let live: Vec<Value> = data
+        .all("subscription")
+        .filter(|sub| sub["customer"] == id.as_str() && !matches!(sub["status"].as_str(), Some("canceled" | "incomplete_expired")))
+        .cloned()
+        .collect();
+    for mut subscription in live {
+        super::subscriptions::lifecycle::end(&mut data, &mut subscription, "cancellation_requested", &ctx.origin, now);
+    }
     let customer = data.remove(KIND, &id).unwrap_or_default();
     data.emit("customer.deleted", &customer, None, &ctx.origin, now);
     Ok(Json(json!({ "id": id, "object": "customer", "deleted": true })))

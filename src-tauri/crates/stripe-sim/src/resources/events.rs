@@ -26,27 +26,32 @@ pub struct CreatedFilter {
 impl CreatedFilter {
     /// Reads `created` or `created[...]`.
     pub fn parse(params: &Value) -> Result<Self, ApiError> {
+        Self::parse_field(params, "created")
+    }
+
+    /// Reads a timestamp filter on another field (`due_date`, …), exact or a range.
+    pub fn parse_field(params: &Value, field: &str) -> Result<Self, ApiError> {
         let mut filter = CreatedFilter::default();
-        match params.get("created") {
+        match params.get(field) {
             None => {}
             Some(Value::String(_)) => {
-                let exact = integer(params, "created")?;
+                let exact = integer(params, field)?;
                 filter.gte = exact;
                 filter.lte = exact;
             }
             Some(Value::Object(range)) => {
                 for (op, _) in range {
-                    let value = integer(&params["created"], op)?;
+                    let value = integer(&params[field], op)?;
                     match op.as_str() {
                         "gt" => filter.gt = value,
                         "gte" => filter.gte = value,
                         "lt" => filter.lt = value,
                         "lte" => filter.lte = value,
-                        other => return Err(ApiError::unknown_parameter(&format!("created[{other}]"))),
+                        other => return Err(ApiError::unknown_parameter(&format!("{field}[{other}]"))),
                     }
                 }
             }
-            Some(_) => return Err(ApiError::invalid_param("created", "Invalid created filter")),
+            Some(_) => return Err(ApiError::invalid_param(field, format!("Invalid {field} filter"))),
         }
         Ok(filter)
     }

@@ -9,9 +9,11 @@ pub mod events;
 pub mod invoiceitems;
 pub mod invoices;
 pub mod payment_intents;
+pub mod payment_methods;
 pub mod prices;
 pub mod products;
 pub mod refunds;
+pub mod subscriptions;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -38,6 +40,7 @@ pub fn routes() -> Router {
             "/v1/invoices/{id}",
             get(invoices::retrieve).post(invoices::update).delete(invoices::delete),
         )
+        .route("/v1/invoices/create_preview", post(subscriptions::preview::create_preview))
         .route("/v1/invoices/{id}/lines", get(invoices::list_lines))
         .route("/v1/invoices/{id}/add_lines", post(invoices::add_lines))
         .route("/v1/invoices/{id}/update_lines", post(invoices::update_lines))
@@ -70,6 +73,21 @@ pub fn routes() -> Router {
         .route("/v1/disputes", get(disputes::list))
         .route("/v1/disputes/{id}", get(disputes::retrieve).post(disputes::update))
         .route("/v1/disputes/{id}/close", post(disputes::close))
+        .route("/v1/payment_methods/{id}", get(payment_methods::retrieve))
+        .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
+        .route("/v1/payment_methods/{id}/detach", post(payment_methods::detach))
+        .route("/v1/customers/{id}/payment_methods", get(payment_methods::list_for_customer))
+        .route("/v1/subscriptions", get(subscriptions::list).post(subscriptions::create))
+        .route(
+            "/v1/subscriptions/{id}",
+            get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
+        )
+        .route("/v1/subscriptions/{id}/resume", post(subscriptions::resume))
+        .route("/v1/subscription_items", get(subscriptions::items::list).post(subscriptions::items::create))
+        .route(
+            "/v1/subscription_items/{id}",
+            get(subscriptions::items::retrieve).post(subscriptions::items::update_item).delete(subscriptions::items::delete),
+        )
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
 }

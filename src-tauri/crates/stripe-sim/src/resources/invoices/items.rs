@@ -1,6 +1,6 @@
 //! Invoice items, the objects behind invoice lines: checking a line's pricing (`amount`,
 //! `price_data`, `pricing`, `unit_amount_decimal`) and creating or rewriting the item.
-//! Shared by `add_lines`, `update_lines` and `/v1/invoiceitems`.
+//! Shared by `add_lines`, `update_lines`, `/v1/invoiceitems` and subscription prorations.
 
 use serde_json::{json, Value};
 
@@ -28,6 +28,25 @@ enum PriceRef {
 enum ProductRef {
     Existing(String),
     New(String),
+}
+
+impl PlannedLine {
+    /// A line of `quantity` of an existing (possibly recurring) price for a computed `amount`,
+    /// such as a subscription's proration; not checked like a requested line.
+    pub fn of_price(price: &Value, quantity: i64, amount: i64, description: String, period: (i64, i64)) -> PlannedLine {
+        PlannedLine {
+            amount,
+            quantity,
+            description: Some(description),
+            metadata: json!({}),
+            period: Some(period),
+            price: Some(PriceRef::Existing {
+                price: price["id"].as_str().unwrap_or("").to_string(),
+                product: price["product"].as_str().unwrap_or("").to_string(),
+                unit_amount: price["unit_amount"].as_i64().unwrap_or(0),
+            }),
+        }
+    }
 }
 
 /// How a parameter of the line is named in errors: `lines[0][amount]` or plain `amount`.
@@ -148,6 +167,12 @@ pub struct ItemOwner<'a> {
 /// Creates the invoice item (and the inline price of `price_data`) of a planned line and
 /// emits `invoiceitem.created`.
 pub fn new_invoice_item(data: &mut AccountData, plan: &PlannedLine, owner: &ItemOwner, now: i64, origin: &Origin) -> Value {
+    new_invoice_item_with(data, plan, owner, json!({}), now, origin)
+}
+
+/// `new_invoice_item` with the fields of `extra` laid over the item before it is stored
+/// and announced (a subscription's proration sets `parent`, `proration`, `discountable`).
+pub fn new_invoice_item_with(data: &mut AccountData, plan: &PlannedLine, owner: &ItemOwner, extra: Value, now: i64, origin: &Origin) -> Value {
     let livemode = data.livemode;
     let mut item = json!({
         "id": AccountData::new_id("ii"),
@@ -172,6 +197,9 @@ pub fn new_invoice_item(data: &mut AccountData, plan: &PlannedLine, owner: &Item
         "test_clock": null,
     });
     apply_plan(data, &mut item, plan, now);
+    for (field, value) in extra.as_object().into_iter().flatten() {
+        item[field] = value.clone();
+    }
     data.insert("invoiceitem", item.clone());
     data.emit("invoiceitem.created", &item, None, origin, now);
     item
@@ -232,7 +260,8 @@ fn pricing_for(data: &mut AccountData, plan: &PlannedLine, currency: &str, now: 
     }
 }
 
-fn pricing_json(price: &str, product: &str, unit_amount: i64) -> Value {
+/// An item's (or line's) `pricing` for a price of `unit_amount`.
+pub fn pricing_json(price: &str, product: &str, unit_amount: i64) -> Value {
     json!({ "type": "price_details", "price_details": { "price": price, "product": product }, "unit_amount_decimal": unit_amount.to_string() })
 }
 

@@ -5,7 +5,7 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::items::{apply_plan, merged_spec, new_invoice_item, plan_line, ItemOwner, Naming};
+use super::items::{apply_plan, merged_spec, new_invoice_item, plan_line, pricing_json, ItemOwner, Naming};
 use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
@@ -195,8 +195,11 @@ pub async fn remove_lines(ctx: ApiContext, Path(id): Path<String>, Params(params
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }
 
-/// The invoice line that shows an invoice item.
+/// The invoice line that shows an invoice item (a subscription's proration names the
+/// subscription).
 pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
+    let subscription = item["parent"]["subscription_details"]["subscription"].clone();
+    let proration = item["proration"].as_bool().unwrap_or(false);
     json!({
         "id": line_id,
         "object": "line_item",
@@ -211,7 +214,7 @@ pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
         "metadata": item["metadata"],
         "parent": {
             "type": "invoice_item_details",
-            "invoice_item_details": { "invoice_item": item["id"], "proration": false, "proration_details": { "credited_items": null }, "subscription": null },
+            "invoice_item_details": { "invoice_item": item["id"], "proration": proration, "proration_details": { "credited_items": null }, "subscription": subscription },
             "subscription_item_details": null,
         },
         "period": item["period"],
@@ -219,7 +222,7 @@ pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
         "pricing": item["pricing"],
         "quantity": item["quantity"],
         "quantity_decimal": item["quantity_decimal"],
-        "subscription": null,
+        "subscription": subscription,
         "subtotal": item["amount"],
         "taxes": [],
     })
@@ -228,6 +231,39 @@ pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
 /// Appends the invoice line that shows an invoice item.
 pub fn push_line(invoice: &mut Value, item: &Value) {
     let line = line_json(&invoice["id"], item, json!(AccountData::new_id("il")));
+    if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+        lines.push(line);
+    }
+    refresh_has_more(invoice);
+}
+
+/// Appends the invoice line of a subscription item for `period`: shaped as an invoice
+/// item's line, with no invoice item behind it.
+pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Value, period: (i64, i64), description: String) {
+    let price = &item["price"];
+    let quantity = item["quantity"].as_i64().unwrap_or(1);
+    let unit_amount = price["unit_amount"].as_i64().unwrap_or(0);
+    let shown = json!({
+        "amount": unit_amount * quantity,
+        "currency": price["currency"],
+        "description": description,
+        "livemode": invoice["livemode"],
+        "metadata": item["metadata"],
+        "parent": { "subscription_details": { "subscription": subscription } },
+        "period": { "start": period.0, "end": period.1 },
+        "pricing": pricing_json(price["id"].as_str().unwrap_or(""), price["product"].as_str().unwrap_or(""), unit_amount),
+        "quantity": quantity,
+        "quantity_decimal": quantity.to_string(),
+    });
+    let mut line = line_json(&invoice["id"], &shown, json!(AccountData::new_id("il")));
+    line["parent"] = json!({
+        "type": "subscription_item_details",
+        "invoice_item_details": null,
+        "subscription_item_details": {
+            "invoice_item": null, "proration": false, "proration_details": { "credited_items": null },
+            "subscription": subscription, "subscription_item": item["id"],
+        },
+    });
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }

@@ -17,8 +17,8 @@ use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
 pub use amounts::recompute;
-pub use lines::{add_lines, remove_lines, update_lines};
-pub use transitions::{finalize, mark_uncollectible, pay, send, void, record_payment};
+pub use lines::{add_lines, attach_pending_items, push_subscription_line, remove_lines, update_lines};
+pub use transitions::{charge, finalize, finalize_in_place, mark_uncollectible, pay, payment_method_for, record_payment, send, void};
 
 const KIND: &str = "invoice";
 const CREATE_PARAMS: &[&str] = &[
@@ -46,6 +46,10 @@ pub fn save(data: &mut AccountData, old: &Value, invoice: &Value, extra: &[&str]
     if let Some(previous) = changed_fields(old, invoice) {
         data.emit("invoice.updated", invoice, Some(previous), origin, now);
     }
+    // A subscription follows its invoices: paying one brings it back to active.
+    if old["status"] != "paid" && invoice["status"] == "paid" {
+        super::subscriptions::invoice_paid(data, invoice, origin, now);
+    }
 }
 
 /// `POST /v1/invoices`
@@ -63,6 +67,27 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         Some(_) => super::currency(&params, "currency")?,
         None => customer["currency"].as_str().unwrap_or("usd").to_string(),
     };
+    let mut invoice = blank(&customer, collection_method, &currency, ctx.livemode, now);
+    apply_draft_fields(&mut invoice, &params, now)?;
+    if collection_method == "send_invoice" && invoice["due_date"].is_null() {
+        return Err(ApiError::invalid_request(
+            None,
+            "If invoice collection method is 'send_invoice', you must specify 'due_date' or 'days_until_due'.",
+            None,
+        ));
+    }
+    if params.get("pending_invoice_items_behavior").and_then(Value::as_str) == Some("include") {
+        lines::attach_pending_items(&mut data, &mut invoice, customer_id, &ctx.origin, now);
+    }
+    amounts::recompute(&data, &mut invoice);
+    data.insert(KIND, invoice.clone());
+    data.emit("invoice.created", &invoice, None, &ctx.origin, now);
+    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+}
+
+/// A new draft invoice for `customer` with no lines, as `POST /v1/invoices` and
+/// subscription cycles start it.
+pub fn blank(customer: &Value, collection_method: &str, currency: &str, livemode: bool, now: i64) -> Value {
     let mut invoice = json!({
         "id": AccountData::new_id("in"),
         "object": "invoice",
@@ -86,7 +111,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "created": now,
         "currency": currency,
         "custom_fields": null,
-        "customer": customer_id,
+        "customer": customer["id"],
         "customer_address": customer["address"],
         "customer_email": customer["email"],
         "customer_name": customer["name"],
@@ -110,7 +135,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "last_finalization_error": null,
         "latest_revision": null,
         "lines": { "object": "list", "data": [], "has_more": false, "url": "" },
-        "livemode": ctx.livemode,
+        "livemode": livemode,
         "metadata": {},
         "next_payment_attempt": null,
         "number": null,
@@ -143,21 +168,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     let id = invoice["id"].as_str().unwrap_or_default().to_string();
     invoice["lines"]["url"] = json!(format!("/v1/invoices/{id}/lines"));
     invoice["payments"]["url"] = json!(format!("/v1/invoice_payments?invoice={id}"));
-    apply_draft_fields(&mut invoice, &params, now)?;
-    if collection_method == "send_invoice" && invoice["due_date"].is_null() {
-        return Err(ApiError::invalid_request(
-            None,
-            "If invoice collection method is 'send_invoice', you must specify 'due_date' or 'days_until_due'.",
-            None,
-        ));
-    }
-    if params.get("pending_invoice_items_behavior").and_then(Value::as_str) == Some("include") {
-        lines::attach_pending_items(&mut data, &mut invoice, customer_id, &ctx.origin, now);
-    }
-    amounts::recompute(&data, &mut invoice);
-    data.insert(KIND, invoice.clone());
-    data.emit("invoice.created", &invoice, None, &ctx.origin, now);
-    Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+    invoice
 }
 
 /// Writes editable fields; the draft-only ones are refused by the caller after finalize.
@@ -279,13 +290,17 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     let method = params.get("collection_method").and_then(Value::as_str);
     let subscription = params.get("subscription").and_then(Value::as_str);
     let created = super::events::CreatedFilter::parse(&params)?;
+    let due = super::events::CreatedFilter::parse_field(&params, "due_date")?;
     let data = ctx.data();
     let items = data.all(KIND).rev().filter(|invoice| {
+        // An invoice without a due date never matches a due_date filter.
+        let due_ok = params.get("due_date").is_none() || invoice["due_date"].as_i64().is_some_and(|d| due.matches(d));
         customer.is_none_or(|c| invoice["customer"] == c)
             && status.is_none_or(|s| invoice["status"] == s)
             && method.is_none_or(|m| invoice["collection_method"] == m)
             && subscription.is_none_or(|s| invoice["parent"]["subscription_details"]["subscription"] == s)
             && created.matches(invoice["created"].as_i64().unwrap_or(0))
+            && due_ok
     });
     Ok(Json(page(&data, items, &params, "/v1/invoices")?))
 }

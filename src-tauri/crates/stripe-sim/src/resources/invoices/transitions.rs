@@ -9,8 +9,8 @@ use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::boolean;
-use crate::resources::payment_intents::{charge_now, test_card, IntentSpec, TestCard};
+use crate::resources::payment_intents::{charge_now, IntentSpec, TestCard};
+use crate::resources::{boolean, payment_methods};
 use crate::server::{ApiContext, Params};
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -35,18 +35,21 @@ pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): P
 
 /// Applies the customer's credit, numbers the invoice and opens it; a zero amount due is
 /// paid at once. Returns the events to emit besides `invoice.updated`.
-fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
+pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
     let customer_id = invoice["customer"].as_str().unwrap_or("").to_string();
     amounts::recompute(data, invoice);
     if let Some(mut customer) = data.get_of("customer", &customer_id).cloned() {
         let balance = customer["balance"].as_i64().unwrap_or(0);
         let total = invoice["total"].as_i64().unwrap_or(0);
         // A credit (negative balance) covers at most the total; a debit is added in full.
-        let applied = if balance < 0 { balance.max(-total) } else { balance };
+        let applied = if total <= 0 { 0 } else if balance < 0 { balance.max(-total) } else { balance };
+        // A negative total (such as a downgrade's proration credit) is credited to the
+        // customer's balance, for the next invoice to use.
+        let ending = balance - applied + total.min(0);
         invoice["starting_balance"] = json!(applied);
-        invoice["ending_balance"] = json!(balance - applied);
-        if applied != 0 {
-            customer["balance"] = json!(balance - applied);
+        invoice["ending_balance"] = json!(ending);
+        if ending != balance {
+            customer["balance"] = json!(ending);
             data.put(customer);
         }
     }
@@ -112,34 +115,78 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
         save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
         return Ok(Json(expanded(&data, &invoice, &expand_paths(&params))));
     }
-    let payment_method = params["payment_method"].as_str().or_else(|| invoice["default_payment_method"].as_str()).map(str::to_string);
+    let payment_method = match params["payment_method"].as_str() {
+        Some(pm) => Some(pm.to_string()),
+        None => payment_method_for(&data, &invoice),
+    };
     let Some(payment_method) = payment_method else {
         return Err(ApiError::wrong_state(
             None,
             "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
         ));
     };
-    let card = test_card(&payment_method)?;
+    let attempt = charge(&mut data, &mut invoice, &payment_method, &ctx.origin, now)?;
+    extra.extend(attempt.events);
+    save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
+    match attempt.refusal {
+        None => Ok(Json(expanded(&data, &invoice, &expand_paths(&params)))),
+        Some(refusal) => Err(refusal),
+    }
+}
+
+/// The payment method an automatic charge of `invoice` uses: the invoice's default, then
+/// its subscription's, then the customer's `invoice_settings.default_payment_method`.
+pub fn payment_method_for(data: &AccountData, invoice: &Value) -> Option<String> {
+    let subscription = invoice["parent"]["subscription_details"]["subscription"].as_str().and_then(|id| data.get_of("subscription", id));
+    let customer = invoice["customer"].as_str().and_then(|id| data.get_of("customer", id));
+    [
+        invoice["default_payment_method"].as_str(),
+        subscription.and_then(|s| s["default_payment_method"].as_str()),
+        customer.and_then(|c| c["invoice_settings"]["default_payment_method"].as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(str::to_string)
+}
+
+/// The outcome of one attempt to charge an invoice.
+pub struct Attempt {
+    /// Events to emit before `invoice.updated`.
+    pub events: Vec<&'static str>,
+    /// The error `POST /v1/invoices/{id}/pay` answers with when the charge did not go
+    /// through; `None` when the invoice is paid.
+    pub refusal: Option<ApiError>,
+}
+
+impl Attempt {
+    /// Whether the invoice was paid.
+    pub fn paid(&self) -> bool {
+        self.refusal.is_none()
+    }
+}
+
+/// Attempts to charge what remains of an open invoice to `payment_method` (a test id such
+/// as `pm_card_visa` or a stored `pm_…` card): a paid attempt is a succeeded payment intent
+/// and charge, so it can be refunded or disputed. Used by invoice pay, subscription billing
+/// and the clock's retries; the caller saves the invoice. Errs only for an unknown
+/// payment method.
+pub fn charge(data: &mut AccountData, invoice: &mut Value, payment_method: &str, origin: &Origin, now: i64) -> Result<Attempt, ApiError> {
+    let card = payment_methods::behavior(data, payment_method)?;
     invoice["attempted"] = json!(true);
     invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
     match card {
         TestCard::Succeeds | TestCard::Disputed => {
             let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
-            let intent = charge_invoice(&mut data, &invoice, remaining, &payment_method, &ctx.origin, now)?;
-            add_payment(&mut data, &mut invoice, remaining, "card", &intent, now, &ctx.origin);
-            extra.extend(["invoice.payment_succeeded", "invoice.paid"]);
-            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
+            let intent = charge_invoice(data, invoice, remaining, payment_method, origin, now)?;
+            add_payment(data, invoice, remaining, "card", &intent, now, origin);
+            invoice["next_payment_attempt"] = Value::Null;
+            Ok(Attempt { events: vec!["invoice.payment_succeeded", "invoice.paid"], refusal: None })
         }
-        TestCard::Declined => {
-            extra.push("invoice.payment_failed");
-            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Err(ApiError::card_declined(serde_json::Map::new()))
-        }
-        TestCard::Authenticates => {
-            extra.extend(["invoice.payment_action_required", "invoice.payment_failed"]);
-            save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
-            Err(ApiError {
+        TestCard::Declined => Ok(Attempt { events: vec!["invoice.payment_failed"], refusal: Some(ApiError::card_declined(serde_json::Map::new())) }),
+        TestCard::Authenticates => Ok(Attempt {
+            events: vec!["invoice.payment_action_required", "invoice.payment_failed"],
+            refusal: Some(ApiError {
                 status: axum::http::StatusCode::PAYMENT_REQUIRED,
                 kind: "card_error",
                 code: Some("invoice_payment_intent_requires_action"),
@@ -147,12 +194,12 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
                 param: None,
                 should_retry: Some(false),
                 details: None,
-            })
-        }
+            }),
+        }),
     }
 }
 
-/// Charges a test card for (part of) an invoice: a succeeded payment intent and charge of
+/// Charges a card for (part of) an invoice: a succeeded payment intent and charge of
 /// the invoice's customer; answers the intent's id.
 fn charge_invoice(data: &mut AccountData, invoice: &Value, amount: i64, payment_method: &str, origin: &Origin, now: i64) -> Result<String, ApiError> {
     let spec = IntentSpec {

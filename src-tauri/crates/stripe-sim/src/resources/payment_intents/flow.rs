@@ -5,11 +5,11 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::{find, payment_method_param, test_card, Answer, TestCard};
+use super::{find, payment_method_param, Answer, TestCard};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::{charges, disputes, integer};
+use crate::resources::{charges, disputes, integer, payment_methods};
 use crate::server::{ApiContext, Params};
 
 const CONFIRMABLE: &[&str] = &["requires_payment_method", "requires_confirmation", "requires_action"];
@@ -23,9 +23,9 @@ fn unexpected_state(message: String) -> ApiError {
 /// `POST /v1/payment_intents/{id}/confirm`
 pub async fn confirm(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["error_on_requires_action", "expand", "off_session", "payment_method", "return_url"])?;
-    let payment_method = payment_method_param(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
+    let payment_method = payment_method_param(&data, &params)?;
     let intent = confirm_in_place(&mut data, &id, payment_method, ctx.base_url(), &ctx.origin, now)?;
     Ok(Json(expanded(&data, &intent, &expand_paths(&params))))
 }
@@ -55,7 +55,7 @@ pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option
             None,
         ));
     };
-    let card = test_card(&pm)?;
+    let card = payment_methods::behavior(data, &pm)?;
     if card == TestCard::Authenticates && status != "requires_action" {
         intent["status"] = json!("requires_action");
         intent["next_action"] = json!({

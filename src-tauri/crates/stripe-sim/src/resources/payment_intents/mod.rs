@@ -7,7 +7,7 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{boolean, integer, metadata, optional_string, required};
+use super::{boolean, integer, metadata, optional_string, payment_methods, required};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
@@ -48,7 +48,8 @@ pub enum TestCard {
     Authenticates,
 }
 
-/// The behaviour of a test payment method, or Stripe's 404 for any other id.
+/// The behaviour of a test payment method id, or Stripe's 404 for any other id (stored
+/// cards go through `payment_methods::behavior`).
 pub fn test_card(payment_method: &str) -> Result<TestCard, ApiError> {
     match payment_method {
         "pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" => Ok(TestCard::Succeeds),
@@ -104,7 +105,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     }
     let payment_method = params.get("payment_method").and_then(Value::as_str).filter(|pm| !pm.is_empty());
     if let Some(pm) = payment_method {
-        test_card(pm)?;
+        payment_methods::behavior(&data, pm)?;
     }
     let customer = params.get("customer").and_then(Value::as_str);
     let mut intent = new_intent(&IntentSpec { amount, currency: &currency, customer, payment_method, capture_method }, ctx.livemode, now);
@@ -262,7 +263,7 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
             intent["payment_method"] = Value::Null;
             intent["status"] = json!("requires_payment_method");
         } else {
-            test_card(pm)?;
+            payment_methods::behavior(&data, pm)?;
             intent["payment_method"] = json!(pm);
             intent["status"] = json!("requires_confirmation");
         }
@@ -286,13 +287,13 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     Ok(Json(page(&data, items, &params, "/v1/payment_intents")?))
 }
 
-/// The id parameter of create/confirm that names a payment method, checked.
-pub fn payment_method_param(params: &Value) -> Result<Option<String>, ApiError> {
+/// The id parameter of confirm that names a payment method (a test id or a stored card), checked.
+pub fn payment_method_param(data: &AccountData, params: &Value) -> Result<Option<String>, ApiError> {
     match params.get("payment_method") {
         None => Ok(None),
         Some(_) => {
             let pm = required(params, "payment_method")?;
-            test_card(pm)?;
+            payment_methods::behavior(data, pm)?;
             Ok(Some(pm.to_string()))
         }
     }
