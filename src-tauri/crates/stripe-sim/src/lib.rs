@@ -11,6 +11,7 @@ mod auth;
 mod clock;
 mod control;
 mod data;
+pub mod demo;
 mod errors;
 mod form;
 mod idempotency;
@@ -88,6 +89,12 @@ impl Simulator {
     /// and runs what fell due meanwhile: trial ends, renewals, payment retries.
     pub fn advance_clock(&self, seconds: i64) {
         self.state.advance_clock(seconds);
+    }
+
+    /// Seeds the two demo conferences' accounts ([`demo::DEMO_ACCOUNTS`]) through the API.
+    /// Moves the simulated clock two weeks forward.
+    pub async fn seed_demo(&self) -> Result<(), demo::SeedError> {
+        demo::seed(self.addr).await
     }
 
     /// How many API requests (not control calls) the emulator has answered.

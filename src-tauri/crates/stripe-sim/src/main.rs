@@ -1,11 +1,11 @@
-//! `stripe-sim --port N`: runs the emulator until interrupted.
+//! `stripe-sim --port N [--demo]`: runs the emulator (with the demo accounts seeded) until interrupted.
 
 use std::net::SocketAddr;
 
 use stripe_sim::{SimConfig, Simulator};
 
 fn usage() -> ! {
-    eprintln!("usage: stripe-sim [--port N] [--no-rate-limit]");
+    eprintln!("usage: stripe-sim [--port N] [--no-rate-limit] [--demo]");
     std::process::exit(2);
 }
 
@@ -13,6 +13,7 @@ fn usage() -> ! {
 async fn main() {
     let mut port: u16 = 12111;
     let mut config = SimConfig::default();
+    let mut demo = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -20,6 +21,7 @@ async fn main() {
                 port = args.next().and_then(|value| value.parse().ok()).unwrap_or_else(|| usage());
             }
             "--no-rate-limit" => config.rate_limit_per_sec = None,
+            "--demo" => demo = true,
             _ => usage(),
         }
     }
@@ -30,6 +32,15 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    if demo {
+        if let Err(err) = sim.seed_demo().await {
+            eprintln!("stripe-sim: {err}");
+            std::process::exit(1);
+        }
+        for account in stripe_sim::demo::DEMO_ACCOUNTS {
+            println!("demo account {:?}: key {}", account.name, account.key);
+        }
+    }
     println!("stripe-sim listening on {}", sim.base_url());
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -1,0 +1,68 @@
+//! The demo seed: both conferences get customers, invoices in every state, subscriptions in
+//! every status, refunds and a dispute, all readable through async-stripe.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use futures_util::TryStreamExt;
+use stripe_billing::invoice::ListInvoice;
+use stripe_billing::subscription::{ListSubscription, ListSubscriptionStatus};
+use stripe_core::customer::ListCustomer;
+use stripe_core::dispute::ListDispute;
+use stripe_core::refund::ListRefund;
+use stripe_sim::demo::DEMO_ACCOUNTS;
+use stripe_sim::{SimConfig, Simulator};
+
+#[tokio::test]
+async fn both_demo_conferences_have_every_state_to_explore() {
+    // The default rate limit stays on: the seed must cope with it like any client.
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    sim.seed_demo().await.unwrap();
+    for account in DEMO_ACCOUNTS {
+        // The seed used up the key's burst: read back like a real client, backing off on 429.
+        let client = stripe::ClientBuilder::new(account.key)
+            .url(sim.base_url())
+            .request_strategy(stripe::RequestStrategy::ExponentialBackoff(8))
+            .build()
+            .unwrap();
+        let customers: Vec<_> = ListCustomer::new().paginate().stream(&client).try_collect().await.unwrap();
+        assert!(customers.len() >= 8, "{}: {} customers", account.name, customers.len());
+
+        let invoices: Vec<_> = ListInvoice::new().limit(100).paginate().stream(&client).try_collect().await.unwrap();
+        let states: BTreeSet<String> = invoices.iter().filter_map(|i| i.status.as_ref()).map(|s| s.as_str().to_string()).collect();
+        for state in ["draft", "open", "paid", "void", "uncollectible"] {
+            assert!(states.contains(state), "{}: no {state} invoice in {states:?}", account.name);
+        }
+        let now = sim_now(&sim).await;
+        assert!(
+            invoices.iter().any(|i| i.status.as_ref().is_some_and(|s| s.as_str() == "open") && i.due_date.is_some_and(|d| d < now)),
+            "{}: no overdue invoice",
+            account.name
+        );
+        assert!(invoices.iter().any(|i| i.amount_paid > 0 && i.amount_remaining > 0), "{}: no partly paid invoice", account.name);
+        assert!(invoices.iter().any(|i| i.metadata.as_ref().is_some_and(|m| m.contains_key("po_number"))));
+
+        let subscriptions: Vec<_> = ListSubscription::new()
+            .status(ListSubscriptionStatus::All)
+            .paginate()
+            .stream(&client)
+            .try_collect()
+            .await
+            .unwrap();
+        let statuses: BTreeSet<String> = subscriptions.iter().map(|s| s.status.as_str().to_string()).collect();
+        for status in ["trialing", "active", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused"] {
+            assert!(statuses.contains(status), "{}: no {status} subscription in {statuses:?}", account.name);
+        }
+
+        let refunds = ListRefund::new().send(&client).await.unwrap();
+        assert!(refunds.data.len() >= 2, "{}: refunds {:?}", account.name, refunds.data.len());
+        let disputes = ListDispute::new().send(&client).await.unwrap();
+        assert_eq!(disputes.data.len(), 1, "{}: one dispute", account.name);
+    }
+}
+
+async fn sim_now(sim: &Simulator) -> i64 {
+    let clock = common::raw_json_get(sim, "/_sim/clock").await;
+    clock["now"].as_i64().expect("the clock answers its time")
+}
