@@ -4,6 +4,7 @@
 mod amounts;
 pub mod items;
 pub mod lines;
+pub mod payments;
 mod transitions;
 
 use axum::extract::Path;

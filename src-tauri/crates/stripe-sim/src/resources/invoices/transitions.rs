@@ -221,7 +221,7 @@ fn mark_paid(invoice: &mut Value, now: i64) {
 
 /// Records a payment on an open invoice: an `invoice_payment` object, `amount_paid` up by
 /// `amount`, and paid once nothing remains.
-fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, payment_intent: &str, now: i64, origin: &Origin) {
+pub(super) fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, payment_intent: &str, now: i64, origin: &Origin) {
     let livemode = data.livemode;
     let payment = json!({
         "id": AccountData::new_id("inpay"),
