@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use crate::state::short_id;
+use crate::webhooks::Delivery;
 
 /// The API version events are rendered in (what async-stripe 1.0.0-rc.10 pins).
 pub const API_VERSION: &str = "2026-09-30.endive";
@@ -29,6 +32,11 @@ pub struct AccountData {
     invoice_sequence: u64,
     /// Prefix of this account's invoice numbers (e.g. `A1B2C3D4`).
     pub invoice_prefix: String,
+    /// Signing secrets of webhook endpoints by endpoint id (kept off the endpoint object,
+    /// which shows the secret only in the create answer).
+    pub webhook_secrets: HashMap<String, String>,
+    /// Where emitted events go to be delivered to webhook endpoints, once delivery runs.
+    pub outbox: Option<UnboundedSender<Delivery>>,
 }
 
 impl AccountData {
@@ -101,18 +109,42 @@ impl AccountData {
         if let Some(previous) = previous {
             data.insert("previous_attributes".into(), previous);
         }
+        let targets: Vec<(String, String)> = self
+            .all(crate::webhooks::KIND)
+            .filter(|endpoint| crate::webhooks::wants(endpoint, event_type))
+            .filter_map(|endpoint| {
+                let id = endpoint["id"].as_str()?;
+                Some((endpoint["url"].as_str()?.to_string(), self.webhook_secrets.get(id)?.clone()))
+            })
+            .collect();
+        let event_id = Self::new_id("evt");
         let event = json!({
-            "id": Self::new_id("evt"),
+            "id": event_id,
             "object": "event",
             "api_version": API_VERSION,
             "created": now,
             "type": event_type,
             "livemode": self.livemode,
-            "pending_webhooks": 0,
+            "pending_webhooks": targets.len(),
             "data": data,
             "request": { "id": origin.request_id, "idempotency_key": origin.idempotency_key },
         });
+        if let Some(outbox) = &self.outbox {
+            let body = event.to_string();
+            for (url, secret) in targets {
+                // A closed outbox means the runtime is gone; the event stays listable.
+                let _ = outbox.send(Delivery { event_id: event_id.clone(), body: body.clone(), url, secret });
+            }
+        }
         self.events.push(event);
+    }
+
+    /// Counts one webhook of an event as delivered.
+    pub fn webhook_delivered(&mut self, event_id: &str) {
+        if let Some(event) = self.events.iter_mut().rev().find(|event| event["id"] == event_id) {
+            let pending = event["pending_webhooks"].as_i64().unwrap_or(0);
+            event["pending_webhooks"] = json!((pending - 1).max(0));
+        }
     }
 
     /// Events, oldest first.

@@ -18,6 +18,7 @@ mod money;
 mod resources;
 mod server;
 mod state;
+mod webhooks;
 
 pub use errors::ApiError;
 pub use state::{Faults, SimConfig};
