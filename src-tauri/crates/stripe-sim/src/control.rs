@@ -21,6 +21,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/clock", get(get_clock))
         .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
+        .route("/_sim/generate", post(generate))
         .with_state(state)
 }
 
@@ -79,6 +80,27 @@ async fn customer_payment(
     let mut data = lock(&account.data);
     match invoices::record_payment(&mut data, &id, payment.amount, &payment.method, state.now()) {
         Ok(invoice) => Json(invoice).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generate {
+    key: String,
+    #[serde(default)]
+    customers: usize,
+    #[serde(default)]
+    invoices: usize,
+    #[serde(default)]
+    seed: u64,
+}
+
+/// Fills a key's account with bulk data and answers what was made.
+async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Generate>) -> Response {
+    match crate::generate::generate(&state, &request.key, request.customers, request.invoices, request.seed).await {
+        Ok(made) => Json(made).into_response(),
         Err(err) => err.into_response(),
     }
 }

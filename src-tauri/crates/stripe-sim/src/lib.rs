@@ -12,6 +12,7 @@ mod control;
 mod data;
 mod errors;
 mod form;
+mod generate;
 mod idempotency;
 mod list;
 mod money;
@@ -21,6 +22,7 @@ mod state;
 mod webhooks;
 
 pub use errors::ApiError;
+pub use generate::Generated;
 pub use state::{Faults, SimConfig};
 
 use std::net::SocketAddr;
@@ -87,6 +89,12 @@ impl Simulator {
     /// Moves the simulated clock forward (the library form of `POST /_sim/clock/advance`).
     pub fn advance_clock(&self, seconds: i64) {
         self.state.advance_clock(seconds);
+    }
+
+    /// Fills the account of `key` with `customers` customers and `invoices` invoices in every
+    /// state, the same for the same `seed` (the library form of `POST /_sim/generate`).
+    pub async fn generate(&self, key: &str, customers: usize, invoices: usize, seed: u64) -> Result<Generated, ApiError> {
+        generate::generate(&self.state, key, customers, invoices, seed).await
     }
 
     /// How many API requests (not control calls) the emulator has answered.

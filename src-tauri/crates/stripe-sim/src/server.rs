@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::data::{AccountData, Origin};
 use crate::errors::{ApiError, NotStored};
 use crate::idempotency::{Admission, StoredAnswer};
-use crate::state::{lock, short_id, Faults, SimState};
+use crate::state::{lock, short_id, Account, Faults, SimState};
 use crate::{auth, control, form, resources};
 
 /// Largest request body accepted (Stripe's own limit is far above what Billfold sends).
@@ -51,6 +51,12 @@ impl ApiContext {
     /// Simulated now (Unix seconds).
     pub fn now(&self) -> i64 {
         self.state.now()
+    }
+
+    /// A context for changes the emulator makes on its own (bulk generation): no request
+    /// and no idempotency key behind them.
+    pub fn internal(account: &Account, state: Arc<SimState>, livemode: bool) -> Self {
+        ApiContext { data: account.data.clone(), state, livemode, origin: Origin::default() }
     }
 }
 
