@@ -96,6 +96,15 @@ impl AccountData {
             .filter_map(|id| self.objects.get(id))
     }
 
+    /// Objects of a kind stored before `id`, newest first: what follows cursor `id` in a
+    /// newest-first list. Found by comparing ids in insertion order, with no lookup per
+    /// skipped object. `None` when `id` is not of this kind.
+    pub fn older_than(&self, kind: &'static str, id: &str) -> Option<impl Iterator<Item = &Value>> {
+        let ids = self.order.get(kind)?;
+        let position = ids.iter().rposition(|candidate| candidate == id)?;
+        Some(ids[..position].iter().rev().filter_map(|id| self.objects.get(id)))
+    }
+
     /// The next invoice number, `PREFIX-0001` style.
     pub fn next_invoice_number(&mut self) -> String {
         self.invoice_sequence += 1;

@@ -28,6 +28,7 @@ pub use state::{Faults, SimConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -54,6 +55,13 @@ impl Simulator {
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = server::router(state.clone());
         tokio::spawn(async move {
+            // Without TCP_NODELAY a response written in two parts waits for the client's
+            // delayed ACK (~40 ms) on keep-alive connections.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(%err, "cannot set TCP_NODELAY");
+                }
+            });
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;

@@ -82,3 +82,35 @@ async fn the_same_seed_gives_the_same_data_and_the_control_api_works() {
     let refused = common::raw_json_post(&sim, "/_sim/generate", r#"{"key": "pk_test_nope", "customers": 1}"#).await;
     assert_eq!(refused["error"]["type"], "invalid_request_error");
 }
+
+#[tokio::test]
+async fn customer_pages_walk_forward_and_back_without_gaps() {
+    let (sim, _) = common::start().await;
+    let key = "sk_test_000000000000000000000000generate5";
+    sim.generate(key, 23, 0, 3).await.unwrap();
+    let client = common::client(&sim, key);
+    let everyone: Vec<String> = ListCustomer::new().limit(100).send(&client).await.unwrap().data.into_iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(everyone.len(), 23);
+
+    let mut forward: Vec<String> = Vec::new();
+    loop {
+        let mut request = ListCustomer::new().limit(5);
+        if let Some(last) = forward.last() {
+            request = request.starting_after(last.as_str());
+        }
+        let page = request.send(&client).await.unwrap();
+        forward.extend(page.data.into_iter().map(|c| c.id.to_string()));
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(forward, everyone, "starting_after pages cover the list in order");
+
+    let back = ListCustomer::new().limit(5).ending_before(everyone[12].as_str()).send(&client).await.unwrap();
+    let ids: Vec<String> = back.data.into_iter().map(|c| c.id.to_string()).collect();
+    assert_eq!(ids, everyone[7..12].to_vec());
+    assert!(back.has_more);
+
+    let missing = ListCustomer::new().starting_after("cus_missing").send(&client).await;
+    assert!(missing.is_err(), "an unknown cursor is a 404");
+}
