@@ -101,7 +101,7 @@ pub fn page_of<'a>(
     let (window, has_more): (Vec<&Value>, bool) = match (after, before) {
         (Some(cursor), _) => {
             let matches = is_cursor(cursor);
-            if !items.by_ref().any(|item| matches(item)) {
+            if !items.by_ref().any(&matches) {
                 return Err(missing(cursor, "starting_after"));
             }
             let mut window: Vec<&Value> = items.take(limit + 1).collect();

@@ -52,6 +52,7 @@ async fn deliver(delivery: Delivery, data: Weak<Mutex<AccountData>>, retry_delay
         if wait > 0 {
             tokio::time::sleep(Duration::from_millis(wait)).await;
         }
+        // Real time, not the simulated clock: receivers check |now − t| ≤ 300 s on theirs.
         let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         let header = signature_header(&delivery.body, &delivery.secret, timestamp);
         let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, post(&delivery.url, &delivery.body, &header)).await;
