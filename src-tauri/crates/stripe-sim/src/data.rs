@@ -1,6 +1,8 @@
 //! One emulated Stripe account's objects and events, kept in memory as Stripe's JSON.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -27,6 +29,9 @@ pub struct AccountData {
     /// Whether the account's key is a live one.
     pub livemode: bool,
     objects: HashMap<String, Value>,
+    /// Stored objects already serialized, by id, for big list pages; dropped on every change.
+    /// (A `RefCell` is enough: the whole account sits behind one mutex.)
+    rendered: RefCell<HashMap<String, Arc<[u8]>>>,
     order: HashMap<&'static str, Vec<String>>,
     events: Vec<Value>,
     invoice_sequence: u64,
@@ -58,6 +63,7 @@ impl AccountData {
     pub fn insert(&mut self, kind: &'static str, object: Value) {
         let id = object["id"].as_str().unwrap_or_default().to_string();
         self.order.entry(kind).or_default().push(id.clone());
+        self.rendered.get_mut().remove(&id);
         self.objects.insert(id, object);
     }
 
@@ -74,6 +80,7 @@ impl AccountData {
     /// Replaces a stored object.
     pub fn put(&mut self, object: Value) {
         if let Some(id) = object["id"].as_str() {
+            self.rendered.get_mut().remove(id);
             self.objects.insert(id.to_string(), object);
         }
     }
@@ -83,6 +90,7 @@ impl AccountData {
         if let Some(ids) = self.order.get_mut(kind) {
             ids.retain(|candidate| candidate != id);
         }
+        self.rendered.get_mut().remove(id);
         self.objects.remove(id)
     }
 
@@ -103,6 +111,22 @@ impl AccountData {
         let ids = self.order.get(kind)?;
         let position = ids.iter().rposition(|candidate| candidate == id)?;
         Some(ids[..position].iter().rev().filter_map(|id| self.objects.get(id)))
+    }
+
+    /// `object`'s JSON; kept for next time when it is a stored object itself.
+    pub fn rendered(&self, object: &Value) -> Arc<[u8]> {
+        let id = object["id"].as_str().unwrap_or_default();
+        let stored = self.objects.get(id).is_some_and(|stored| std::ptr::eq(stored, object));
+        if stored {
+            if let Some(bytes) = self.rendered.borrow().get(id) {
+                return bytes.clone();
+            }
+        }
+        let bytes: Arc<[u8]> = serde_json::to_vec(object).unwrap_or_default().into();
+        if stored {
+            self.rendered.borrow_mut().insert(id.to_string(), bytes.clone());
+        }
+        bytes
     }
 
     /// The next invoice number, `PREFIX-0001` style.

@@ -4,7 +4,7 @@
 mod common;
 
 use stripe_billing::invoice::ListInvoice;
-use stripe_core::customer::ListCustomer;
+use stripe_core::customer::{ListCustomer, UpdateCustomer};
 use stripe_shared::{Invoice, InvoiceStatus};
 
 /// Every invoice of the client's account, paging 100 at a time.
@@ -110,6 +110,13 @@ async fn customer_pages_walk_forward_and_back_without_gaps() {
     let ids: Vec<String> = back.data.into_iter().map(|c| c.id.to_string()).collect();
     assert_eq!(ids, everyone[7..12].to_vec());
     assert!(back.has_more);
+
+    // A change shows in the next list (served pages are cached per object until it changes).
+    UpdateCustomer::new(everyone[1].as_str()).name("Renamed AG").send(&client).await.unwrap();
+    let page = ListCustomer::new().limit(3).send(&client).await.unwrap();
+    assert_eq!(page.data[1].name.as_deref(), Some("Renamed AG"));
+    let after = ListCustomer::new().limit(1).starting_after(everyone[0].as_str()).send(&client).await.unwrap();
+    assert_eq!(after.data[0].name.as_deref(), Some("Renamed AG"));
 
     let missing = ListCustomer::new().starting_after("cus_missing").send(&client).await;
     assert!(missing.is_err(), "an unknown cursor is a 404");

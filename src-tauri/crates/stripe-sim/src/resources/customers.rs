@@ -140,7 +140,7 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Result<Response, A
             if let Some(map) = rest.as_object_mut() {
                 map.remove("starting_after");
             }
-            return Ok(page_of(&data, older, &rest, "/v1/customers")?.to_response());
+            return Ok(page_of(&data, older, &rest, "/v1/customers")?.to_response(&data));
         }
     }
     let items = data
@@ -148,7 +148,7 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Result<Response, A
         .rev()
         .filter(|customer| email.is_none_or(|email| customer["email"] == email))
         .filter(|customer| !filter_created || created.matches(customer["created"].as_i64().unwrap_or(0)));
-    Ok(page_of(&data, items, &params, "/v1/customers")?.to_response())
+    Ok(page_of(&data, items, &params, "/v1/customers")?.to_response(&data))
 }
 
 /// `GET /v1/customers/search?query=…`: `field:'value'` clauses joined by `AND`, on
