@@ -22,6 +22,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
         .route("/_sim/disputes/{id}/resolve", post(resolve_dispute))
+        .route("/_sim/generate", post(generate))
         .with_state(state)
 }
 
@@ -101,6 +102,27 @@ async fn resolve_dispute(State(state): State<Arc<SimState>>, Path(id): Path<Stri
     let mut data = lock(&account.data);
     match disputes::resolve(&mut data, &id, &resolution.outcome, state.now()) {
         Ok(dispute) => Json(dispute).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generate {
+    key: String,
+    #[serde(default)]
+    customers: usize,
+    #[serde(default)]
+    invoices: usize,
+    #[serde(default)]
+    seed: u64,
+}
+
+/// Fills a key's account with bulk data and answers what was made.
+async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Generate>) -> Response {
+    match crate::generate::generate(&state, &request.key, request.customers, request.invoices, request.seed).await {
+        Ok(made) => Json(made).into_response(),
         Err(err) => err.into_response(),
     }
 }

@@ -1,10 +1,15 @@
 //! One emulated Stripe account's objects and events, kept in memory as Stripe's JSON.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use tokio::sync::mpsc::UnboundedSender;
+
 use crate::state::short_id;
+use crate::webhooks::Delivery;
 
 /// The API version events are rendered in (what async-stripe 1.0.0-rc.10 pins).
 pub const API_VERSION: &str = "2026-09-30.endive";
@@ -24,11 +29,19 @@ pub struct AccountData {
     /// Whether the account's key is a live one.
     pub livemode: bool,
     objects: HashMap<String, Value>,
+    /// Stored objects already serialized, by id, for big list pages; dropped on every change.
+    /// (A `RefCell` is enough: the whole account sits behind one mutex.)
+    rendered: RefCell<HashMap<String, Arc<[u8]>>>,
     order: HashMap<&'static str, Vec<String>>,
     events: Vec<Value>,
     invoice_sequence: u64,
     /// Prefix of this account's invoice numbers (e.g. `A1B2C3D4`).
     pub invoice_prefix: String,
+    /// Signing secrets of webhook endpoints by endpoint id (kept off the endpoint object,
+    /// which shows the secret only in the create answer).
+    pub webhook_secrets: HashMap<String, String>,
+    /// Where emitted events go to be delivered to webhook endpoints, once delivery runs.
+    pub outbox: Option<UnboundedSender<Delivery>>,
 }
 
 impl AccountData {
@@ -50,6 +63,7 @@ impl AccountData {
     pub fn insert(&mut self, kind: &'static str, object: Value) {
         let id = object["id"].as_str().unwrap_or_default().to_string();
         self.order.entry(kind).or_default().push(id.clone());
+        self.rendered.get_mut().remove(&id);
         self.objects.insert(id, object);
     }
 
@@ -66,6 +80,7 @@ impl AccountData {
     /// Replaces a stored object.
     pub fn put(&mut self, object: Value) {
         if let Some(id) = object["id"].as_str() {
+            self.rendered.get_mut().remove(id);
             self.objects.insert(id.to_string(), object);
         }
     }
@@ -75,6 +90,7 @@ impl AccountData {
         if let Some(ids) = self.order.get_mut(kind) {
             ids.retain(|candidate| candidate != id);
         }
+        self.rendered.get_mut().remove(id);
         self.objects.remove(id)
     }
 
@@ -86,6 +102,31 @@ impl AccountData {
             .unwrap_or_default()
             .iter()
             .filter_map(|id| self.objects.get(id))
+    }
+
+    /// Objects of a kind stored before `id`, newest first: what follows cursor `id` in a
+    /// newest-first list. Found by comparing ids in insertion order, with no lookup per
+    /// skipped object. `None` when `id` is not of this kind.
+    pub fn older_than(&self, kind: &'static str, id: &str) -> Option<impl Iterator<Item = &Value>> {
+        let ids = self.order.get(kind)?;
+        let position = ids.iter().rposition(|candidate| candidate == id)?;
+        Some(ids[..position].iter().rev().filter_map(|id| self.objects.get(id)))
+    }
+
+    /// `object`'s JSON; kept for next time when it is a stored object itself.
+    pub fn rendered(&self, object: &Value) -> Arc<[u8]> {
+        let id = object["id"].as_str().unwrap_or_default();
+        let stored = self.objects.get(id).is_some_and(|stored| std::ptr::eq(stored, object));
+        if stored {
+            if let Some(bytes) = self.rendered.borrow().get(id) {
+                return bytes.clone();
+            }
+        }
+        let bytes: Arc<[u8]> = serde_json::to_vec(object).unwrap_or_default().into();
+        if stored {
+            self.rendered.borrow_mut().insert(id.to_string(), bytes.clone());
+        }
+        bytes
     }
 
     /// The next invoice number, `PREFIX-0001` style.
@@ -101,18 +142,42 @@ impl AccountData {
         if let Some(previous) = previous {
             data.insert("previous_attributes".into(), previous);
         }
+        let targets: Vec<(String, String)> = self
+            .all(crate::webhooks::KIND)
+            .filter(|endpoint| crate::webhooks::wants(endpoint, event_type))
+            .filter_map(|endpoint| {
+                let id = endpoint["id"].as_str()?;
+                Some((endpoint["url"].as_str()?.to_string(), self.webhook_secrets.get(id)?.clone()))
+            })
+            .collect();
+        let event_id = Self::new_id("evt");
         let event = json!({
-            "id": Self::new_id("evt"),
+            "id": event_id,
             "object": "event",
             "api_version": API_VERSION,
             "created": now,
             "type": event_type,
             "livemode": self.livemode,
-            "pending_webhooks": 0,
+            "pending_webhooks": targets.len(),
             "data": data,
             "request": { "id": origin.request_id, "idempotency_key": origin.idempotency_key },
         });
+        if let Some(outbox) = &self.outbox {
+            let body = event.to_string();
+            for (url, secret) in targets {
+                // A closed outbox means the runtime is gone; the event stays listable.
+                let _ = outbox.send(Delivery { event_id: event_id.clone(), body: body.clone(), url, secret });
+            }
+        }
         self.events.push(event);
+    }
+
+    /// Counts one webhook of an event as delivered.
+    pub fn webhook_delivered(&mut self, event_id: &str) {
+        if let Some(event) = self.events.iter_mut().rev().find(|event| event["id"] == event_id) {
+            let pending = event["pending_webhooks"].as_i64().unwrap_or(0);
+            event["pending_webhooks"] = json!((pending - 1).max(0));
+        }
     }
 
     /// Events, oldest first.

@@ -14,19 +14,23 @@ mod data;
 pub mod demo;
 mod errors;
 mod form;
+mod generate;
 mod idempotency;
 mod list;
 mod money;
 mod resources;
 mod server;
 mod state;
+mod webhooks;
 
 pub use errors::ApiError;
+pub use generate::Generated;
 pub use state::{Faults, SimConfig};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -53,6 +57,13 @@ impl Simulator {
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = server::router(state.clone());
         tokio::spawn(async move {
+            // Without TCP_NODELAY a response written in two parts waits for the client's
+            // delayed ACK (~40 ms) on keep-alive connections.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(%err, "cannot set TCP_NODELAY");
+                }
+            });
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
@@ -95,6 +106,12 @@ impl Simulator {
     /// Moves the simulated clock two weeks forward.
     pub async fn seed_demo(&self) -> Result<(), demo::SeedError> {
         demo::seed(self.addr).await
+    }
+
+    /// Fills the account of `key` with `customers` customers and `invoices` invoices in every
+    /// state, the same for the same `seed` (the library form of `POST /_sim/generate`).
+    pub async fn generate(&self, key: &str, customers: usize, invoices: usize, seed: u64) -> Result<Generated, ApiError> {
+        generate::generate(&self.state, key, customers, invoices, seed).await
     }
 
     /// How many API requests (not control calls) the emulator has answered.

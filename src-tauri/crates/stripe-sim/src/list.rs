@@ -1,6 +1,11 @@
 //! Lists and expansion, shared by every resource: newest first, `limit`,
 //! `starting_after` / `ending_before`, and `expand[]` (dotted, `data.` prefix on lists).
 
+use std::borrow::Cow;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
 use crate::data::AccountData;
@@ -9,13 +14,69 @@ use crate::errors::ApiError;
 /// Pagination parameters every list endpoint takes.
 pub const LIST_PARAMS: &[&str] = &["limit", "starting_after", "ending_before", "expand"];
 
-/// One page of `items` (given newest first), shaped as Stripe's list object.
+/// One page of a list, ready to serialize as Stripe's list object. Items are borrowed from
+/// the account unless something in them was expanded.
+#[derive(Debug)]
+pub struct Page<'a> {
+    data: Vec<Cow<'a, Value>>,
+    has_more: bool,
+    url: String,
+}
+
+impl Serialize for Page<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("object", "list")?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        map.serialize_entry("url", &self.url)?;
+        map.end()
+    }
+}
+
+impl Page<'_> {
+    /// The JSON answer, written from the account's already-serialized objects (big lists
+    /// are read far more often than they change, so this copies no object and serializes
+    /// each one only once per change).
+    pub fn to_response(&self, data: &AccountData) -> Response {
+        let mut body = Vec::with_capacity(1024 * (self.data.len() + 1));
+        body.extend_from_slice(br#"{"object":"list","data":["#);
+        for (index, item) in self.data.iter().enumerate() {
+            if index > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(&data.rendered(item));
+        }
+        body.extend_from_slice(format!(r#"],"has_more":{},"url":{}}}"#, self.has_more, json!(self.url)).as_bytes());
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
+}
+
+/// One page of `items` (given newest first) as a JSON value; see [`page_of`].
 pub fn page<'a>(
     data: &AccountData,
     items: impl Iterator<Item = &'a Value>,
     params: &Value,
     url: &str,
 ) -> Result<Value, ApiError> {
+    let page = page_of(data, items, params, url)?;
+    Ok(json!({
+        "object": "list",
+        "data": page.data.into_iter().map(Cow::into_owned).collect::<Vec<Value>>(),
+        "has_more": page.has_more,
+        "url": page.url,
+    }))
+}
+
+/// One page of `items` (given newest first): `limit`, `starting_after` / `ending_before`,
+/// `expand[]=data.…`. Items whose ids are stored objects must be the stored values
+/// themselves (from `AccountData::all`/`get`), not copies.
+pub fn page_of<'a>(
+    data: &AccountData,
+    items: impl Iterator<Item = &'a Value>,
+    params: &Value,
+    url: &str,
+) -> Result<Page<'a>, ApiError> {
     let limit = match params.get("limit").and_then(Value::as_str) {
         None => 10,
         Some(raw) => match raw.parse::<usize>() {
@@ -38,32 +99,71 @@ pub fn page<'a>(
             Some("ending_before"),
         ));
     }
-    let items: Vec<&Value> = items.collect();
-    let position = |cursor: &str, param: &str| {
-        items
-            .iter()
-            .position(|item| item["id"] == cursor)
-            .ok_or_else(|| ApiError::no_such("object", cursor, param))
-    };
+    // Walk lazily so nothing past the page is touched. A cursor that is a stored object is
+    // found by identity (the iterator yields the stored values themselves, so no id lookup
+    // per item); others (events, invoice lines) by id.
+    let is_cursor = |cursor| cursor_matcher(data, cursor);
+    let missing = |cursor: &str, param: &str| ApiError::no_such("object", cursor, param);
+    let mut items = items;
     let (window, has_more): (Vec<&Value>, bool) = match (after, before) {
         (Some(cursor), _) => {
-            let start = position(cursor, "starting_after")? + 1;
-            let rest = &items[start..];
-            (rest.iter().take(limit).copied().collect(), rest.len() > limit)
+            let matches = is_cursor(cursor);
+            if !items.by_ref().any(&matches) {
+                return Err(missing(cursor, "starting_after"));
+            }
+            let mut window: Vec<&Value> = items.take(limit + 1).collect();
+            let has_more = window.len() > limit;
+            window.truncate(limit);
+            (window, has_more)
         }
         (_, Some(cursor)) => {
-            let end = position(cursor, "ending_before")?;
-            let start = end.saturating_sub(limit);
-            (items[start..end].to_vec(), start > 0)
+            let matches = is_cursor(cursor);
+            let mut recent: std::collections::VecDeque<&Value> = std::collections::VecDeque::with_capacity(limit + 1);
+            let mut found = false;
+            for item in items {
+                if matches(item) {
+                    found = true;
+                    break;
+                }
+                if recent.len() == limit + 1 {
+                    recent.pop_front();
+                }
+                recent.push_back(item);
+            }
+            if !found {
+                return Err(missing(cursor, "ending_before"));
+            }
+            let has_more = recent.len() > limit;
+            if has_more {
+                recent.pop_front();
+            }
+            (recent.into_iter().collect(), has_more)
         }
-        _ => (items.iter().take(limit).copied().collect(), items.len() > limit),
+        _ => {
+            let mut window: Vec<&Value> = items.take(limit + 1).collect();
+            let has_more = window.len() > limit;
+            window.truncate(limit);
+            (window, has_more)
+        }
     };
     let expand: Vec<String> = expand_paths(params)
         .into_iter()
         .filter_map(|path| path.strip_prefix("data.").map(str::to_string))
         .collect();
-    let data_out: Vec<Value> = window.into_iter().map(|item| expanded(data, item, &expand)).collect();
-    Ok(json!({ "object": "list", "data": data_out, "has_more": has_more, "url": url }))
+    let data_out: Vec<Cow<'a, Value>> = window
+        .into_iter()
+        .map(|item| if expand.is_empty() { Cow::Borrowed(item) } else { Cow::Owned(expanded(data, item, &expand)) })
+        .collect();
+    Ok(Page { data: data_out, has_more, url: url.to_string() })
+}
+
+/// Whether an item is the cursor object (see [`page`] on identity).
+fn cursor_matcher<'v>(data: &'v AccountData, cursor: &'v str) -> impl Fn(&Value) -> bool + 'v {
+    let stored = data.get(cursor);
+    move |item| match stored {
+        Some(target) => std::ptr::eq(item, target),
+        None => item["id"] == cursor,
+    }
 }
 
 /// The `expand[]` paths of a request.

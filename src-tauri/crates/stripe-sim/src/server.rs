@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::data::{AccountData, Origin};
 use crate::errors::{ApiError, NotStored};
 use crate::idempotency::{Admission, StoredAnswer};
-use crate::state::{lock, short_id, SimState};
+use crate::state::{lock, short_id, Account, Faults, SimState};
 use crate::{auth, control, form, resources};
 
 /// Largest request body accepted (Stripe's own limit is far above what Billfold sends).
@@ -51,6 +51,12 @@ impl ApiContext {
     /// Simulated now (Unix seconds).
     pub fn now(&self) -> i64 {
         self.state.now()
+    }
+
+    /// A context for changes the emulator makes on its own (bulk generation): no request
+    /// and no idempotency key behind them.
+    pub fn internal(account: &Account, state: Arc<SimState>, livemode: bool) -> Self {
+        ApiContext { data: account.data.clone(), state, livemode, origin: Origin::default() }
     }
 }
 
@@ -140,9 +146,6 @@ async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
         return ApiError::rate_limited().into_response();
     }
     let faults = state.faults();
-    if faults.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
-    }
     if faults.rate_limit_rate > 0.0 && state.next_fault_draw() < faults.rate_limit_rate {
         return ApiError::rate_limited().into_response();
     }
@@ -164,7 +167,8 @@ async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
     let Some(idem_key) = idempotency_key else {
         let mut req = req;
         req.extensions_mut().insert(context);
-        return next.run(req).await;
+        let response = run(req, next, &faults).await;
+        return drop_or_answer(&state, &faults, response);
     };
     if idem_key.len() > 255 {
         return ApiError::invalid_request(None, "Idempotency-Key must be at most 255 characters long.", None)
@@ -187,7 +191,7 @@ async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
     }
     let mut req = Request::from_parts(parts, Body::from(body));
     req.extensions_mut().insert(context);
-    let response = next.run(req).await;
+    let response = run(req, next, &faults).await;
     if response.extensions().get::<NotStored>().is_some() {
         account.idempotency.abandon(&idem_key);
         return response;
@@ -199,7 +203,30 @@ async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
         StoredAnswer { status: parts.status, body: body.clone(), request_id: request_id.unwrap_or_default() },
         state.now(),
     );
-    Response::from_parts(parts, Body::from(body))
+    drop_or_answer(&state, &faults, Response::from_parts(parts, Body::from(body)))
+}
+
+/// Runs the handler after the injected latency. The wait comes after idempotency admission,
+/// so a slow request holds its key and a concurrent retry sees it in flight.
+async fn run(req: Request, next: Next, faults: &Faults) -> Response {
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
+    }
+    next.run(req).await
+}
+
+/// The answer of a request that ran, unless the `drop_after_commit_rate` fault hits: then
+/// the change stays committed but the client gets no answer. The body stream fails at once,
+/// which makes hyper abort the connection instead of finishing the response.
+fn drop_or_answer(state: &SimState, faults: &Faults, response: Response) -> Response {
+    if faults.drop_after_commit_rate > 0.0 && state.next_fault_draw() < faults.drop_after_commit_rate {
+        let failing = futures_util::stream::once(async {
+            Err::<Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "dropped after commit (fault)"))
+        });
+        let (parts, _) = response.into_parts();
+        return Response::from_parts(parts, Body::from_stream(failing));
+    }
+    response
 }
 
 fn replay(answer: StoredAnswer) -> Response {

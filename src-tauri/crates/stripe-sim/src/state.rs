@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::AccountData;
 use crate::idempotency::IdempotencyStore;
+use crate::webhooks;
 
 /// How the emulator is set up at start.
 #[derive(Debug, Clone)]
@@ -17,11 +18,14 @@ pub struct SimConfig {
     /// Requests per second allowed per key (Stripe's test mode allows 25); `None` turns the
     /// limit off, for benchmarks.
     pub rate_limit_per_sec: Option<u32>,
+    /// Waits between webhook delivery attempts, in milliseconds: one retry per entry after
+    /// the first attempt (Stripe retries for days; the emulator keeps it short).
+    pub webhook_retry_delays_ms: Vec<u64>,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { rate_limit_per_sec: Some(25) }
+        SimConfig { rate_limit_per_sec: Some(25), webhook_retry_delays_ms: vec![1_000, 5_000, 30_000] }
     }
 }
 
@@ -35,6 +39,9 @@ pub struct Faults {
     pub rate_limit_rate: f64,
     /// Delay added before every API answer, in milliseconds.
     pub latency_ms: u64,
+    /// Share of API requests (0.0–1.0) that run and commit, after which the connection is
+    /// closed without an answer (a retry with the same idempotency key gets the stored one).
+    pub drop_after_commit_rate: f64,
 }
 
 /// One emulated Stripe account, opened the first time its key is used.
@@ -142,8 +149,10 @@ impl SimState {
         lock(&self.accounts)
             .entry(key.to_string())
             .or_insert_with(|| {
+                let data = Arc::new(Mutex::new(AccountData::new(livemode)));
+                webhooks::start_delivery(&data, self.config.webhook_retry_delays_ms.clone());
                 Arc::new(Account {
-                    data: Arc::new(Mutex::new(AccountData::new(livemode))),
+                    data,
                     idempotency: Arc::new(IdempotencyStore::default()),
                     // A new key starts with a full bucket, as a burst allowance.
                     bucket: Mutex::new(TokenBucket { tokens: rate.unwrap_or(0.0), refilled_at: Instant::now() }),

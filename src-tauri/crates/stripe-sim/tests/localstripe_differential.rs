@@ -30,7 +30,7 @@ impl Drop for Child {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stripe_sim_and_localstripe_agree_on_the_shared_subset() {
-    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None }).await.unwrap();
+    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.unwrap();
     let port = free_port();
     let localstripe_bin = python().with_file_name("localstripe");
     let localstripe = Command::new(&localstripe_bin)

@@ -8,7 +8,7 @@ use stripe_sim::{SimConfig, Simulator};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_python_sdk_walks_a_subscription_from_trial_to_recovery() {
-    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None }).await.unwrap();
+    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.unwrap();
     let python = std::env::var("BILLFOLD_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/subscription_lifecycle.py");
     let base = sim.base_url().to_string();

@@ -20,6 +20,7 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
+use crate::webhooks;
 
 /// Every `/v1` route.
 pub fn routes() -> Router {
@@ -93,6 +94,11 @@ pub fn routes() -> Router {
         )
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
+        .route("/v1/webhook_endpoints", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/v1/webhook_endpoints/{id}",
+            get(webhooks::retrieve).post(webhooks::update).delete(webhooks::delete),
+        )
 }
 
 /// `metadata[...]`: string values, at most 50 keys of ≤ 40 characters and values of ≤ 500;

@@ -7,7 +7,7 @@ use stripe_sim::{SimConfig, Simulator};
 
 /// A fresh emulator (rate limit off, so tests never wait) and a client with its own account.
 pub async fn start() -> (Simulator, Client) {
-    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None }).await.expect("emulator starts");
+    let sim = Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.expect("emulator starts");
     let client = client(&sim, &format!("sk_test_{}", "0".repeat(8) + &uuid_like()));
     (sim, client)
 }

@@ -106,7 +106,7 @@ pub async fn delinquent(client: &Client, customer: &str) -> bool {
 pub async fn start_with_key() -> (Simulator, Client, String) {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
-    let sim = Simulator::start(stripe_sim::SimConfig { rate_limit_per_sec: None }).await.unwrap();
+    let sim = Simulator::start(stripe_sim::SimConfig { rate_limit_per_sec: None, ..stripe_sim::SimConfig::default() }).await.unwrap();
     let key = format!("sk_test_subscriptions{:012}", NEXT.fetch_add(1, Ordering::Relaxed));
     let client = common::client(&sim, &key);
     (sim, client, key)

@@ -1,0 +1,120 @@
+"""Cross-checks stripe-sim with Stripe's official Python SDK (stripe==16.1.0).
+
+Usage: check_with_stripe_sdk.py BASE_URL
+
+Runs the purchase-order invoice flow against the emulator at BASE_URL with a fake test key
+and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
+when the `stripe` package is missing.
+"""
+
+import sys
+import time
+
+try:
+    import stripe
+except ImportError:
+    print("the Python package `stripe` (16.1.0) is not installed for " + sys.executable
+          + "; run `make test`, which installs it into the test venv", file=sys.stderr)
+    sys.exit(2)
+
+EXPECTED_SDK = "16.1.0"
+
+
+def check(condition, what, got=None):
+    """Stops the run with a message naming the failed check."""
+    if not condition:
+        detail = "" if got is None else f" (got {got!r})"
+        print(f"FAIL: {what}{detail}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: check_with_stripe_sdk.py BASE_URL", file=sys.stderr)
+        sys.exit(2)
+    check(stripe.VERSION == EXPECTED_SDK, f"stripe SDK is {EXPECTED_SDK}", stripe.VERSION)
+    stripe.api_base = sys.argv[1].rstrip("/")
+    stripe.api_key = "sk_test_" + "0" * 24 + "pythonsdk"
+    stripe.max_network_retries = 0
+    started = int(time.time()) - 5
+
+    email = "ap@python.example"
+    customer = stripe.Customer.create(email=email, name="Python GmbH", metadata={"source": "sdk"})
+    check(customer.id.startswith("cus_"), "customer id has the cus_ prefix", customer.id)
+    check(customer.email == email and customer.name == "Python GmbH", "customer fields echo", customer)
+    check(customer.metadata["source"] == "sdk", "customer metadata", customer.metadata)
+    stripe.Customer.create(email="someone-else@python.example")
+    by_email = stripe.Customer.list(email=email)
+    check(by_email.object == "list", "customer list is a list", by_email.object)
+    check([c.id for c in by_email.data] == [customer.id], "list by email finds exactly the customer",
+          [c.id for c in by_email.data])
+
+    product = stripe.Product.create(name="Gold sponsorship")
+    check(product.id.startswith("prod_") and product.name == "Gold sponsorship", "product created", product)
+    price = stripe.Price.create(product=product.id, unit_amount=1_250_000, currency="eur")
+    check(price.id.startswith("price_") and price.unit_amount == 1_250_000 and price.currency == "eur",
+          "price created", price)
+
+    invoice = stripe.Invoice.create(
+        customer=customer.id,
+        collection_method="send_invoice",
+        days_until_due=30,
+        currency="eur",
+        metadata={"po_number": "PO-4711"},
+        custom_fields=[{"name": "PO number", "value": "PO-4711"}],
+    )
+    check(invoice.status == "draft", "new invoice is a draft", invoice.status)
+    check(invoice.collection_method == "send_invoice", "collection method", invoice.collection_method)
+    check(invoice.due_date is not None and invoice.due_date >= invoice.created + 29 * 86400,
+          "due date about 30 days out", invoice.due_date)
+    check(invoice.metadata["po_number"] == "PO-4711", "invoice metadata", invoice.metadata)
+    check(invoice.custom_fields[0].name == "PO number" and invoice.custom_fields[0].value == "PO-4711",
+          "custom field", invoice.custom_fields)
+
+    with_lines = stripe.Invoice.add_lines(invoice.id, lines=[
+        {"pricing": {"price": price.id}, "quantity": 1},
+        {"price_data": {"currency": "eur", "product": product.id, "unit_amount": 150_000},
+         "quantity": 2, "description": "Booth"},
+        {"price_data": {"currency": "eur", "product_data": {"name": "Badges"}, "unit_amount": 9_950},
+         "quantity": 10, "description": "Badges"},
+    ])
+    expected_total = 1_250_000 + 2 * 150_000 + 10 * 9_950
+    check(len(with_lines.lines.data) == 3, "three lines added in one call", len(with_lines.lines.data))
+    check(with_lines.total == expected_total, "total of the three lines", with_lines.total)
+    check(with_lines.amount_due == expected_total, "amount due", with_lines.amount_due)
+
+    finalized = stripe.Invoice.finalize_invoice(invoice.id)
+    check(finalized.status == "open", "finalized invoice is open", finalized.status)
+    check(bool(finalized.number), "finalized invoice has a number", finalized.number)
+    check(finalized.hosted_invoice_url.startswith(sys.argv[1].rstrip("/")), "hosted invoice URL on the emulator",
+          finalized.hosted_invoice_url)
+
+    sent = stripe.Invoice.send_invoice(invoice.id)
+    check(sent.status == "open", "sent invoice stays open", sent.status)
+
+    paid = stripe.Invoice.pay(invoice.id, paid_out_of_band=True)
+    check(paid.status == "paid", "paid out of band", paid.status)
+    check(paid.amount_paid == expected_total and paid.amount_remaining == 0, "fully paid",
+          (paid.amount_paid, paid.amount_remaining))
+
+    events = stripe.Event.list(created={"gte": started}, limit=100)
+    types = [event.type for event in events.data]
+    for wanted in ["customer.created", "product.created", "price.created", "invoice.created",
+                   "invoice.finalized", "invoice.sent", "invoice.paid"]:
+        check(wanted in types, f"event {wanted} listed", types)
+    paid_events = stripe.Event.list(type="invoice.paid")
+    check(len(paid_events.data) == 1 and paid_events.data[0].data.object.id == invoice.id,
+          "the invoice.paid event carries the invoice", [e.data.object.id for e in paid_events.data])
+
+    try:
+        stripe.Invoice.void_invoice(invoice.id)
+        check(False, "voiding a paid invoice is refused")
+    except stripe.InvalidRequestError as err:
+        check(err.http_status == 400, "voiding a paid invoice is a 400 InvalidRequestError", err.http_status)
+
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main()
