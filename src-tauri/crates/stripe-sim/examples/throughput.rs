@@ -1,10 +1,11 @@
-//! Benchmark: `GET /v1/customers?limit=100` pages over keep-alive loopback connections.
+//! Benchmark: `GET /v1/customers?limit=100` pages, then `POST /v1/customers` writes, over
+//! keep-alive loopback connections.
 //!
-//! `cargo run --release -p stripe-sim --example list_throughput [requests] [connections]`
+//! `cargo run --release -p stripe-sim --example throughput [requests] [connections]`
 //!
 //! The emulator runs alone on one thread (a current-thread runtime), the rate limit off,
 //! with 10,000 generated customers; clients run on another runtime and walk every page in
-//! turn. Prints requests/s and p50/p99 latency.
+//! turn, then create customers. Prints requests/s and p50/p99 latency for each.
 
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,19 @@ impl Connection {
 
     /// Sends a GET and answers the status and body.
     async fn get(&mut self, path: &str) -> (u16, Vec<u8>) {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {KEY}\r\n\r\n");
+        self.request(&format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {KEY}\r\n\r\n")).await
+    }
+
+    /// Sends a form POST and answers the status and body.
+    async fn post(&mut self, path: &str, form: &str) -> (u16, Vec<u8>) {
+        self.request(&format!(
+            "POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        ))
+        .await
+    }
+
+    async fn request(&mut self, request: &str) -> (u16, Vec<u8>) {
         self.stream.write_all(request.as_bytes()).await.expect("write");
         self.buffer.clear();
         let mut chunk = [0u8; 64 * 1024];
@@ -133,14 +146,41 @@ fn main() {
             latencies.extend(task.await.expect("client task"));
         }
         let elapsed = began.elapsed();
-        latencies.sort();
-        println!(
-            "{} requests over {connections} keep-alive connections in {:.2}s: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
-            latencies.len(),
-            elapsed.as_secs_f64(),
-            latencies.len() as f64 / elapsed.as_secs_f64(),
-            percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-        );
+        report("list pages of 100", &mut latencies, elapsed, connections);
+
+        let writes = per_connection / 4;
+        let began = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..connections {
+            tasks.push(tokio::spawn(async move {
+                let mut connection = Connection::open(addr).await;
+                let mut latencies = Vec::with_capacity(writes);
+                for n in 0..writes {
+                    let form = format!("email=bench{c}x{n}%40example.com&name=Bench+{c}+{n}&metadata[run]=throughput");
+                    let sent = Instant::now();
+                    let (status, body) = connection.post("/v1/customers", &form).await;
+                    latencies.push(sent.elapsed());
+                    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+                }
+                latencies
+            }));
+        }
+        let mut latencies = Vec::new();
+        for task in tasks {
+            latencies.extend(task.await.expect("client task"));
+        }
+        report("writes (POST /v1/customers)", &mut latencies, began.elapsed(), connections);
     });
+}
+
+fn report(what: &str, latencies: &mut [Duration], elapsed: Duration, connections: usize) {
+    latencies.sort();
+    println!(
+        "{what}: {} requests over {connections} keep-alive connections in {:.2}s: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        percentile(latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(latencies, 0.99).as_secs_f64() * 1000.0,
+    );
 }
