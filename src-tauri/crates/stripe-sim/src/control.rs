@@ -116,13 +116,24 @@ struct Generate {
     #[serde(default)]
     invoices: usize,
     #[serde(default)]
+    subscriptions: usize,
+    #[serde(default)]
     seed: u64,
 }
 
 /// Fills a key's account with bulk data and answers what was made.
 async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Generate>) -> Response {
-    match crate::generate::generate(&state, &request.key, request.customers, request.invoices, request.seed).await {
-        Ok(made) => Json(made).into_response(),
+    let made = match crate::generate::generate(&state, &request.key, request.customers, request.invoices, request.seed).await {
+        Ok(made) => made,
+        Err(err) => return err.into_response(),
+    };
+    match crate::generate::generate_subscriptions(&state, &request.key, request.subscriptions, request.seed).await {
+        Ok(subscriptions) => Json(crate::generate::Generated {
+            subscriptions: subscriptions.subscriptions,
+            subscriptions_by_status: subscriptions.subscriptions_by_status,
+            ..made
+        })
+        .into_response(),
         Err(err) => err.into_response(),
     }
 }

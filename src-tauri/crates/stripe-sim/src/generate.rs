@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::errors::ApiError;
-use crate::resources::{customers, invoices, prices, products};
+use crate::resources::{customers, invoices, prices, products, subscriptions};
 use crate::server::{ApiContext, Params};
 use crate::state::SimState;
 
@@ -30,6 +30,10 @@ pub struct Generated {
     pub invoices: usize,
     /// Invoices per final status (`draft`, `open`, `paid`, `void`, `uncollectible`).
     pub invoices_by_status: BTreeMap<String, usize>,
+    /// Subscriptions made.
+    pub subscriptions: usize,
+    /// Subscriptions per status.
+    pub subscriptions_by_status: BTreeMap<String, usize>,
 }
 
 /// A xorshift64* generator: tiny, fast, and the same sequence for the same seed.
@@ -73,10 +77,7 @@ fn id_of(object: &Value) -> String {
 /// lines each, states spread as 20% draft, 25% open, 35% paid, 10% void, 10%
 /// uncollectible), all in `eur`.
 pub async fn generate(state: &Arc<SimState>, key: &str, customers: usize, invoices: usize, seed: u64) -> Result<Generated, ApiError> {
-    let mut headers = HeaderMap::new();
-    let bearer = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| ApiError::invalid_key(key))?;
-    headers.insert(axum::http::header::AUTHORIZATION, bearer);
-    let api_key = crate::auth::authenticate(&headers)?;
+    let api_key = authenticate(key)?;
     if customers > MAX_OBJECTS || invoices > MAX_OBJECTS {
         return Err(ApiError::invalid_request(None, format!("At most {MAX_OBJECTS} customers and invoices per call."), None));
     }
@@ -155,6 +156,54 @@ pub async fn generate(state: &Arc<SimState>, key: &str, customers: usize, invoic
         }
         *made.invoices_by_status.entry(status.to_string()).or_default() += 1;
         made.invoices += 1;
+    }
+    Ok(made)
+}
+
+/// Checks a key as the API would.
+fn authenticate(key: &str) -> Result<crate::auth::ApiKey, ApiError> {
+    let mut headers = HeaderMap::new();
+    let bearer = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| ApiError::invalid_key(key))?;
+    headers.insert(axum::http::header::AUTHORIZATION, bearer);
+    crate::auth::authenticate(&headers)
+}
+
+/// Adds `count` monthly subscriptions, billed by invoice (`send_invoice`, so no card is
+/// needed), to the account's existing customers: about a third on a 14-day trial.
+pub async fn generate_subscriptions(state: &Arc<SimState>, key: &str, count: usize, seed: u64) -> Result<Generated, ApiError> {
+    let api_key = authenticate(key)?;
+    if count > MAX_OBJECTS {
+        return Err(ApiError::invalid_request(None, format!("At most {MAX_OBJECTS} subscriptions per call."), None));
+    }
+    let account = state.account(&api_key.key, api_key.livemode);
+    let customer_ids: Vec<String> = crate::state::lock(&account.data).all("customer").map(id_of).collect();
+    if count > 0 && customer_ids.is_empty() {
+        return Err(ApiError::invalid_param("subscriptions", "Subscriptions need at least one customer."));
+    }
+    let ctx = ApiContext::internal(&account, state.clone(), api_key.livemode);
+    let mut rng = Rng::new(seed ^ 0x5B5C);
+    let mut made = Generated::default();
+    if count == 0 {
+        return Ok(made);
+    }
+    let product = value(products::create(ctx.clone(), Params(json!({ "name": "Membership" }))).await)?;
+    let price = json!({ "product": id_of(&product), "currency": "eur", "unit_amount": "2500", "recurring": { "interval": "month" } });
+    let price = id_of(&value(prices::create(ctx.clone(), Params(price)).await)?);
+    for _ in 0..count {
+        let customer = &customer_ids[rng.between(0, customer_ids.len() as u64 - 1) as usize];
+        let mut params = json!({
+            "customer": customer,
+            "items": [{ "price": price }],
+            "collection_method": "send_invoice",
+            "days_until_due": "30",
+        });
+        if rng.between(0, 2) == 0 {
+            params["trial_period_days"] = json!("14");
+        }
+        let subscription = value(subscriptions::create(ctx.clone(), Params(params)).await)?;
+        let status = subscription["status"].as_str().unwrap_or("unknown").to_string();
+        *made.subscriptions_by_status.entry(status).or_default() += 1;
+        made.subscriptions += 1;
     }
     Ok(made)
 }

@@ -114,6 +114,12 @@ impl Simulator {
         generate::generate(&self.state, key, customers, invoices, seed).await
     }
 
+    /// Adds `count` subscriptions (some trialing, the rest active) to the existing customers
+    /// of `key`'s account, the same for the same `seed`.
+    pub async fn generate_subscriptions(&self, key: &str, count: usize, seed: u64) -> Result<Generated, ApiError> {
+        generate::generate_subscriptions(&self.state, key, count, seed).await
+    }
+
     /// How many API requests (not control calls) the emulator has answered.
     pub fn request_count(&self) -> u64 {
         self.state.request_count()

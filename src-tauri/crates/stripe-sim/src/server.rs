@@ -43,6 +43,11 @@ impl ApiContext {
         lock(&self.data)
     }
 
+    /// How long events stay listable, in seconds.
+    pub fn event_retention_secs(&self) -> i64 {
+        self.state.event_retention_secs()
+    }
+
     /// The emulator's base URL, ending in `/`.
     pub fn base_url(&self) -> &str {
         self.state.base_url()

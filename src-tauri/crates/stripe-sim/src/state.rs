@@ -21,11 +21,17 @@ pub struct SimConfig {
     /// Waits between webhook delivery attempts, in milliseconds: one retry per entry after
     /// the first attempt (Stripe retries for days; the emulator keeps it short).
     pub webhook_retry_delays_ms: Vec<u64>,
+    /// How long events stay listable, in seconds (Stripe keeps 30 days).
+    pub event_retention_secs: i64,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { rate_limit_per_sec: Some(25), webhook_retry_delays_ms: vec![1_000, 5_000, 30_000] }
+        SimConfig {
+            rate_limit_per_sec: Some(25),
+            webhook_retry_delays_ms: vec![1_000, 5_000, 30_000],
+            event_retention_secs: 30 * 24 * 60 * 60,
+        }
     }
 }
 
@@ -96,6 +102,11 @@ impl SimState {
     /// The account that holds an object id, for control calls that name only the object.
     pub fn account_holding(&self, id: &str) -> Option<Arc<Account>> {
         lock(&self.accounts).values().find(|account| lock(&account.data).get(id).is_some()).cloned()
+    }
+
+    /// How long events stay listable, in seconds.
+    pub fn event_retention_secs(&self) -> i64 {
+        self.config.event_retention_secs
     }
 
     /// Simulated now, in Unix seconds: real time plus however far the clock was advanced.

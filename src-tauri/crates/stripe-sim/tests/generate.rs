@@ -121,3 +121,20 @@ async fn customer_pages_walk_forward_and_back_without_gaps() {
     let missing = ListCustomer::new().starting_after("cus_missing").send(&client).await;
     assert!(missing.is_err(), "an unknown cursor is a 404");
 }
+
+#[tokio::test]
+async fn subscriptions_are_generated_for_existing_customers() {
+    let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig { rate_limit_per_sec: None, ..stripe_sim::SimConfig::default() }).await.unwrap();
+    let key = "sk_test_000000000000000000000000generate9";
+    sim.generate(key, 5, 0, 1).await.unwrap();
+    let made = sim.generate_subscriptions(key, 30, 1).await.unwrap();
+    assert_eq!(made.subscriptions, 30);
+    let trialing = made.subscriptions_by_status.get("trialing").copied().unwrap_or(0);
+    let active = made.subscriptions_by_status.get("active").copied().unwrap_or(0);
+    assert!(trialing > 0 && active > 0 && trialing + active == 30, "{:?}", made.subscriptions_by_status);
+    let client = stripe::ClientBuilder::new(key).url(sim.base_url()).build().unwrap();
+    let listed = stripe_billing::subscription::ListSubscription::new().limit(100).send(&client).await.unwrap();
+    assert_eq!(listed.data.len(), 30);
+    let empty = sim.generate_subscriptions("sk_test_000000000000000000000000generate8", 1, 1).await;
+    assert!(empty.is_err(), "no customers, no subscriptions");
+}

@@ -54,7 +54,7 @@ async fn receiver(fail_first: usize) -> (String, UnboundedReceiver<Seen>, Arc<At
 }
 
 async fn sim_with_fast_retries() -> (Simulator, stripe::Client, String) {
-    let config = SimConfig { rate_limit_per_sec: None, webhook_retry_delays_ms: vec![20, 20, 20] };
+    let config = SimConfig { rate_limit_per_sec: None, webhook_retry_delays_ms: vec![20, 20, 20], ..SimConfig::default() };
     let sim = Simulator::start(config).await.unwrap();
     let key = "sk_test_000000000000000000000000webhooks".to_string();
     let client = common::client(&sim, &key);

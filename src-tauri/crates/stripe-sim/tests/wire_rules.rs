@@ -42,3 +42,18 @@ async fn idempotent_requests_replay_and_refuse_other_parameters() {
     assert_eq!(status, 200);
     assert_eq!(product["name"], "Ticket");
 }
+
+#[tokio::test]
+async fn events_older_than_the_retention_window_are_no_longer_listed() {
+    use stripe_core::customer::CreateCustomer;
+    use stripe_core::event::ListEvent;
+    let config = stripe_sim::SimConfig { rate_limit_per_sec: None, event_retention_secs: 3_600, ..stripe_sim::SimConfig::default() };
+    let sim = stripe_sim::Simulator::start(config).await.unwrap();
+    let client = common::client(&sim, KEY);
+    CreateCustomer::new().email("old@x.example").send(&client).await.unwrap();
+    assert_eq!(ListEvent::new().send(&client).await.unwrap().data.len(), 1);
+    sim.advance_clock(2 * 3_600);
+    CreateCustomer::new().email("new@x.example").send(&client).await.unwrap();
+    let events = ListEvent::new().send(&client).await.unwrap();
+    assert_eq!(events.data.len(), 1, "only the event inside the window is listed");
+}

@@ -11,9 +11,6 @@ use crate::errors::ApiError;
 use crate::list::{page, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
-/// How long events stay listable (Stripe keeps 30 days).
-pub const RETENTION_SECS: i64 = 30 * 24 * 60 * 60;
-
 /// `created` as an exact value or a `gt/gte/lt/lte` range.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CreatedFilter {
@@ -96,7 +93,7 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
         _ => Vec::new(),
     };
     let created = CreatedFilter::parse(&params)?;
-    let oldest = ctx.now() - RETENTION_SECS;
+    let oldest = ctx.now() - ctx.event_retention_secs();
     let data = ctx.data();
     let items = data
         .events()
