@@ -3,6 +3,8 @@
 //! answer for the subset both emulate. `make test` installs both Python packages into
 //! `tests/.venv` and points `BILLFOLD_PYTHON` at its interpreter.
 
+mod common;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -48,16 +50,12 @@ async fn stripe_sim_and_localstripe_agree_on_the_shared_subset() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/differential_localstripe.py");
-    let sim_base = sim.base_url().to_string();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python()).args([script, &sim_base, &format!("http://127.0.0.1:{port}")]).output()
-    })
-    .await
-    .unwrap()
-    .expect("python runs");
+    let output = common::run_python(
+        "differential_localstripe.py",
+        vec![sim.base_url().to_string(), format!("http://127.0.0.1:{port}")],
+    )
+    .await;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "the emulators disagree (see the lines marked DIFFERS above)");
     assert!(stdout.contains("facts agree"));
 }

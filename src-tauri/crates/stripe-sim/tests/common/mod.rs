@@ -23,15 +23,12 @@ fn uuid_like() -> String {
     format!("{:024}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A raw form POST, for what async-stripe will not send (unknown params, replays).
-pub async fn raw_post(sim: &Simulator, key: &str, path: &str, body: &str, idempotency_key: Option<&str>) -> (u16, Vec<(String, String)>, serde_json::Value) {
+/// One raw HTTP/1.1 exchange with the emulator: status, lower-cased headers, JSON body.
+pub async fn http(sim: &Simulator, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Vec<(String, String)>, serde_json::Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
-    let idem = idempotency_key.map(|k| format!("Idempotency-Key: {k}\r\n")).unwrap_or_default();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/x-www-form-urlencoded\r\n{idem}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
+    let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: x\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -39,37 +36,41 @@ pub async fn raw_post(sim: &Simulator, key: &str, path: &str, body: &str, idempo
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     let mut lines = head.lines();
     let status: u16 = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
-    let headers = lines
-        .filter_map(|line| line.split_once(": "))
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-        .collect();
+    let headers = lines.filter_map(|line| line.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
     (status, headers, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+/// A raw form POST, for what async-stripe will not send (unknown params, replays).
+pub async fn raw_post(sim: &Simulator, key: &str, path: &str, body: &str, idempotency_key: Option<&str>) -> (u16, Vec<(String, String)>, serde_json::Value) {
+    let auth = format!("Bearer {key}");
+    let mut headers = vec![("Authorization", auth.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    if let Some(idempotency_key) = idempotency_key {
+        headers.push(("Idempotency-Key", idempotency_key));
+    }
+    http(sim, "POST", path, &headers, body).await
 }
 
 /// A JSON POST to the control API.
 pub async fn raw_json_post(sim: &Simulator, path: &str, body: &str) -> serde_json::Value {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (_, body) = text.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+    http(sim, "POST", path, &[("Content-Type", "application/json")], body).await.2
 }
 
 /// A GET to the control API.
 pub async fn raw_json_get(sim: &Simulator, path: &str) -> serde_json::Value {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (_, body) = text.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+    http(sim, "GET", path, &[], "").await.2
+}
+
+/// Runs `tests/python/<script>` with `args` under `$BILLFOLD_PYTHON` (else `python3`),
+/// printing its output. `make test` provides an interpreter with the packages installed.
+pub async fn run_python(script: &str, args: Vec<String>) -> std::process::Output {
+    let python = std::env::var("BILLFOLD_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let path = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
+    let interpreter = python.clone();
+    let output = tokio::task::spawn_blocking(move || std::process::Command::new(&interpreter).arg(path).args(args).output())
+        .await
+        .unwrap()
+        .unwrap_or_else(|err| panic!("cannot run `{python}` ({err}): run `make test`, which sets up the Python test venv"));
+    println!("{}", String::from_utf8_lossy(&output.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    output
 }
