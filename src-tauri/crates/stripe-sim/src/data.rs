@@ -113,7 +113,8 @@ impl AccountData {
         Some(ids[..position].iter().rev().filter_map(|id| self.objects.get(id)))
     }
 
-    /// `object`'s JSON; kept for next time when it is a stored object itself.
+    /// `object`'s JSON as the API shows it (see [`public_view`]); kept for next time when
+    /// it is a stored object itself.
     pub fn rendered(&self, object: &Value) -> Arc<[u8]> {
         let id = object["id"].as_str().unwrap_or_default();
         let stored = self.objects.get(id).is_some_and(|stored| std::ptr::eq(stored, object));
@@ -122,7 +123,7 @@ impl AccountData {
                 return bytes.clone();
             }
         }
-        let bytes: Arc<[u8]> = serde_json::to_vec(object).unwrap_or_default().into();
+        let bytes: Arc<[u8]> = serde_json::to_vec(public_view(object).as_ref()).unwrap_or_default().into();
         if stored {
             self.rendered.borrow_mut().insert(id.to_string(), bytes.clone());
         }
@@ -138,7 +139,7 @@ impl AccountData {
     /// Records an event about `object`; `previous` holds the changed fields' old values.
     pub fn emit(&mut self, event_type: &str, object: &Value, previous: Option<Value>, origin: &Origin, now: i64) {
         let mut data = Map::new();
-        data.insert("object".into(), object.clone());
+        data.insert("object".into(), public_view(object).into_owned());
         if let Some(previous) = previous {
             data.insert("previous_attributes".into(), previous);
         }
@@ -184,6 +185,24 @@ impl AccountData {
     pub fn events(&self) -> &[Value] {
         &self.events
     }
+}
+
+/// Lines an invoice embeds; the rest are read from `GET /v1/invoices/{id}/lines`.
+const EMBEDDED_LINES: usize = 10;
+
+/// An object as the API shows it. The store keeps an invoice's every line (its amounts are
+/// derived from them), but Stripe embeds only the first ten, with `has_more`.
+pub fn public_view(object: &Value) -> std::borrow::Cow<'_, Value> {
+    let lines = object["lines"]["data"].as_array().map_or(0, Vec::len);
+    if object["object"] != "invoice" || lines <= EMBEDDED_LINES {
+        return std::borrow::Cow::Borrowed(object);
+    }
+    let mut view = object.clone();
+    if let Some(data) = view["lines"]["data"].as_array_mut() {
+        data.truncate(EMBEDDED_LINES);
+    }
+    view["lines"]["has_more"] = Value::Bool(true);
+    std::borrow::Cow::Owned(view)
 }
 
 /// The top-level fields that differ, with their old values (for `previous_attributes`).

@@ -177,7 +177,7 @@ pub fn expand_paths(params: &Value) -> Vec<String> {
 
 /// A copy of `object` with each dotted path's id replaced by the object it names.
 pub fn expanded(data: &AccountData, object: &Value, paths: &[String]) -> Value {
-    let mut out = object.clone();
+    let mut out = crate::data::public_view(object).into_owned();
     for path in paths {
         let segments: Vec<&str> = path.split('.').take(4).collect();
         expand_in(data, &mut out, &segments);
@@ -190,7 +190,7 @@ fn expand_in(data: &AccountData, node: &mut Value, segments: &[&str]) {
     let Some(field) = node.get_mut(*first) else { return };
     if let Some(id) = field.as_str() {
         if let Some(target) = data.get(id) {
-            *field = target.clone();
+            *field = crate::data::public_view(target).into_owned();
         }
     }
     if !rest.is_empty() {

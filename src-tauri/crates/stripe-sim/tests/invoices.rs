@@ -167,3 +167,20 @@ async fn card_payments_succeed_or_decline_like_the_test_cards() {
     let refused = customer_payment(&sim, id.as_str(), r#"{"amount": 10}"#).await;
     assert_eq!(refused["error"]["type"], "invalid_request_error");
 }
+
+#[tokio::test]
+async fn an_invoice_embeds_ten_lines_and_pages_the_rest() {
+    let (_sim, client) = common::start().await;
+    let draft = draft_po_invoice(&client).await;
+    let id = draft.id.clone().unwrap();
+    let lines: Vec<_> = (1..=12).map(|n| line(&format!("Badge {n}"), 1, 1_000)).collect();
+    let added = AddLinesInvoice::new(id.clone(), lines).send(&client).await.unwrap();
+    assert_eq!(added.lines.data.len(), 10, "Stripe embeds the first ten lines");
+    assert!(added.lines.has_more);
+    assert_eq!(added.total, 12_000, "amounts count every line");
+    let fetched = RetrieveInvoice::new(id.clone()).send(&client).await.unwrap();
+    assert_eq!(fetched.lines.data.len(), 10);
+    let all = stripe_billing::invoice_line_item::ListInvoiceInvoiceLineItem::new(id.clone()).limit(100).send(&client).await.unwrap();
+    assert_eq!(all.data.len(), 12);
+    assert!(!all.has_more);
+}
