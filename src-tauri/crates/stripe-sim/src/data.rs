@@ -23,6 +23,17 @@ pub struct Origin {
     pub idempotency_key: Option<String>,
 }
 
+/// An account's data as saved to a snapshot file: objects by kind, oldest first.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct AccountSnapshot {
+    livemode: bool,
+    objects: std::collections::BTreeMap<String, Vec<Value>>,
+    events: Vec<Value>,
+    invoice_sequence: u64,
+    invoice_prefix: String,
+    webhook_secrets: HashMap<String, String>,
+}
+
 /// An account's data. Cloned only to dry-run a change (invoice previews).
 #[derive(Debug, Default, Clone)]
 pub struct AccountData {
@@ -32,7 +43,7 @@ pub struct AccountData {
     /// Stored objects already serialized, by id, for big list pages; dropped on every change.
     /// (A `RefCell` is enough: the whole account sits behind one mutex.)
     rendered: RefCell<HashMap<String, Arc<[u8]>>>,
-    order: HashMap<&'static str, Vec<String>>,
+    order: HashMap<String, Vec<String>>,
     events: Vec<Value>,
     invoice_sequence: u64,
     /// Prefix of this account's invoice numbers (e.g. `A1B2C3D4`).
@@ -62,7 +73,7 @@ impl AccountData {
     /// Stores a new object of `kind` (its `id` field must be set).
     pub fn insert(&mut self, kind: &'static str, object: Value) {
         let id = object["id"].as_str().unwrap_or_default().to_string();
-        self.order.entry(kind).or_default().push(id.clone());
+        self.order.entry(kind.to_string()).or_default().push(id.clone());
         self.rendered.get_mut().remove(&id);
         self.objects.insert(id, object);
     }
@@ -128,6 +139,43 @@ impl AccountData {
             self.rendered.borrow_mut().insert(id.to_string(), bytes.clone());
         }
         bytes
+    }
+
+    /// Everything worth keeping across a restart (caches and the delivery channel are not).
+    pub fn to_snapshot(&self) -> AccountSnapshot {
+        let objects = self
+            .order
+            .iter()
+            .map(|(kind, ids)| (kind.clone(), ids.iter().filter_map(|id| self.objects.get(id).cloned()).collect()))
+            .collect();
+        AccountSnapshot {
+            livemode: self.livemode,
+            objects,
+            events: self.events.clone(),
+            invoice_sequence: self.invoice_sequence,
+            invoice_prefix: self.invoice_prefix.clone(),
+            webhook_secrets: self.webhook_secrets.clone(),
+        }
+    }
+
+    /// Replaces this account's data with a snapshot's, keeping its delivery channel.
+    pub fn restore(&mut self, snapshot: AccountSnapshot) {
+        self.livemode = snapshot.livemode;
+        self.objects.clear();
+        self.order.clear();
+        self.rendered.get_mut().clear();
+        for (kind, objects) in snapshot.objects {
+            let ids = self.order.entry(kind).or_default();
+            for object in objects {
+                let id = object["id"].as_str().unwrap_or_default().to_string();
+                ids.push(id.clone());
+                self.objects.insert(id, object);
+            }
+        }
+        self.events = snapshot.events;
+        self.invoice_sequence = snapshot.invoice_sequence;
+        self.invoice_prefix = snapshot.invoice_prefix;
+        self.webhook_secrets = snapshot.webhook_secrets;
     }
 
     /// The next invoice number, `PREFIX-0001` style.

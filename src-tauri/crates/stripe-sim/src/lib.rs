@@ -120,6 +120,23 @@ impl Simulator {
         generate::generate_subscriptions(&self.state, key, count, seed).await
     }
 
+    /// Writes every account and the clock to `path` (atomically: a temporary file renamed
+    /// over it), so a later [`Simulator::load_snapshot`] carries on where this one stopped.
+    pub fn save_snapshot(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec(&self.state.snapshot()).map_err(std::io::Error::other)?;
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, json)?;
+        std::fs::rename(&partial, path)
+    }
+
+    /// Loads a snapshot written by [`Simulator::save_snapshot`].
+    pub fn load_snapshot(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(path)?;
+        let snapshot = serde_json::from_slice(&bytes).map_err(std::io::Error::other)?;
+        self.state.restore(snapshot);
+        Ok(())
+    }
+
     /// How many API requests (not control calls) the emulator has answered.
     pub fn request_count(&self) -> u64 {
         self.state.request_count()

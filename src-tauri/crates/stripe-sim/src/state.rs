@@ -50,6 +50,13 @@ pub struct Faults {
     pub drop_after_commit_rate: f64,
 }
 
+/// The emulator's state as saved to a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SimSnapshot {
+    clock_offset: i64,
+    accounts: std::collections::BTreeMap<String, crate::data::AccountSnapshot>,
+}
+
 /// One emulated Stripe account, opened the first time its key is used.
 pub struct Account {
     /// Its objects and events.
@@ -170,6 +177,26 @@ impl SimState {
                 })
             })
             .clone()
+    }
+
+    /// All accounts' data and the clock, for a snapshot file. Idempotency keys and rate-limit
+    /// buckets are not kept: a restart is a fresh day for them.
+    pub fn snapshot(&self) -> SimSnapshot {
+        let accounts = lock(&self.accounts)
+            .iter()
+            .map(|(key, account)| (key.clone(), lock(&account.data).to_snapshot()))
+            .collect();
+        SimSnapshot { clock_offset: self.clock_offset.load(Ordering::Relaxed), accounts }
+    }
+
+    /// Loads a snapshot: its accounts replace any of the same key, and the clock moves to
+    /// where it was.
+    pub fn restore(&self, snapshot: SimSnapshot) {
+        self.clock_offset.store(snapshot.clock_offset, Ordering::Relaxed);
+        for (key, data) in snapshot.accounts {
+            let account = self.account(&key, false);
+            lock(&account.data).restore(data);
+        }
     }
 
     /// Takes one rate-limit token for the account; `false` when it is over its limit.
