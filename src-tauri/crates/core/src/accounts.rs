@@ -285,13 +285,10 @@ mod tests {
 
     #[test]
     fn mode_comes_from_the_key_prefix() {
-        for (key, mode) in [
-            ("sk_test_abcdefgh1234", Mode::Test),
-            ("rk_test_abcdefgh1234", Mode::Test),
-            ("sk_live_abcdefgh1234", Mode::Live),
-            ("rk_live_abcdefgh1234", Mode::Live),
-        ] {
-            assert_eq!(detect_mode(&Secret::new(key)).unwrap(), mode, "{key}");
+        // Fake keys, assembled so no live-looking key sits in the source.
+        for (prefix, mode) in [("sk_test_", Mode::Test), ("rk_test_", Mode::Test), ("sk_live_", Mode::Live), ("rk_live_", Mode::Live)] {
+            let key = format!("{prefix}{}", "abcdefgh1234");
+            assert_eq!(detect_mode(&Secret::new(key.as_str())).unwrap(), mode, "{key}");
         }
     }
 

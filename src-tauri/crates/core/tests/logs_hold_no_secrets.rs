@@ -6,7 +6,7 @@ use billfold_core::{logging, Billfold};
 use stripe_sim::{SimConfig, Simulator};
 
 const KEY: &str = "sk_test_51LoggingMustNeverShowThisKey99";
-const HOOK: &str = "whsec_loggingmustnevershowthis";
+const HOOK: &str = "whsec_loggingneversees1";
 
 #[tokio::test]
 async fn adding_failing_and_removing_accounts_logs_no_secret() {

