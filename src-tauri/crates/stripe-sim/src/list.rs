@@ -166,6 +166,36 @@ fn cursor_matcher<'v>(data: &'v AccountData, cursor: &'v str) -> impl Fn(&Value)
     }
 }
 
+/// The filters most list endpoints take: `created` and fields that must equal a parameter
+/// (`customer`, `charge`, …). Checks the request's parameters as it is built.
+pub struct ListFilter {
+    equals: Vec<(&'static str, String)>,
+    created: crate::resources::events::CreatedFilter,
+}
+
+impl ListFilter {
+    /// Accepts the pagination parameters, `created`, the `fields` filtered on, and `other`
+    /// parameters the endpoint takes but does not filter on; refuses anything else.
+    pub fn parse(params: &Value, fields: &[&'static str], other: &[&str]) -> Result<Self, ApiError> {
+        let mut allowed = LIST_PARAMS.to_vec();
+        allowed.push("created");
+        allowed.extend(fields);
+        allowed.extend(other);
+        crate::server::Params(params.clone()).allow_only(&allowed)?;
+        let equals = fields
+            .iter()
+            .filter_map(|field| params.get(*field).and_then(Value::as_str).map(|value| (*field, value.to_string())))
+            .collect();
+        Ok(ListFilter { equals, created: crate::resources::events::CreatedFilter::parse(params)? })
+    }
+
+    /// Whether an object passes every filter.
+    pub fn matches(&self, object: &Value) -> bool {
+        self.equals.iter().all(|(field, value)| object[*field] == value.as_str())
+            && self.created.matches(object["created"].as_i64().unwrap_or(0))
+    }
+}
+
 /// The `expand[]` paths of a request.
 pub fn expand_paths(params: &Value) -> Vec<String> {
     match params.get("expand") {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
-use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
+use crate::list::{expand_paths, expanded, page, ListFilter};
 use crate::server::{ApiContext, Params};
 
 const KIND: &str = "charge";
@@ -119,17 +119,8 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
 
 /// `GET /v1/charges`
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
-    let mut allowed = LIST_PARAMS.to_vec();
-    allowed.extend(["created", "customer", "payment_intent", "transfer_group"]);
-    Params(params.clone()).allow_only(&allowed)?;
-    let customer = params.get("customer").and_then(Value::as_str);
-    let intent = params.get("payment_intent").and_then(Value::as_str);
-    let created = super::events::CreatedFilter::parse(&params)?;
+    let filter = ListFilter::parse(&params, &["customer", "payment_intent"], &["transfer_group"])?;
     let data = ctx.data();
-    let items = data.all(KIND).rev().filter(|charge| {
-        customer.is_none_or(|c| charge["customer"] == c)
-            && intent.is_none_or(|pi| charge["payment_intent"] == pi)
-            && created.matches(charge["created"].as_i64().unwrap_or(0))
-    });
+    let items = data.all(KIND).rev().filter(|charge| filter.matches(charge));
     Ok(Json(page(&data, items, &params, "/v1/charges")?))
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{boolean, charges, metadata};
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
-use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
+use crate::list::{expand_paths, expanded, page, ListFilter};
 use crate::server::{ApiContext, Params};
 
 const KIND: &str = "dispute";
@@ -183,23 +183,9 @@ fn finish(data: &mut AccountData, old: &Value, outcome: &str, origin: &Origin, n
 
 /// `GET /v1/disputes`
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
-    let mut allowed = LIST_PARAMS.to_vec();
-    allowed.extend(["charge", "created", "payment_intent"]);
-    Params(params.clone()).allow_only(&allowed)?;
-    let charge = params.get("charge").and_then(Value::as_str);
-    let intent = params.get("payment_intent").and_then(Value::as_str);
-    let created = super::events::CreatedFilter::parse(&params)?;
+    let filter = ListFilter::parse(&params, &["charge", "payment_intent"], &[])?;
     let now = ctx.now();
     let data = ctx.data();
-    let items: Vec<Value> = data
-        .all(KIND)
-        .rev()
-        .filter(|dispute| {
-            charge.is_none_or(|c| dispute["charge"] == c)
-                && intent.is_none_or(|pi| dispute["payment_intent"] == pi)
-                && created.matches(dispute["created"].as_i64().unwrap_or(0))
-        })
-        .map(|dispute| as_of(dispute, now))
-        .collect();
+    let items: Vec<Value> = data.all(KIND).rev().filter(|dispute| filter.matches(dispute)).map(|dispute| as_of(dispute, now)).collect();
     Ok(Json(page(&data, items.iter(), &params, "/v1/disputes")?))
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{charges, integer, metadata};
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
-use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
+use crate::list::{expand_paths, expanded, page, ListFilter};
 use crate::money;
 use crate::server::{ApiContext, Params};
 
@@ -160,17 +160,8 @@ pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
 
 /// `GET /v1/refunds`
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
-    let mut allowed = LIST_PARAMS.to_vec();
-    allowed.extend(["charge", "created", "payment_intent"]);
-    Params(params.clone()).allow_only(&allowed)?;
-    let charge = params.get("charge").and_then(Value::as_str);
-    let intent = params.get("payment_intent").and_then(Value::as_str);
-    let created = super::events::CreatedFilter::parse(&params)?;
+    let filter = ListFilter::parse(&params, &["charge", "payment_intent"], &[])?;
     let data = ctx.data();
-    let items = data.all(KIND).rev().filter(|refund| {
-        charge.is_none_or(|c| refund["charge"] == c)
-            && intent.is_none_or(|pi| refund["payment_intent"] == pi)
-            && created.matches(refund["created"].as_i64().unwrap_or(0))
-    });
+    let items = data.all(KIND).rev().filter(|refund| filter.matches(refund));
     Ok(Json(page(&data, items, &params, "/v1/refunds")?))
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::{invoices, metadata, refunds, required};
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
-use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
+use crate::list::{expand_paths, expanded, page, ListFilter, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
 const KIND: &str = "credit_note";
@@ -182,18 +182,9 @@ pub async fn void(ctx: ApiContext, Path(id): Path<String>, Params(params): Param
 
 /// `GET /v1/credit_notes`
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
-    let mut allowed = LIST_PARAMS.to_vec();
-    allowed.extend(["created", "customer", "invoice"]);
-    Params(params.clone()).allow_only(&allowed)?;
-    let customer = params.get("customer").and_then(Value::as_str);
-    let invoice = params.get("invoice").and_then(Value::as_str);
-    let created = super::events::CreatedFilter::parse(&params)?;
+    let filter = ListFilter::parse(&params, &["customer", "invoice"], &[])?;
     let data = ctx.data();
-    let items = data.all(KIND).rev().filter(|note| {
-        customer.is_none_or(|c| note["customer"] == c)
-            && invoice.is_none_or(|i| note["invoice"] == i)
-            && created.matches(note["created"].as_i64().unwrap_or(0))
-    });
+    let items = data.all(KIND).rev().filter(|note| filter.matches(note));
     Ok(Json(page(&data, items, &params, "/v1/credit_notes")?))
 }
 

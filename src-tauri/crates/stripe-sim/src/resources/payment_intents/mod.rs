@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::{boolean, integer, metadata, optional_string, payment_methods, required};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
-use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
+use crate::list::{expand_paths, expanded, page, ListFilter};
 use crate::money;
 use crate::server::{ApiContext, Params};
 
@@ -275,15 +275,9 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
 
 /// `GET /v1/payment_intents`
 pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
-    let mut allowed = LIST_PARAMS.to_vec();
-    allowed.extend(["created", "customer"]);
-    Params(params.clone()).allow_only(&allowed)?;
-    let customer = params.get("customer").and_then(Value::as_str);
-    let created = super::events::CreatedFilter::parse(&params)?;
+    let filter = ListFilter::parse(&params, &["customer"], &[])?;
     let data = ctx.data();
-    let items = data.all(KIND).rev().filter(|intent| {
-        customer.is_none_or(|c| intent["customer"] == c) && created.matches(intent["created"].as_i64().unwrap_or(0))
-    });
+    let items = data.all(KIND).rev().filter(|intent| filter.matches(intent));
     Ok(Json(page(&data, items, &params, "/v1/payment_intents")?))
 }
 
