@@ -19,6 +19,15 @@ const LINE_PARAMS: &[&str] = &["amount", "description", "discountable", "metadat
 
 type Answer = Result<Json<Value>, ApiError>;
 
+/// A copy of the invoice whose lines are to change; only drafts may.
+fn editable_draft(data: &AccountData, id: &str) -> Result<Value, ApiError> {
+    let invoice = find(data, id)?;
+    if invoice["status"] != "draft" {
+        return Err(not_editable(invoice));
+    }
+    Ok(invoice.clone())
+}
+
 /// Stripe's refusal to change the lines of an invoice that is no longer a draft.
 pub fn not_editable(invoice: &Value) -> ApiError {
     ApiError::wrong_state(
@@ -61,10 +70,7 @@ pub async fn add_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): 
     let requested = requested_lines(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
-    let old = find(&data, &id)?.clone();
-    if old["status"] != "draft" {
-        return Err(not_editable(&old));
-    }
+    let old = editable_draft(&data, &id)?;
     let existing = old["lines"]["data"].as_array().map_or(0, Vec::len);
     if existing + requested.len() > MAX_LINES {
         return Err(ApiError::invalid_param("lines", format!("An invoice can have at most {MAX_LINES} lines.")));
@@ -108,10 +114,7 @@ pub async fn update_lines(ctx: ApiContext, Path(id): Path<String>, Params(params
     let requested = requested_lines(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
-    let old = find(&data, &id)?.clone();
-    if old["status"] != "draft" {
-        return Err(not_editable(&old));
-    }
+    let old = editable_draft(&data, &id)?;
     let currency = old["currency"].as_str().unwrap_or("usd").to_string();
     let mut allowed = LINE_PARAMS.to_vec();
     allowed.extend(["discounts", "id"]);
@@ -155,10 +158,7 @@ pub async fn remove_lines(ctx: ApiContext, Path(id): Path<String>, Params(params
     let requested = requested_lines(&params)?;
     let now = ctx.now();
     let mut data = ctx.data();
-    let old = find(&data, &id)?.clone();
-    if old["status"] != "draft" {
-        return Err(not_editable(&old));
-    }
+    let old = editable_draft(&data, &id)?;
     let mut removals = Vec::new();
     for (index, line) in requested.iter().enumerate() {
         refuse_unknown(line, index, &["behavior", "id"])?;
@@ -188,7 +188,6 @@ pub async fn remove_lines(ctx: ApiContext, Path(id): Path<String>, Params(params
             data.emit("invoiceitem.updated", &pending, Some(json!({ "invoice": item["invoice"] })), &ctx.origin, now);
         }
     }
-    refresh_has_more(&mut invoice);
     apply_invoice_metadata(&mut invoice, &params)?;
     amounts::recompute(&data, &mut invoice);
     save(&mut data, &old, &invoice, &[], &ctx.origin, now);
@@ -234,7 +233,6 @@ pub fn push_line(invoice: &mut Value, item: &Value) {
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }
-    refresh_has_more(invoice);
 }
 
 /// Appends the invoice line of a subscription item for `period`: shaped as an invoice
@@ -267,7 +265,6 @@ pub fn push_subscription_line(invoice: &mut Value, subscription: &str, item: &Va
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }
-    refresh_has_more(invoice);
 }
 
 /// Rewrites the line of an item already on the invoice (after the item changed).
@@ -285,13 +282,8 @@ pub fn drop_line(invoice: &mut Value, item_id: &str) {
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.retain(|line| line["parent"]["invoice_item_details"]["invoice_item"] != item_id);
     }
-    refresh_has_more(invoice);
 }
 
-fn refresh_has_more(invoice: &mut Value) {
-    let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
-    invoice["lines"]["has_more"] = json!(count > 10);
-}
 
 /// `pending_invoice_items_behavior=include`: pulls the customer's pending items in.
 pub fn attach_pending_items(data: &mut AccountData, invoice: &mut Value, customer: &str, origin: &Origin, now: i64) {
