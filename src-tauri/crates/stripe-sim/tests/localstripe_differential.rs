@@ -6,15 +6,10 @@
 mod common;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use stripe_sim::{SimConfig, Simulator};
-
-fn python() -> PathBuf {
-    std::env::var_os("BILLFOLD_PYTHON").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("python3"))
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
@@ -34,7 +29,7 @@ impl Drop for Child {
 async fn stripe_sim_and_localstripe_agree_on_the_shared_subset() {
     let sim = Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.unwrap();
     let port = free_port();
-    let localstripe_bin = python().with_file_name("localstripe");
+    let localstripe_bin = common::python_interpreter().with_file_name("localstripe");
     let localstripe = Command::new(&localstripe_bin)
         .args(["--port", &port.to_string(), "--from-scratch"])
         .stdout(Stdio::null())

@@ -60,10 +60,15 @@ pub async fn raw_json_get(sim: &Simulator, path: &str) -> serde_json::Value {
     http(sim, "GET", path, &[], "").await.2
 }
 
+/// The test interpreter: `$BILLFOLD_PYTHON` (the venv `make test` sets up), else `python3`.
+pub fn python_interpreter() -> std::path::PathBuf {
+    std::env::var_os("BILLFOLD_PYTHON").map(Into::into).unwrap_or_else(|| "python3".into())
+}
+
 /// Runs `tests/python/<script>` with `args` under `$BILLFOLD_PYTHON` (else `python3`),
 /// printing its output. `make test` provides an interpreter with the packages installed.
 pub async fn run_python(script: &str, args: Vec<String>) -> std::process::Output {
-    let python = std::env::var("BILLFOLD_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let python = python_interpreter().display().to_string();
     let path = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
     let interpreter = python.clone();
     let output = tokio::task::spawn_blocking(move || std::process::Command::new(&interpreter).arg(path).args(args).output())
