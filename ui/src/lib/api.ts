@@ -1,7 +1,18 @@
 // The one place that talks to the Rust side. Every command's result and error type comes
 // from the generated bindings; errors always arrive as {code, message}.
 import { invoke } from '@tauri-apps/api/core';
-import type { AccountView, AppOverview, ErrorPayload, NewAccount } from './bindings';
+import type {
+  AccountView,
+  AppOverview,
+  CustomerPage,
+  ErrorPayload,
+  InvoicePage,
+  ListQuery,
+  NewAccount,
+  RequestLogEntry,
+  SyncSettings,
+  SyncStatus,
+} from './bindings';
 
 function asErrorPayload(err: unknown): ErrorPayload {
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
@@ -25,6 +36,17 @@ export const api = {
   renameAccount: (id: string, name: string) => call<AccountView>('rename_account', { id, name }),
   switchAccount: (id: string) => call<AccountView>('switch_account', { id }),
   removeAccount: (id: string) => call<null>('remove_account', { id }),
+  /** Starts a sync now and returns at once; progress arrives as `sync-progress` events. */
+  syncNow: (accountId: string) => call<null>('sync_now', { accountId }),
+  cancelSync: (accountId: string) => call<null>('cancel_sync', { accountId }),
+  syncStatus: (accountId: string) => call<SyncStatus>('sync_status', { accountId }),
+  /** Newest first; `beforeId` pages back past the oldest entry already shown. */
+  listRequestLog: (accountId: string, limit: number, beforeId: number | null) =>
+    call<RequestLogEntry[]>('list_request_log', { accountId, limit, beforeId }),
+  listCustomers: (accountId: string, query: ListQuery) => call<CustomerPage>('list_customers', { accountId, query }),
+  listInvoices: (accountId: string, query: ListQuery) => call<InvoicePage>('list_invoices', { accountId, query }),
+  getSyncSettings: () => call<SyncSettings>('get_sync_settings'),
+  setSyncSettings: (settings: SyncSettings) => call<SyncSettings>('set_sync_settings', { settings }),
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

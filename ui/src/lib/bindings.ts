@@ -83,6 +83,8 @@ api_base?: string,
  */
 webhook_secret?: string, };
 
+export type SyncState = "idle" | "syncing" | "backfilling" | "offline" | "failing";
+
 export type SyncStatus = { 
 /**
  * The account.
@@ -103,7 +105,19 @@ last_error: string | null,
 /**
  * How many objects the cache holds for this account.
  */
-objects_synced: number, };
+objects_synced: number, 
+/**
+ * What the account's sync is doing now.
+ */
+state: SyncState, 
+/**
+ * Seconds between background polls.
+ */
+poll_interval_secs: number, 
+/**
+ * When the next background poll is due (RFC 3339), if one is scheduled.
+ */
+next_poll_at: string | null, };
 
 export type AppOverview = { 
 /**
@@ -118,3 +132,231 @@ active_account_id: string | null,
  * The active account's sync status, if any.
  */
 active_sync_status: SyncStatus | null, };
+
+export type SyncPhase = "backfill" | "incremental";
+
+export type SyncProgress = { 
+/**
+ * The account being synced.
+ */
+account_id: string, 
+/**
+ * Full download or catching up on events.
+ */
+phase: SyncPhase, 
+/**
+ * The resource being downloaded, e.g. "customers".
+ */
+resource: string, 
+/**
+ * Objects done so far in this phase.
+ */
+done: number, 
+/**
+ * How many there are in all, when known.
+ */
+total: number | null, };
+
+export type DataChanged = { 
+/**
+ * The account whose cache changed.
+ */
+account_id: string, 
+/**
+ * The resources that changed, e.g. ["customers", "invoices"].
+ */
+resources: Array<string>, };
+
+export type RequestLogEntry = { 
+/**
+ * Row id; newer entries have larger ids.
+ */
+id: number, 
+/**
+ * When the attempt started (RFC 3339).
+ */
+at: string, 
+/**
+ * The account the request was made for.
+ */
+account_id: string, 
+/**
+ * HTTP method.
+ */
+method: string, 
+/**
+ * Request path, e.g. "/v1/customers".
+ */
+path: string, 
+/**
+ * HTTP status, if an answer arrived.
+ */
+status: number | null, 
+/**
+ * Stripe's `Request-Id`, if any.
+ */
+request_id: string | null, 
+/**
+ * How long the attempt took.
+ */
+duration_ms: number, 
+/**
+ * The idempotency key sent, if any.
+ */
+idempotency_key: string | null, 
+/**
+ * 1 for the first attempt, 2 for the first retry, …
+ */
+attempt: number, 
+/**
+ * What went wrong, in plain words, if anything.
+ */
+error: string | null, };
+
+export type ListQuery = { 
+/**
+ * Free-text search, if any.
+ */
+search: string | null, 
+/**
+ * Status filter, if any.
+ */
+status: string | null, 
+/**
+ * Column to sort by; the default order when absent.
+ */
+sort: string | null, 
+/**
+ * Sort descending.
+ */
+descending: boolean, 
+/**
+ * Rows to skip.
+ */
+offset: number, 
+/**
+ * Rows to return.
+ */
+limit: number, };
+
+export type CustomerRow = { 
+/**
+ * Stripe id (`cus_…`).
+ */
+id: string, 
+/**
+ * Name, if set.
+ */
+name: string | null, 
+/**
+ * Email, if set.
+ */
+email: string | null, 
+/**
+ * Currency of the balance, if set.
+ */
+currency: string | null, 
+/**
+ * Balance in minor units of `currency`.
+ */
+balance: number, 
+/**
+ * Whether Stripe marks the customer delinquent.
+ */
+delinquent: boolean, 
+/**
+ * Creation time (unix seconds).
+ */
+created: number, };
+
+export type InvoiceRow = { 
+/**
+ * Stripe id (`in_…`).
+ */
+id: string, 
+/**
+ * Invoice number, once finalized.
+ */
+number: string | null, 
+/**
+ * Customer id.
+ */
+customer_id: string | null, 
+/**
+ * Customer name, if known.
+ */
+customer_name: string | null, 
+/**
+ * Customer email, if known.
+ */
+customer_email: string | null, 
+/**
+ * draft, open, paid, void or uncollectible.
+ */
+status: string, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * Total in minor units.
+ */
+total: number, 
+/**
+ * Amount due in minor units.
+ */
+amount_due: number, 
+/**
+ * Amount paid in minor units.
+ */
+amount_paid: number, 
+/**
+ * Amount remaining in minor units.
+ */
+amount_remaining: number, 
+/**
+ * Due date (unix seconds), if any.
+ */
+due_date: number | null, 
+/**
+ * Creation time (unix seconds).
+ */
+created: number, };
+
+export type CustomerPage = { 
+/**
+ * Rows matching the query in all.
+ */
+total: number, 
+/**
+ * The requested slice.
+ */
+rows: Array<CustomerRow>, };
+
+export type InvoicePage = { 
+/**
+ * Rows matching the query in all.
+ */
+total: number, 
+/**
+ * The requested slice.
+ */
+rows: Array<InvoiceRow>, };
+
+export type SyncSettings = { 
+/**
+ * Seconds between background polls (15..3600).
+ */
+poll_interval_secs: number, 
+/**
+ * Whether the webhook listener runs.
+ */
+listener_enabled: boolean, 
+/**
+ * Address the listener binds to.
+ */
+listener_bind: string, 
+/**
+ * Port the listener binds to.
+ */
+listener_port: number, };
