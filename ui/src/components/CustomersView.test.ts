@@ -1,0 +1,127 @@
+// The customers list: paging as it scrolls, search, sort, keyboard, re-query on data-changed.
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../App.svelte';
+import type { CustomerRow, ListQuery } from '../lib/bindings';
+import { emitFromRust, fakeBackend, resetApp, settle } from '../test-support/backend';
+
+afterEach(() => {
+  cleanup();
+  resetApp();
+});
+
+function customer(index: number, suffix = ''): CustomerRow {
+  return {
+    id: `cus_${index}`,
+    name: `Customer ${index}${suffix}`,
+    email: `c${index}@example.com`,
+    currency: 'usd',
+    balance: index * 100,
+    delinquent: index % 7 === 0,
+    created: 1_800_000_000 + index,
+  };
+}
+
+/** A cache of `count` customers answering pages like Rust would. */
+function customers(count: number, suffix = () => '') {
+  return ({ query }: { query: ListQuery }) => ({
+    total: count,
+    rows: Array.from({ length: Math.max(0, Math.min(query.limit, count - query.offset)) }, (_, i) =>
+      customer(query.offset + i, suffix()),
+    ),
+  });
+}
+
+async function openCustomers() {
+  render(App);
+  await fireEvent.click(await screen.findByTestId('nav-customers'));
+  return screen.findByTestId('customers');
+}
+
+function rowTexts() {
+  return screen.getAllByTestId('customers-row').map((row) => row.textContent ?? '');
+}
+
+describe('customers', () => {
+  it('renders only a window of 10,000 rows and fetches pages as it scrolls', async () => {
+    const backend = fakeBackend({ list_customers: customers(10_000) });
+    const grid = await openCustomers();
+    await waitFor(() => expect(rowTexts()[0]).toContain('Customer 0'));
+    expect(screen.getByTestId('customers-count').textContent).toBe('10,000 customers');
+    expect(grid.getAttribute('aria-rowcount')).toBe('10001');
+    expect(rowTexts().length).toBeLessThan(60);
+    expect(backend.argsOf('list_customers')).toEqual([
+      { accountId: 'a1', query: { search: null, status: null, sort: null, descending: false, offset: 0, limit: 200 } },
+    ]);
+    expect(rowTexts()[1]).toContain('$1.00');
+
+    grid.scrollTop = 32 * 5000;
+    await fireEvent.scroll(grid);
+    await waitFor(() => expect(rowTexts().some((text) => text.includes('Customer 5000'))).toBe(true));
+    const offsets = backend.argsOf('list_customers').map((args) => args.query.offset);
+    expect(offsets).toContain(5000 - (5000 % 200));
+    expect(offsets).not.toContain(2000);
+  });
+
+  it('re-queries when data-changed names customers of the active account', async () => {
+    let version = '';
+    const backend = fakeBackend({ list_customers: customers(3, () => version) });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts()[0]).toContain('Customer 0'));
+    const before = backend.argsOf('list_customers').length;
+
+    await emitFromRust('data-changed', { account_id: 'a2', resources: ['customers'] });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['invoices'] });
+    expect(backend.argsOf('list_customers')).toHaveLength(before);
+
+    version = ' (renamed)';
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['prices', 'customers'] });
+    await waitFor(() => expect(rowTexts()[0]).toContain('Customer 0 (renamed)'));
+    expect(backend.argsOf('list_customers')).toHaveLength(before + 1);
+  });
+
+  it('searches after a pause in typing and sorts by header', async () => {
+    const backend = fakeBackend({ list_customers: customers(50) });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts().length).toBeGreaterThan(0));
+    const search = screen.getByTestId('customers-search');
+    await fireEvent.input(search, { target: { value: 'ac' } });
+    await fireEvent.input(search, { target: { value: 'acme' } });
+    await waitFor(() => expect(backend.argsOf('list_customers').at(-1).query.search).toBe('acme'));
+    expect(backend.argsOf('list_customers').map((args) => args.query.search)).toEqual([null, 'acme']);
+
+    await fireEvent.click(screen.getByTestId('sort-name'));
+    await settle();
+    expect(backend.argsOf('list_customers').at(-1).query).toMatchObject({ sort: 'name', descending: false, offset: 0 });
+    await fireEvent.click(screen.getByTestId('sort-name'));
+    await settle();
+    expect(backend.argsOf('list_customers').at(-1).query).toMatchObject({ sort: 'name', descending: true });
+    expect(screen.getByTestId('sort-name').parentElement?.getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('moves the selected row with the arrow keys', async () => {
+    fakeBackend({ list_customers: customers(20) });
+    const grid = await openCustomers();
+    await waitFor(() => expect(rowTexts().length).toBe(20));
+    grid.focus();
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    const selected = () => grid.querySelector('[aria-selected="true"]')?.textContent ?? '';
+    expect(selected()).toContain('Customer 1');
+    await fireEvent.keyDown(grid, { key: 'ArrowUp' });
+    expect(selected()).toContain('Customer 0');
+    await fireEvent.keyDown(grid, { key: 'End' });
+    expect(selected()).toContain('Customer 19');
+    expect(grid.getAttribute('aria-activedescendant')).toBe(grid.querySelector('[aria-selected="true"]')?.id);
+  });
+
+  it('says to sync when nothing is cached', async () => {
+    const backend = fakeBackend();
+    render(App);
+    await fireEvent.click(await screen.findByTestId('nav-customers'));
+    const empty = await screen.findByTestId('customers-empty');
+    expect(empty.textContent).toContain('No customers cached for RustConf 2027 yet');
+    await fireEvent.click(within(empty).getByRole('button', { name: 'Sync now' }));
+    expect(backend.argsOf('sync_now')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,102 @@
+// The invoices list: status chips, money in each currency's exponent, re-query on data-changed.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import App from '../App.svelte';
+import type { InvoiceRow, ListQuery } from '../lib/bindings';
+import { emitFromRust, fakeBackend, resetApp } from '../test-support/backend';
+
+afterEach(() => {
+  cleanup();
+  resetApp();
+});
+
+function invoice(overrides: Partial<InvoiceRow>): InvoiceRow {
+  return {
+    id: 'in_1',
+    number: 'RC-0001',
+    customer_id: 'cus_1',
+    customer_name: 'Ferris Foundation',
+    customer_email: 'ap@ferris.example',
+    status: 'open',
+    currency: 'usd',
+    total: 150000,
+    amount_due: 150000,
+    amount_paid: 0,
+    amount_remaining: 150000,
+    due_date: 1_800_000_000,
+    created: 1_799_000_000,
+    ...overrides,
+  };
+}
+
+const INVOICES = [
+  invoice({}),
+  invoice({ id: 'in_2', number: 'RC-0002', currency: 'jpy', total: 50000, amount_remaining: 50000, status: 'paid' }),
+  invoice({ id: 'in_3', number: 'RC-0003', currency: 'kwd', total: 1234567, amount_remaining: 10, status: 'open' }),
+  invoice({ id: 'in_4', number: null, customer_name: null, status: 'draft', due_date: null }),
+];
+
+function answer({ query }: { query: ListQuery }) {
+  const rows = INVOICES.filter((row) => !query.status || row.status === query.status);
+  return { total: rows.length, rows: rows.slice(query.offset, query.offset + query.limit) };
+}
+
+async function openInvoices() {
+  render(App);
+  await fireEvent.click(await screen.findByTestId('nav-invoices'));
+  await waitFor(() => expect(screen.getAllByTestId('invoices-row').length).toBeGreaterThan(0));
+}
+
+const rowTexts = () => screen.getAllByTestId('invoices-row').map((row) => (row.textContent ?? '').replace(/\s/g, ' '));
+
+describe('invoices', () => {
+  it('formats totals with each currency’s exponent', async () => {
+    fakeBackend({ list_invoices: answer });
+    await openInvoices();
+    const [usd, jpy, kwd, draft] = rowTexts();
+    expect(usd).toContain('$1,500.00');
+    expect(jpy).toContain('¥50,000');
+    expect(jpy).not.toContain('¥50,000.');
+    expect(kwd).toContain('KWD 1,234.567');
+    expect(kwd).toContain('KWD 0.010');
+    // A draft has no number yet: its id stands in; the customer falls back to the email.
+    expect(draft).toContain('in_4');
+    expect(draft).toContain('ap@ferris.example');
+  });
+
+  it('filters by status with the chips', async () => {
+    const backend = fakeBackend({ list_invoices: answer });
+    await openInvoices();
+    await fireEvent.click(screen.getByTestId('status-paid'));
+    await waitFor(() => expect(rowTexts()).toHaveLength(1));
+    expect(rowTexts()[0]).toContain('RC-0002');
+    expect(backend.argsOf('list_invoices').at(-1).query).toMatchObject({ status: 'paid', offset: 0 });
+    expect(screen.getByTestId('status-paid').getAttribute('aria-pressed')).toBe('true');
+
+    // Pressing the active chip again shows every status.
+    await fireEvent.click(screen.getByTestId('status-paid'));
+    await waitFor(() => expect(rowTexts()).toHaveLength(4));
+    expect(backend.argsOf('list_invoices').at(-1).query.status).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('status-uncollectible'));
+    const empty = await screen.findByTestId('invoices-empty');
+    expect(empty.textContent).toContain('No invoices match');
+  });
+
+  it('re-queries when invoices (or the customers they show) change', async () => {
+    let status = 'open';
+    const backend = fakeBackend({
+      list_invoices: () => ({ total: 1, rows: [invoice({ status })] }),
+    });
+    await openInvoices();
+    expect(rowTexts()[0]).toContain('open');
+    const before = backend.argsOf('list_invoices').length;
+
+    status = 'paid';
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['invoices'] });
+    await waitFor(() => expect(rowTexts()[0]).toContain('paid'));
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['customers'] });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['subscriptions'] });
+    expect(backend.argsOf('list_invoices')).toHaveLength(before + 2);
+  });
+});
