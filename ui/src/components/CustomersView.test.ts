@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { CustomerRow, ListQuery } from '../lib/bindings';
-import { emitFromRust, fakeBackend, resetApp, settle } from '../test-support/backend';
+import { account, emitFromRust, fakeBackend, overview, resetApp, settle } from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -123,5 +123,26 @@ describe('customers', () => {
     expect(empty.textContent).toContain('No customers cached for RustConf 2027 yet');
     await fireEvent.click(within(empty).getByRole('button', { name: 'Sync now' }));
     expect(backend.argsOf('sync_now')).toHaveLength(1);
+  });
+
+  it('starts over for another account without showing the first one’s rows', async () => {
+    let active = 'a1';
+    const accounts = [account(), account({ id: 'a2', name: 'Live Expo', is_active: false })];
+    const backend = fakeBackend({
+      app_overview: () => overview(accounts, active),
+      switch_account: ({ id }: { id: string }) => {
+        active = id;
+        return accounts.find((a) => a.id === id);
+      },
+      list_customers: ({ accountId }: { accountId: string }) =>
+        accountId === 'a1' ? { total: 1, rows: [customer(1)] } : { total: 0, rows: [] },
+    });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts()[0]).toContain('Customer 1'));
+    await fireEvent.change(screen.getByTestId('account-switcher'), { target: { value: 'a2' } });
+    const empty = await screen.findByTestId('customers-empty');
+    expect(empty.textContent).toContain('Live Expo');
+    expect(screen.queryAllByTestId('customers-row')).toHaveLength(0);
+    expect(backend.argsOf('list_customers').at(-1).accountId).toBe('a2');
   });
 });
