@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod error;
 pub mod gateway;
+pub mod journal;
 pub mod logging;
 pub mod money;
 pub mod secrets;

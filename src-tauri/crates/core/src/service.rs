@@ -58,6 +58,11 @@ impl Billfold {
         &self.store
     }
 
+    /// The store behind its shared handle, for work that outlives one call (operations, sync).
+    pub(crate) fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
     /// The keychain, for modules that need an account's secrets.
     pub fn keychain(&self) -> &Keychain {
         &self.keychain
