@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod listener;
 pub mod logging;
 pub mod money;
 pub mod secrets;
