@@ -59,7 +59,11 @@ impl ListenerConfig {
                 bind.trim()
             ))
         })?;
-        Ok(ListenerConfig { bind, port, max_body_bytes: DEFAULT_MAX_BODY_BYTES })
+        Ok(ListenerConfig {
+            bind,
+            port,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        })
     }
 
     /// A sentence to show when the listener can be reached from other computers; `None` on loopback.
@@ -86,7 +90,9 @@ pub struct ListenerHandle {
 
 impl std::fmt::Debug for ListenerHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ListenerHandle").field("local_addr", &self.local_addr).finish()
+        f.debug_struct("ListenerHandle")
+            .field("local_addr", &self.local_addr)
+            .finish()
     }
 }
 
@@ -114,9 +120,14 @@ struct Shared {
 }
 
 /// Binds and starts serving in the background.
-pub async fn start(config: ListenerConfig, target: Arc<dyn WebhookTarget>) -> Result<ListenerHandle> {
+pub async fn start(
+    config: ListenerConfig,
+    target: Arc<dyn WebhookTarget>,
+) -> Result<ListenerHandle> {
     let wanted = SocketAddr::new(config.bind, config.port);
-    let listener = tokio::net::TcpListener::bind(wanted).await.map_err(|err| bind_error(wanted, &err))?;
+    let listener = tokio::net::TcpListener::bind(wanted)
+        .await
+        .map_err(|err| bind_error(wanted, &err))?;
     let local_addr = listener
         .local_addr()
         .map_err(|err| Error::Internal(format!("the webhook listener has no address: {err}")))?;
@@ -124,25 +135,35 @@ pub async fn start(config: ListenerConfig, target: Arc<dyn WebhookTarget>) -> Re
         tracing::warn!("{warning}");
     }
 
-    let shared = Arc::new(Shared { target, max_body_bytes: config.max_body_bytes });
+    let shared = Arc::new(Shared {
+        target,
+        max_body_bytes: config.max_body_bytes,
+    });
     let app = Router::new()
         .route("/webhooks/{slug}", post(deliver))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(shared);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                // A send or a dropped handle: either way, stop.
-                let _ = stopped.await;
-            })
-            .await;
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            // A send or a dropped handle: either way, stop.
+            let _ = stopped.await;
+        })
+        .await;
         if let Err(err) = served {
             tracing::error!(error = %err, "the webhook listener stopped with an error");
         }
     });
     tracing::info!(addr = %local_addr, "webhook listener started");
-    Ok(ListenerHandle { local_addr, stop, task })
+    Ok(ListenerHandle {
+        local_addr,
+        stop,
+        task,
+    })
 }
 
 /// Bind failures in words the settings screen can show.
@@ -161,7 +182,9 @@ fn bind_error(addr: SocketAddr, err: &std::io::Error) -> Error {
             "Not allowed to listen on port {}; ports below 1024 usually need administrator rights.",
             addr.port()
         )),
-        _ => Error::Internal(format!("cannot start the webhook listener on {addr}: {err}")),
+        _ => Error::Internal(format!(
+            "cannot start the webhook listener on {addr}: {err}"
+        )),
     }
 }
 
@@ -181,7 +204,14 @@ async fn deliver(
 ) -> Response {
     let secret = match shared.target.signing_secret(&slug).await {
         Ok(Some(found)) => found,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, &slug, peer, "No webhook endpoint at this address."),
+        Ok(None) => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                &slug,
+                peer,
+                "No webhook endpoint at this address.",
+            )
+        }
         Err(err) => {
             tracing::error!(slug, error = %err, "cannot read the webhook signing secret");
             return refuse(
@@ -204,7 +234,14 @@ async fn deliver(
             let reason = format!("The body is larger than {} bytes.", shared.max_body_bytes);
             return refuse(StatusCode::PAYLOAD_TOO_LARGE, &slug, peer, &reason);
         }
-        Err(_) => return refuse(StatusCode::BAD_REQUEST, &slug, peer, "The body could not be read."),
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &slug,
+                peer,
+                "The body could not be read.",
+            )
+        }
     };
 
     let now = chrono::Utc::now().timestamp();
@@ -213,7 +250,12 @@ async fn deliver(
     }
 
     let Some((event, event_id, event_type)) = parse_event(&body) else {
-        return refuse(StatusCode::BAD_REQUEST, &slug, peer, "The body is not a Stripe event.");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            &slug,
+            peer,
+            "The body is not a Stripe event.",
+        );
     };
     match shared.target.accept_event(&account_id, event).await {
         Ok(new) => {
@@ -227,7 +269,11 @@ async fn deliver(
                 duplicate = !new,
                 "webhook delivery stored"
             );
-            (StatusCode::OK, Json(json!({ "received": true, "duplicate": !new }))).into_response()
+            (
+                StatusCode::OK,
+                Json(json!({ "received": true, "duplicate": !new })),
+            )
+                .into_response()
         }
         Err(err) => {
             tracing::error!(slug, account = %account_id, event = %event_id, error = %err, "cannot store a webhook event");
@@ -262,17 +308,29 @@ mod tests {
     #[test]
     fn only_a_non_loopback_bind_warns() {
         assert_eq!(ListenerConfig::default().warning(), None);
-        let v6 = ListenerConfig { bind: "::1".parse().unwrap(), ..ListenerConfig::default() };
+        let v6 = ListenerConfig {
+            bind: "::1".parse().unwrap(),
+            ..ListenerConfig::default()
+        };
         assert_eq!(v6.warning(), None);
         let open = ListenerConfig::from_settings("0.0.0.0", 4243).unwrap();
         let warning = open.warning().expect("a warning for 0.0.0.0");
-        assert!(warning.contains("0.0.0.0:4243") && warning.contains("other computers"), "{warning}");
+        assert!(
+            warning.contains("0.0.0.0:4243") && warning.contains("other computers"),
+            "{warning}"
+        );
     }
 
     #[test]
     fn settings_text_must_be_an_ip_address() {
         let config = ListenerConfig::from_settings(" 127.0.0.1 ", 4300).unwrap();
-        assert_eq!(config, ListenerConfig { port: 4300, ..ListenerConfig::default() });
+        assert_eq!(
+            config,
+            ListenerConfig {
+                port: 4300,
+                ..ListenerConfig::default()
+            }
+        );
         let err = ListenerConfig::from_settings("localhost:80", 4243).unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::Validation);
     }
@@ -282,8 +340,18 @@ mod tests {
         let event = br#"{"id":"evt_1","object":"event","type":"invoice.paid","data":{}}"#;
         let (_, id, kind) = parse_event(event).unwrap();
         assert_eq!((id.as_str(), kind.as_str()), ("evt_1", "invoice.paid"));
-        for body in [&b"not json"[..], br#"[1]"#, br#"{"id":"in_1","object":"invoice","type":"x"}"#, br#"{"id":"","object":"event","type":"x"}"#, br#"{"object":"event","type":"x"}"#] {
-            assert!(parse_event(body).is_none(), "{}", String::from_utf8_lossy(body));
+        for body in [
+            &b"not json"[..],
+            br#"[1]"#,
+            br#"{"id":"in_1","object":"invoice","type":"x"}"#,
+            br#"{"id":"","object":"event","type":"x"}"#,
+            br#"{"object":"event","type":"x"}"#,
+        ] {
+            assert!(
+                parse_event(body).is_none(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 }

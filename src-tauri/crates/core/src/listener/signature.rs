@@ -58,10 +58,16 @@ pub fn parse_header(header: &str) -> Result<SignatureHeader, SignatureError> {
     let mut timestamp = None;
     let mut v1 = Vec::new();
     for item in header.split(',') {
-        let Some((key, value)) = item.trim().split_once('=') else { continue };
+        let Some((key, value)) = item.trim().split_once('=') else {
+            continue;
+        };
         match key {
             "t" if timestamp.is_none() => {
-                timestamp = Some(value.parse::<i64>().map_err(|_| SignatureError::Malformed)?);
+                timestamp = Some(
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| SignatureError::Malformed)?,
+                );
             }
             "v1" => v1.push(value.to_string()),
             _ => {}
@@ -78,7 +84,12 @@ pub fn parse_header(header: &str) -> Result<SignatureHeader, SignatureError> {
 /// `payload` the raw body exactly as received, `now` the current unix time.
 /// The signature is checked before the timestamp, so a forged request learns nothing
 /// about the clock.
-pub fn verify(header: Option<&str>, payload: &[u8], secret: &Secret, now: i64) -> Result<(), SignatureError> {
+pub fn verify(
+    header: Option<&str>,
+    payload: &[u8],
+    secret: &Secret,
+    now: i64,
+) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::MissingHeader)?;
     let parsed = parse_header(header)?;
 
@@ -100,7 +111,9 @@ pub fn verify(header: Option<&str>, payload: &[u8], secret: &Secret, now: i64) -
         return Err(SignatureError::TooOld { age_secs });
     }
     if -age_secs > TOLERANCE_SECS {
-        return Err(SignatureError::TooNew { ahead_secs: -age_secs });
+        return Err(SignatureError::TooNew {
+            ahead_secs: -age_secs,
+        });
     }
     Ok(())
 }
@@ -116,7 +129,8 @@ mod tests {
     const SECRET: &str = "whsec_unitvector";
     const V1: &str = "5cc2d26182d9dd03c8eb5042bae08e35ec0ff2cb1f3480ce4cf645ecfe42bc87";
     /// The same payload and time signed with `whsec_rotatedold`.
-    const V1_OTHER_SECRET: &str = "bacd6b22dbeb39bd0b22e03d33a7758a8bc812a950ea00cccd6ab5773d265db9";
+    const V1_OTHER_SECRET: &str =
+        "bacd6b22dbeb39bd0b22e03d33a7758a8bc812a950ea00cccd6ab5773d265db9";
 
     fn check(header: &str, payload: &str, now: i64) -> Result<(), SignatureError> {
         verify(Some(header), payload.as_bytes(), &Secret::new(SECRET), now)
@@ -133,8 +147,14 @@ mod tests {
     #[test]
     fn timestamps_outside_the_tolerance_are_refused() {
         let header = format!("t={SIGNED_AT},v1={V1}");
-        assert_eq!(check(&header, PAYLOAD, SIGNED_AT + 301), Err(SignatureError::TooOld { age_secs: 301 }));
-        assert_eq!(check(&header, PAYLOAD, SIGNED_AT - 301), Err(SignatureError::TooNew { ahead_secs: 301 }));
+        assert_eq!(
+            check(&header, PAYLOAD, SIGNED_AT + 301),
+            Err(SignatureError::TooOld { age_secs: 301 })
+        );
+        assert_eq!(
+            check(&header, PAYLOAD, SIGNED_AT - 301),
+            Err(SignatureError::TooNew { ahead_secs: 301 })
+        );
     }
 
     #[test]
@@ -146,44 +166,83 @@ mod tests {
         assert_eq!(check(&first, PAYLOAD, SIGNED_AT), Ok(()));
         // A v0 that would match is not a v1.
         let only_v0 = format!("t={SIGNED_AT},v0={V1}");
-        assert_eq!(check(&only_v0, PAYLOAD, SIGNED_AT), Err(SignatureError::NoV1Signature));
+        assert_eq!(
+            check(&only_v0, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::NoV1Signature)
+        );
     }
 
     #[test]
     fn a_changed_body_or_timestamp_or_secret_does_not_match() {
         let header = format!("t={SIGNED_AT},v1={V1}");
         let tampered = PAYLOAD.replace("evt_1", "evt_2");
-        assert_eq!(check(&header, &tampered, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&header, &tampered, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
         let moved = format!("t={},v1={V1}", SIGNED_AT + 1);
-        assert_eq!(check(&moved, PAYLOAD, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&moved, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
         let other = format!("t={SIGNED_AT},v1={V1_OTHER_SECRET}");
-        assert_eq!(check(&other, PAYLOAD, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&other, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
         let not_hex = format!("t={SIGNED_AT},v1=zz{}", &V1[2..]);
-        assert_eq!(check(&not_hex, PAYLOAD, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&not_hex, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
         let truncated = format!("t={SIGNED_AT},v1={}", &V1[..62]);
-        assert_eq!(check(&truncated, PAYLOAD, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&truncated, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
     }
 
     #[test]
     fn a_stale_forgery_is_reported_as_a_mismatch_not_as_stale() {
         let forged = format!("t={},v1={V1_OTHER_SECRET}", SIGNED_AT - 10_000);
-        assert_eq!(check(&forged, PAYLOAD, SIGNED_AT), Err(SignatureError::Mismatch));
+        assert_eq!(
+            check(&forged, PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Mismatch)
+        );
     }
 
     #[test]
     fn missing_and_malformed_headers_are_named() {
         let none = verify(None, PAYLOAD.as_bytes(), &Secret::new(SECRET), SIGNED_AT);
         assert_eq!(none, Err(SignatureError::MissingHeader));
-        assert_eq!(check("", PAYLOAD, SIGNED_AT), Err(SignatureError::Malformed));
-        assert_eq!(check(&format!("v1={V1}"), PAYLOAD, SIGNED_AT), Err(SignatureError::Malformed));
-        assert_eq!(check(&format!("t=soon,v1={V1}"), PAYLOAD, SIGNED_AT), Err(SignatureError::Malformed));
-        assert_eq!(check(&format!("t={SIGNED_AT}"), PAYLOAD, SIGNED_AT), Err(SignatureError::NoV1Signature));
+        assert_eq!(
+            check("", PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            check(&format!("v1={V1}"), PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            check(&format!("t=soon,v1={V1}"), PAYLOAD, SIGNED_AT),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            check(&format!("t={SIGNED_AT}"), PAYLOAD, SIGNED_AT),
+            Err(SignatureError::NoV1Signature)
+        );
     }
 
     #[test]
     fn parsing_keeps_every_v1_in_order_and_the_first_timestamp() {
         let parsed = parse_header("t=12,v1=aa,v0=bb,junk,v1=cc,t=99").unwrap();
-        assert_eq!(parsed, SignatureHeader { timestamp: 12, v1: vec!["aa".into(), "cc".into()] });
+        assert_eq!(
+            parsed,
+            SignatureHeader {
+                timestamp: 12,
+                v1: vec!["aa".into(), "cc".into()]
+            }
+        );
     }
 
     #[test]
@@ -193,6 +252,9 @@ mod tests {
         assert!(message.contains("No signature matches"), "{message}");
         assert!(!message.contains(V1) && !message.contains(SECRET));
         let stale = check(&format!("t={SIGNED_AT},v1={V1}"), PAYLOAD, SIGNED_AT + 400).unwrap_err();
-        assert_eq!(stale.to_string(), "The signature is too old (400 s; at most 300 s is accepted).");
+        assert_eq!(
+            stale.to_string(),
+            "The signature is too old (400 s; at most 300 s is accepted)."
+        );
     }
 }
