@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod gateway;
 pub mod listener;
 pub mod logging;
 pub mod money;
