@@ -405,3 +405,42 @@ async fn shutdown_closes_the_port_and_a_taken_port_is_a_clear_conflict() {
         "nothing listens after shutdown"
     );
 }
+
+#[tokio::test]
+async fn a_half_sent_request_cannot_hold_the_port_after_shutdown() {
+    use tokio::io::AsyncWriteExt;
+    let (handle, target) = start_listener(DEFAULT_MAX_BODY_BYTES).await;
+    let addr = handle.local_addr();
+    let mut stuck = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stuck
+        .write_all(b"POST /webhooks/alpha-conf HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The listener has the connection once an ordinary delivery after it is answered.
+    let body = event_body("evt_alongside");
+    let signature = sdk_signature(&body, ALPHA_SECRET, now()).await;
+    assert_eq!(
+        post(addr, &path(ALPHA_SLUG), Some(&signature), body.as_bytes())
+            .await
+            .0,
+        200
+    );
+
+    handle
+        .shutdown_within(std::time::Duration::from_millis(200))
+        .await;
+
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the port is closed"
+    );
+    let again = ListenerConfig {
+        port: addr.port(),
+        ..ListenerConfig::default()
+    };
+    let restarted = listener::start(again, target)
+        .await
+        .expect("the same port can be used again");
+    restarted.shutdown().await;
+    drop(stuck);
+}

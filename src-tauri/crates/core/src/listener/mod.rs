@@ -14,7 +14,9 @@ use async_trait::async_trait;
 use crate::error::Result;
 use crate::secrets::Secret;
 
-pub use server::{start, ListenerConfig, ListenerHandle, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT};
+pub use server::{
+    start, ListenerConfig, ListenerHandle, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, SHUTDOWN_GRACE,
+};
 pub use signature::{SignatureError, TOLERANCE_SECS};
 
 /// Where verified deliveries go: the accounts' signing secrets and the apply path.

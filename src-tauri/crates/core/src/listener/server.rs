@@ -7,6 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Request, State};
@@ -28,6 +29,9 @@ pub const DEFAULT_PORT: u16 = 4243;
 /// Largest accepted body. Stripe's event payloads are far smaller; the cap keeps a stray
 /// client from making us buffer without end.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long [`ListenerHandle::shutdown`] waits for deliveries in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Where the listener binds and how much it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +106,29 @@ impl ListenerHandle {
         self.local_addr
     }
 
-    /// Stops accepting connections, lets deliveries in flight finish, and returns after.
+    /// Stops accepting connections and lets deliveries in flight finish, waiting at most
+    /// [`SHUTDOWN_GRACE`].
     pub async fn shutdown(self) {
+        self.shutdown_within(SHUTDOWN_GRACE).await;
+    }
+
+    /// Like [`ListenerHandle::shutdown`] with another grace period. A client that keeps a
+    /// request half-sent would otherwise hold shutdown (and the port) forever; after the grace
+    /// the port is closed anyway and such a connection ends when its client goes away.
+    pub async fn shutdown_within(self, grace: Duration) {
         // The server may already have stopped on its own; then there is no one to tell.
         let _ = self.stop.send(());
-        if let Err(err) = self.task.await {
-            tracing::error!(error = %err, "the webhook listener task failed");
+        let mut task = self.task;
+        match tokio::time::timeout(grace, &mut task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::error!(error = %err, "the webhook listener task failed"),
+            Err(_) => {
+                task.abort();
+                tracing::warn!(
+                    grace_secs = grace.as_secs_f64(),
+                    "webhook listener: connections still open after the grace period were left to close"
+                );
+            }
         }
         tracing::info!(addr = %self.local_addr, "webhook listener stopped");
     }
