@@ -223,7 +223,7 @@ async fn deliver(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    let secret = match shared.target.signing_secret(&slug).await {
+    let (account_id, secret) = match shared.target.signing_secret(&slug).await {
         Ok(Some(found)) => found,
         Ok(None) => {
             return refuse(
@@ -243,7 +243,6 @@ async fn deliver(
             );
         }
     };
-    let (account_id, secret) = secret;
 
     let header = request
         .headers()
