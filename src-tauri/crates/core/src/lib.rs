@@ -5,6 +5,9 @@
 
 pub mod accounts;
 pub mod error;
+pub mod gateway;
+pub mod journal;
+pub mod listener;
 pub mod logging;
 pub mod money;
 pub mod secrets;

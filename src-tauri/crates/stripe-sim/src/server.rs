@@ -140,7 +140,16 @@ async fn request_id(mut req: Request, next: Next) -> Response {
 }
 
 /// Auth, the per-key rate limit, injected faults and idempotency, for every API request.
+/// Like Stripe, a request that arrived runs to the end even if the client hangs up: it runs
+/// in its own task, so a disconnect cannot leave a write half done or its idempotency key
+/// forever in flight.
 async fn api_gate(State(state): State<Arc<SimState>>, req: Request, next: Next) -> Response {
+    tokio::spawn(gate(state, req, next))
+        .await
+        .unwrap_or_else(|_| ApiError::server_error().into_response())
+}
+
+async fn gate(state: Arc<SimState>, req: Request, next: Next) -> Response {
     let key = match auth::authenticate(req.headers()) {
         Ok(key) => key,
         Err(err) => return err.into_response(),

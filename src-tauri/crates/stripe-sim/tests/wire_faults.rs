@@ -53,6 +53,42 @@ async fn a_key_still_in_flight_is_a_409() {
 }
 
 #[tokio::test]
+async fn a_request_whose_client_hangs_up_still_completes_and_replays() {
+    use tokio::io::AsyncWriteExt;
+    let (sim, _) = common::start().await;
+    let client = common::client(&sim, KEY);
+    sim.set_faults(Faults { latency_ms: 300, ..Faults::default() });
+    let body = "email=gone%40example.com";
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    let request = format!(
+        "POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\nIdempotency-Key: hangup-1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    while sim.request_count() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(stream); // the client goes away while the request waits in the emulator
+    sim.set_faults(Faults::default());
+    // A retry with the same key waits while the first is in flight (409), then gets its replay.
+    let mut tries = 0;
+    let (status, headers, replayed) = loop {
+        let answer = common::raw_post(&sim, KEY, "/v1/customers", body, Some("hangup-1")).await;
+        if answer.0 != 409 {
+            break answer;
+        }
+        tries += 1;
+        assert!(tries < 200, "the abandoned request's key stayed in flight");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status, 200);
+    assert!(headers.iter().any(|(k, v)| k == "idempotent-replayed" && v == "true"), "the abandoned request had finished");
+    let listed = ListCustomer::new().email("gone@example.com").send(&client).await.unwrap();
+    assert_eq!(listed.data.len(), 1);
+    assert_eq!(listed.data[0].id.as_str(), replayed["id"].as_str().unwrap());
+}
+
+#[tokio::test]
 async fn an_answer_dropped_after_commit_is_recovered_without_a_duplicate() {
     let (sim, _client) = common::start().await;
     let client = ClientBuilder::new(KEY).url(sim.base_url()).request_strategy(RequestStrategy::Retry(3)).build().unwrap();

@@ -4,6 +4,7 @@
 //! SQLite's `user_version`; a file with a newer version than this build knows is refused.
 
 mod accounts;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,7 +20,10 @@ pub use accounts::SyncStatus;
 pub const DATABASE_FILE: &str = "billfold.sqlite3";
 
 /// Embedded migrations; entry `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_accounts.sql"),
+    include_str!("migrations/0002_gateway.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -55,7 +59,8 @@ impl Store {
         &self.path
     }
 
-    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+    /// The connection, for store code in other modules (request log, journal, cache).
+    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
     }
 }

@@ -1,0 +1,225 @@
+//! The operations journal: the one way Billfold writes to Stripe, exactly once.
+//!
+//! An operation is recorded (kind, account, input) before its first request. Its body is an
+//! ordinary async function that calls [`OperationRun::step`] for each request; every step's
+//! answer is saved as it arrives, and its request carries `Idempotency-Key: <operation id>:<step>`.
+//! Resuming after a crash, a kill or a lost answer runs the body again from the top: saved
+//! steps return their saved answer without a request, and the step that was in flight is
+//! sent again with the same key, so Stripe replays it instead of making a second object.
+//! Steps must therefore be deterministic given the answers of the steps before them.
+//!
+//! Stripe keeps idempotency keys for 24 hours; an operation left unfinished for longer
+//! should look its objects up (by the metadata it wrote) before creating them again.
+
+mod issue_invoice;
+mod service;
+mod store;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::gateway::Gateway;
+use crate::store::Store;
+
+pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
+
+/// Where an operation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationStatus {
+    /// Recorded and not finished: it runs now or resumes at the next start.
+    Pending,
+    /// Finished; its output is in the state.
+    Done,
+    /// Stripe refused it for good (the error says why); nothing will retry it.
+    Failed,
+}
+
+impl OperationStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            OperationStatus::Pending => "pending",
+            OperationStatus::Done => "done",
+            OperationStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(value: &str) -> Result<Self> {
+        match value {
+            "pending" => Ok(OperationStatus::Pending),
+            "done" => Ok(OperationStatus::Done),
+            "failed" => Ok(OperationStatus::Failed),
+            other => Err(Error::Store(format!("unknown operation status '{other}'"))),
+        }
+    }
+}
+
+/// The kinds of operation Billfold knows how to run (and so to resume).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    /// Find or create the customer, create a send-invoice invoice, add all lines, finalize, send.
+    IssueInvoice,
+}
+
+impl OperationKind {
+    /// The name stored in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::IssueInvoice => "issue_invoice",
+        }
+    }
+
+    fn parse(value: &str) -> Result<Self> {
+        match value {
+            "issue_invoice" => Ok(OperationKind::IssueInvoice),
+            other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
+        }
+    }
+}
+
+/// One journal row.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Unique id; also the prefix of every idempotency key the operation sends.
+    pub id: String,
+    /// The account whose Stripe it writes to.
+    pub account_id: String,
+    /// What it does.
+    pub kind: OperationKind,
+    /// Its input as recorded before the first request.
+    pub input: Value,
+    /// How many steps have a saved answer.
+    pub step: u32,
+    /// Saved step answers (`steps`) and, once done, the `output`.
+    pub state: Value,
+    /// Pending, done or failed.
+    pub status: OperationStatus,
+    /// The last error, if any (a pending operation may have met a transient one).
+    pub error: Option<String>,
+}
+
+impl Operation {
+    /// The output of a finished operation.
+    pub fn output(&self) -> Option<&Value> {
+        self.state.get("output")
+    }
+}
+
+/// Records a new operation; nothing is sent to Stripe yet.
+pub fn begin(store: &Store, account_id: &str, kind: OperationKind, input: Value) -> Result<Operation> {
+    let operation = Operation {
+        id: format!("op_{}", uuid::Uuid::new_v4().simple()),
+        account_id: account_id.to_string(),
+        kind,
+        input,
+        step: 0,
+        state: serde_json::json!({ "steps": [] }),
+        status: OperationStatus::Pending,
+        error: None,
+    };
+    store.insert_operation(&operation)?;
+    tracing::info!(operation = %operation.id, kind = kind.as_str(), account = %account_id, "operation recorded");
+    Ok(operation)
+}
+
+/// Runs (or resumes) an operation to its end and returns its output. A transient failure
+/// (network, rate limit, Stripe 5xx) leaves it pending for the next resume; a refusal marks
+/// it failed. Either way the error is returned.
+pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> Result<Value> {
+    let operation = store.operation(operation_id)?;
+    match operation.status {
+        OperationStatus::Done => return Ok(operation.output().cloned().unwrap_or(Value::Null)),
+        OperationStatus::Failed => {
+            return Err(Error::Conflict(format!(
+                "This operation failed earlier and will not be retried: {}",
+                operation.error.unwrap_or_default()
+            )))
+        }
+        OperationStatus::Pending => {}
+    }
+    if gateway.account_id() != operation.account_id {
+        return Err(Error::Internal("an operation was run with another account's gateway".into()));
+    }
+    let kind = operation.kind;
+    let input = operation.input.clone();
+    let mut run = OperationRun { store: store.clone(), gateway: gateway.clone(), operation, next_step: 0 };
+    let result = match kind {
+        OperationKind::IssueInvoice => issue_invoice::run(&mut run, input).await,
+    };
+    match result {
+        Ok(output) => {
+            store.finish_operation(operation_id, &output)?;
+            tracing::info!(operation = %operation_id, "operation done");
+            Ok(output)
+        }
+        Err(err) => {
+            let status = if is_transient(&err) { OperationStatus::Pending } else { OperationStatus::Failed };
+            store.set_operation_error(operation_id, status, &err.to_string())?;
+            tracing::warn!(operation = %operation_id, status = status.as_str(), %err, "operation stopped");
+            Err(err)
+        }
+    }
+}
+
+/// Operations of an account (or all) that have not finished, oldest first.
+pub fn unfinished(store: &Store) -> Result<Vec<Operation>> {
+    store.unfinished_operations()
+}
+
+/// Errors after which the same request may succeed later.
+fn is_transient(err: &Error) -> bool {
+    match err {
+        Error::StripeUnreachable { .. } | Error::StripeRateLimited => true,
+        Error::Stripe { status, .. } => *status >= 500 || *status == 409,
+        Error::KeychainLocked(_) | Error::KeychainUnavailable(_) | Error::Store(_) => true,
+        _ => false,
+    }
+}
+
+/// A running operation: hands out steps and saves their answers.
+pub struct OperationRun {
+    store: Arc<Store>,
+    gateway: Gateway,
+    operation: Operation,
+    next_step: u32,
+}
+
+impl OperationRun {
+    /// The gateway of the operation's account.
+    pub fn gateway(&self) -> &Gateway {
+        &self.gateway
+    }
+
+    /// The operation's id.
+    pub fn id(&self) -> &str {
+        &self.operation.id
+    }
+
+    /// Runs the next step: returns its saved answer if it has one, else calls `request`
+    /// with the step's idempotency key (`<operation id>:<step>`) and saves the answer before
+    /// returning it. `name` is for people reading the journal.
+    pub async fn step<F, Fut>(&mut self, name: &str, request: F) -> Result<Value>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Result<Value>>,
+    {
+        let index = self.next_step;
+        self.next_step += 1;
+        if let Some(saved) = self.operation.state["steps"].get(index as usize) {
+            return Ok(saved["answer"].clone());
+        }
+        let key = format!("{}:{index}", self.operation.id);
+        let answer = request(key).await?;
+        let steps = self.operation.state["steps"]
+            .as_array_mut()
+            .ok_or_else(|| Error::Internal("an operation's steps are not a list".into()))?;
+        steps.push(serde_json::json!({ "name": name, "answer": answer }));
+        self.store.save_operation_state(&self.operation.id, index + 1, &self.operation.state)?;
+        Ok(answer)
+    }
+}
