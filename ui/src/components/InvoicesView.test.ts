@@ -78,6 +78,10 @@ describe('invoices', () => {
     await waitFor(() => expect(rowTexts()).toHaveLength(4));
     expect(backend.argsOf('list_invoices').at(-1).query.status).toBeNull();
 
+    // Sort keys are the ones Rust knows for invoices.
+    await fireEvent.click(screen.getByTestId('sort-customer'));
+    await waitFor(() => expect(backend.argsOf('list_invoices').at(-1).query).toMatchObject({ sort: 'customer', descending: false }));
+
     await fireEvent.click(screen.getByTestId('status-uncollectible'));
     const empty = await screen.findByTestId('invoices-empty');
     expect(empty.textContent).toContain('No invoices match');

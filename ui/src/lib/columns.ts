@@ -1,7 +1,7 @@
 // Column descriptions shared by the virtual table and the views that fill it.
 
 export interface Column {
-  /** Field name; also the sort key sent to Rust for sortable columns. */
+  /** Names the column; for a sortable one, also the sort key Rust knows for that list. */
   key: string;
   label: string;
   /** A CSS grid track, e.g. "120px" or "minmax(160px, 2fr)". */
