@@ -4,6 +4,8 @@
 //! SQLite's `user_version`; a file with a newer version than this build knows is refused.
 
 mod accounts;
+pub mod cache;
+mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -14,12 +16,17 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use accounts::SyncStatus;
+pub use cache::{CacheTx, CustomerPage, CustomerRow, FetchedChildren, InvoicePage, InvoiceRow, ListQuery};
+pub use sync_state::{BackfillPosition, SyncCursor, SyncSettings, SyncState};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "billfold.sqlite3";
 
 /// Embedded migrations; entry `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_accounts.sql"),
+    include_str!("migrations/0003_cache.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
