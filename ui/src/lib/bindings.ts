@@ -1,7 +1,7 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.
 // Do not edit by hand.
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "stripe_auth" | "stripe_unreachable" | "stripe_rate_limited" | "stripe_error" | "keychain_unavailable" | "keychain_locked" | "store" | "store_newer_version" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "stripe_auth" | "stripe_unreachable" | "stripe_rate_limited" | "stripe_card_error" | "stripe_error" | "keychain_unavailable" | "keychain_locked" | "store" | "store_newer_version" | "internal";
 
 export type ErrorPayload = { 
 /**

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     StripeUnreachable,
     /// Stripe answered 429: too many requests.
     StripeRateLimited,
+    /// Stripe declined a card (HTTP 402).
+    StripeCardError,
     /// Any other error answer from Stripe.
     StripeError,
     /// No OS keychain could be reached.
@@ -68,14 +70,22 @@ pub enum Error {
     /// Stripe answered 429.
     #[error("Stripe is rate limiting requests; try again in a moment.")]
     StripeRateLimited,
+    /// Stripe declined a card (HTTP 402); the message is Stripe's.
+    #[error("The card was declined: {0}")]
+    StripeCard(String),
     /// Another Stripe error answer.
     #[error("Stripe answered with an error (HTTP {status}): {message}")]
     Stripe {
         /// HTTP status.
         status: u16,
+        /// Stripe's machine-readable `error.code` (e.g. `resource_missing`), when given.
+        code: Option<String>,
         /// Stripe's own message.
         message: String,
     },
+    /// Stripe's answer could not be read as the object asked for.
+    #[error("Stripe's answer could not be read: {0}")]
+    StripeResponse(String),
     /// No keychain at all.
     #[error("The system keychain is not available: {0}")]
     KeychainUnavailable(String),
@@ -108,7 +118,8 @@ impl Error {
             Error::StripeAuth(_) => ErrorCode::StripeAuth,
             Error::StripeUnreachable { .. } => ErrorCode::StripeUnreachable,
             Error::StripeRateLimited => ErrorCode::StripeRateLimited,
-            Error::Stripe { .. } => ErrorCode::StripeError,
+            Error::StripeCard(_) => ErrorCode::StripeCardError,
+            Error::Stripe { .. } | Error::StripeResponse(_) => ErrorCode::StripeError,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::KeychainLocked(_) => ErrorCode::KeychainLocked,
             Error::Store(_) => ErrorCode::Store,
@@ -126,6 +137,12 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         Error::Store(err.to_string())
+    }
+}
+
+impl stripe_client_core::StripeClientErr for Error {
+    fn deserialize_err(msg: impl std::fmt::Display) -> Self {
+        Error::StripeResponse(msg.to_string())
     }
 }
 

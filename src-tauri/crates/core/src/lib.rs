@@ -5,11 +5,13 @@
 
 pub mod accounts;
 pub mod error;
+pub mod gateway;
 pub mod logging;
 pub mod money;
 pub mod secrets;
 pub mod store;
 pub mod stripe;
+pub mod sync;
 
 mod service;
 

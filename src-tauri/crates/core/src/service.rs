@@ -1,7 +1,8 @@
 //! [`Billfold`]: the per-process service the Tauri commands call into.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
@@ -9,9 +10,11 @@ use ts_rs::TS;
 
 use crate::accounts::{self, Account, AccountView, NewAccount};
 use crate::error::{Error, Result};
+use crate::gateway::{Gateway, GatewayConfig, RequestLogEntry};
 use crate::secrets::{Keychain, SecretKind};
 use crate::store::{Store, SyncStatus, DATABASE_FILE};
 use crate::stripe;
+use crate::sync::scheduler::SyncRuntime;
 
 /// Environment variable that overrides the data folder (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "BILLFOLD_DATA_DIR";
@@ -32,13 +35,17 @@ pub struct AppOverview {
 pub struct Billfold {
     store: Arc<Store>,
     keychain: Keychain,
+    /// One gateway per account, made on first use so the key is read from the keychain once.
+    gateways: Arc<Mutex<HashMap<String, Gateway>>>,
+    /// Background polling, "Sync now" and cancel, per account.
+    sync: Arc<SyncRuntime>,
 }
 
 impl Billfold {
     /// Opens the database in `data_dir` with the given keychain.
     pub fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
-        Ok(Billfold { store: Arc::new(store), keychain })
+        Ok(Billfold { store: Arc::new(store), keychain, gateways: Arc::default(), sync: Arc::default() })
     }
 
     /// The data folder: `BILLFOLD_DATA_DIR` if set, else the platform default given.
@@ -52,6 +59,78 @@ impl Billfold {
     /// The store, for modules that build on it.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The sync scheduler's shared state.
+    pub(crate) fn sync_runtime(&self) -> &SyncRuntime {
+        &self.sync
+    }
+
+    /// The keychain, for modules that need an account's secrets.
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+
+    /// The account's gateway to Stripe: its key from the keychain, its rate limit and its
+    /// request log. Every request to Stripe goes through one.
+    pub async fn gateway(&self, account_id: &str) -> Result<Gateway> {
+        if let Some(gateway) = self.cached_gateway(account_id)? {
+            return Ok(gateway);
+        }
+        let account = self.store.get_account(account_id)?;
+        let keychain = self.keychain.clone();
+        let key_id = account.id.clone();
+        let key = blocking(move || keychain.get(&key_id, SecretKind::ApiKey)).await?.ok_or_else(|| {
+            Error::KeychainLocked(format!("the API key of '{}' is missing from the keychain", account.name))
+        })?;
+        let config = self.gateway_config(account.mode)?;
+        let gateway = Gateway::new(self.store.clone(), &account.id, &account.api_base, &key, config)?;
+        let mut gateways = self.gateways.lock().map_err(|_| Error::Internal("gateway lock poisoned".into()))?;
+        Ok(gateways.entry(account.id).or_insert(gateway).clone())
+    }
+
+    fn cached_gateway(&self, account_id: &str) -> Result<Option<Gateway>> {
+        let gateways = self.gateways.lock().map_err(|_| Error::Internal("gateway lock poisoned".into()))?;
+        Ok(gateways.get(account_id).cloned())
+    }
+
+    fn forget_gateway(&self, account_id: &str) {
+        if let Ok(mut gateways) = self.gateways.lock() {
+            gateways.remove(account_id);
+        }
+    }
+
+    /// Limits for a mode: Stripe's defaults unless the settings `rate_limit.test` /
+    /// `rate_limit.live` (requests per second, 0 = off) say otherwise.
+    fn gateway_config(&self, mode: accounts::Mode) -> Result<GatewayConfig> {
+        let mut config = GatewayConfig::for_mode(mode);
+        if let Some(value) = self.store.setting(&format!("rate_limit.{}", mode.as_str()))? {
+            let per_second: u32 = value
+                .parse()
+                .map_err(|_| Error::Validation(format!("The rate limit setting '{value}' is not a whole number.")))?;
+            config.requests_per_second = per_second;
+            config.burst = per_second.max(1);
+        }
+        Ok(config)
+    }
+
+    /// Sets the client-side rate limit for one mode (requests per second; 0 turns it off).
+    /// Gateways made afterwards use it.
+    pub fn set_rate_limit(&self, mode: accounts::Mode, per_second: u32) -> Result<()> {
+        if per_second > 1000 {
+            return Err(Error::Validation("A rate limit above 1000 requests per second is not allowed.".into()));
+        }
+        self.store.set_setting(&format!("rate_limit.{}", mode.as_str()), &per_second.to_string())?;
+        if let Ok(mut gateways) = self.gateways.lock() {
+            gateways.clear();
+        }
+        Ok(())
+    }
+
+    /// An account's request log, newest first.
+    pub fn request_log(&self, account_id: &str, limit: u32, before_id: Option<i64>) -> Result<Vec<RequestLogEntry>> {
+        self.store.get_account(account_id)?;
+        self.store.request_log(account_id, limit, before_id)
     }
 
     /// Accounts, the active one and its sync status.
@@ -158,6 +237,7 @@ impl Billfold {
         })
         .await?;
         self.store.delete_account(id)?;
+        self.forget_gateway(id);
         if self.store.active_account_id()?.is_none() {
             if let Some(next) = self.store.list_accounts()?.first() {
                 self.store.set_active_account(&next.id)?;

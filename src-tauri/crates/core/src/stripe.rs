@@ -38,8 +38,9 @@ pub fn map_stripe_error(api_base: &str, err: StripeError) -> Error {
             let message = api.message.clone().unwrap_or_else(|| "no message".into());
             match status {
                 401 => Error::StripeAuth(message),
+                402 => Error::StripeCard(message),
                 429 => Error::StripeRateLimited,
-                _ => Error::Stripe { status, message },
+                _ => Error::Stripe { status, code: api.code.map(|c| c.as_str().to_string()), message },
             }
         }
         StripeError::Timeout => Error::StripeUnreachable {

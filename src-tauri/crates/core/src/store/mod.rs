@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod cache;
+mod settings;
 mod sync_state;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use crate::error::{Error, Result};
 
 pub use accounts::SyncStatus;
 pub use cache::{CacheTx, CustomerPage, CustomerRow, FetchedChildren, InvoicePage, InvoiceRow, ListQuery};
-pub use sync_state::{BackfillPosition, SyncCursor, SyncSettings, SyncState};
+pub use sync_state::{BackfillPosition, SyncCursor, SyncSettings, SyncState, DEFAULT_POLL_INTERVAL_SECS};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "billfold.sqlite3";
@@ -25,6 +26,7 @@ pub const DATABASE_FILE: &str = "billfold.sqlite3";
 /// Embedded migrations; entry `i` takes the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
+    include_str!("migrations/0002_gateway.sql"),
     include_str!("migrations/0003_cache.sql"),
 ];
 
@@ -62,7 +64,8 @@ impl Store {
         &self.path
     }
 
-    fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+    /// The connection, for store code in other modules (request log, journal, cache).
+    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
     }
 }

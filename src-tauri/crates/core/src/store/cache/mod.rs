@@ -86,6 +86,25 @@ impl Store {
         raws.map(|raw| parse_raw(&raw?)).collect()
     }
 
+    /// Ids of an account's cached customers after `after` (in id order), at most `limit`.
+    pub fn cached_customer_ids_after(&self, account_id: &str, after: Option<&str>, limit: usize) -> Result<Vec<String>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM cache_customers WHERE account_id = ?1 AND deleted = 0 AND id > ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let ids = stmt.query_map(params![account_id, after.unwrap_or(""), limit as i64], |row| row.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    /// How many objects of one resource (not deleted) the cache holds for an account.
+    pub fn cached_count(&self, account_id: &str, resource: &str) -> Result<i64> {
+        let kind = kinds::by_resource(resource)
+            .ok_or_else(|| Error::Validation(format!("'{resource}' is not a cached resource.")))?;
+        let conn = self.conn()?;
+        let sql = format!("SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0", kind.table);
+        Ok(conn.query_row(&sql, [account_id], |row| row.get(0))?)
+    }
+
     /// How many objects (not deleted) the cache holds for an account, over every resource.
     pub fn cached_object_count(&self, account_id: &str) -> Result<i64> {
         let conn = self.conn()?;
@@ -227,15 +246,6 @@ impl CacheTx<'_> {
             self.changed.insert(kind.resource);
         }
         Ok(removed)
-    }
-
-    /// Ids of the account's cached customers after `after` (by id), at most `limit`.
-    pub fn customer_ids_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT id FROM cache_customers WHERE account_id = ?1 AND deleted = 0 AND id > ?2 ORDER BY id LIMIT ?3",
-        )?;
-        let ids = stmt.query_map(params![self.account_id, after.unwrap_or(""), limit as i64], |row| row.get(0))?;
-        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
     }
 
     /// How many objects (not deleted) the cache holds for the account.
