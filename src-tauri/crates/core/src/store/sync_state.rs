@@ -96,10 +96,12 @@ pub(crate) fn poll_interval_secs(conn: &Connection) -> i64 {
 }
 
 fn setting(conn: &Connection, key: &str) -> Option<String> {
-    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
-        .optional()
-        .ok()
-        .flatten()
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+        row.get(0)
+    })
+    .optional()
+    .ok()
+    .flatten()
 }
 
 /// A backfill under way.
@@ -160,7 +162,13 @@ impl Store {
     }
 
     /// Starts a backfill at `first_resource`: a new generation, the newest event noted.
-    pub fn start_backfill(&self, account_id: &str, first_resource: &str, event_id: Option<&str>, version: i64) -> Result<()> {
+    pub fn start_backfill(
+        &self,
+        account_id: &str,
+        first_resource: &str,
+        event_id: Option<&str>,
+        version: i64,
+    ) -> Result<()> {
         let changed = self.conn()?.execute(
             "UPDATE sync_status SET backfill_gen = backfill_gen + 1, backfill_resource = ?2, backfill_after = NULL,
                     backfill_event_id = ?3, backfill_version = ?4
@@ -168,7 +176,9 @@ impl Store {
             params![account_id, first_resource, event_id, version],
         )?;
         if changed == 0 {
-            return Err(Error::NotFound("That account does not exist (any more).".into()));
+            return Err(Error::NotFound(
+                "That account does not exist (any more).".into(),
+            ));
         }
         Ok(())
     }
@@ -195,7 +205,12 @@ impl Store {
     }
 
     /// Records a failed (or cancelled) sync with a readable reason and the state to show.
-    pub fn record_sync_failure(&self, account_id: &str, message: &str, state: SyncState) -> Result<()> {
+    pub fn record_sync_failure(
+        &self,
+        account_id: &str,
+        message: &str,
+        state: SyncState,
+    ) -> Result<()> {
         let conn = self.conn()?;
         let objects = super::cache::count_objects(&conn, account_id)?;
         conn.execute(
@@ -206,7 +221,12 @@ impl Store {
     }
 
     /// Sets the state shown and when the next poll is due.
-    pub fn set_sync_schedule(&self, account_id: &str, state: SyncState, next_poll_at: Option<&str>) -> Result<()> {
+    pub fn set_sync_schedule(
+        &self,
+        account_id: &str,
+        state: SyncState,
+        next_poll_at: Option<&str>,
+    ) -> Result<()> {
         self.conn()?.execute(
             "UPDATE sync_status SET state = ?2, next_poll_at = ?3 WHERE account_id = ?1",
             params![account_id, state.as_str(), next_poll_at],
@@ -217,7 +237,10 @@ impl Store {
     /// Resets every account's shown state to idle and forgets scheduled polls (at start-up: no
     /// sync runs yet, whatever the last process left behind).
     pub fn reset_sync_states(&self) -> Result<()> {
-        self.conn()?.execute("UPDATE sync_status SET state = 'idle', next_poll_at = NULL", [])?;
+        self.conn()?.execute(
+            "UPDATE sync_status SET state = 'idle', next_poll_at = NULL",
+            [],
+        )?;
         Ok(())
     }
 
@@ -227,7 +250,8 @@ impl Store {
         let defaults = SyncSettings::default();
         Ok(SyncSettings {
             poll_interval_secs: poll_interval_secs(&conn),
-            listener_enabled: setting(&conn, LISTENER_ENABLED_KEY).map_or(defaults.listener_enabled, |v| v == "true"),
+            listener_enabled: setting(&conn, LISTENER_ENABLED_KEY)
+                .map_or(defaults.listener_enabled, |v| v == "true"),
             listener_bind: setting(&conn, LISTENER_BIND_KEY).unwrap_or(defaults.listener_bind),
             listener_port: setting(&conn, LISTENER_PORT_KEY)
                 .and_then(|v| v.parse().ok())
@@ -237,16 +261,26 @@ impl Store {
 
     /// Checks and saves the app-wide sync settings.
     pub fn set_sync_settings(&self, settings: &SyncSettings) -> Result<SyncSettings> {
-        if !(MIN_POLL_INTERVAL_SECS..=MAX_POLL_INTERVAL_SECS).contains(&settings.poll_interval_secs) {
+        if !(MIN_POLL_INTERVAL_SECS..=MAX_POLL_INTERVAL_SECS).contains(&settings.poll_interval_secs)
+        {
             return Err(Error::Validation(format!(
                 "The poll interval must be between {MIN_POLL_INTERVAL_SECS} and {MAX_POLL_INTERVAL_SECS} seconds."
             )));
         }
-        if settings.listener_bind.trim().parse::<std::net::IpAddr>().is_err() {
-            return Err(Error::Validation("The listener address must be an IP address, such as 127.0.0.1.".into()));
+        if settings
+            .listener_bind
+            .trim()
+            .parse::<std::net::IpAddr>()
+            .is_err()
+        {
+            return Err(Error::Validation(
+                "The listener address must be an IP address, such as 127.0.0.1.".into(),
+            ));
         }
         if !(1..=65_535).contains(&settings.listener_port) {
-            return Err(Error::Validation("The listener port must be between 1 and 65535.".into()));
+            return Err(Error::Validation(
+                "The listener port must be between 1 and 65535.".into(),
+            ));
         }
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
@@ -317,12 +351,28 @@ mod tests {
         };
         assert_eq!(store.set_sync_settings(&wanted).unwrap(), wanted);
         for bad in [
-            SyncSettings { poll_interval_secs: 1, ..wanted.clone() },
-            SyncSettings { listener_bind: "localhost:80".into(), ..wanted.clone() },
-            SyncSettings { listener_port: 70_000, ..wanted.clone() },
+            SyncSettings {
+                poll_interval_secs: 1,
+                ..wanted.clone()
+            },
+            SyncSettings {
+                listener_bind: "localhost:80".into(),
+                ..wanted.clone()
+            },
+            SyncSettings {
+                listener_port: 70_000,
+                ..wanted.clone()
+            },
         ] {
-            assert_eq!(store.set_sync_settings(&bad).unwrap_err().code(), crate::ErrorCode::Validation);
+            assert_eq!(
+                store.set_sync_settings(&bad).unwrap_err().code(),
+                crate::ErrorCode::Validation
+            );
         }
-        assert_eq!(store.sync_settings().unwrap(), wanted, "refused settings change nothing");
+        assert_eq!(
+            store.sync_settings().unwrap(),
+            wanted,
+            "refused settings change nothing"
+        );
     }
 }

@@ -7,8 +7,7 @@
 
 use serde_json::Value;
 
-use super::{list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
-use crate::error::Error;
+use super::{is_missing, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
 use crate::store::cache::kinds::EVENTS_RESOURCE;
 
 const EVENTS: &str = "/v1/events";
@@ -26,13 +25,15 @@ async fn after_cursor(run: &mut Run<'_>, mut cursor: String) -> Step {
     loop {
         let page = match run.get(EVENTS, &page_query(&[], None, Some(&cursor))).await {
             Ok(page) => page,
-            Err(Stop::Failed(Error::Stripe { code: Some(code), .. })) if code == "resource_missing" => {
-                return Err(Stop::CursorExpired);
-            }
+            Err(Stop::Failed(err)) if is_missing(&err) => return Err(Stop::CursorExpired),
             Err(other) => return Err(other),
         };
         let (mut events, has_more) = list_parts(page)?;
-        let Some(newest) = events.first().and_then(|event| event["id"].as_str()).map(str::to_string) else {
+        let Some(newest) = events
+            .first()
+            .and_then(|event| event["id"].as_str())
+            .map(str::to_string)
+        else {
             return Ok(());
         };
         events.reverse();
@@ -53,7 +54,9 @@ async fn everything(run: &mut Run<'_>) -> Step {
     events.reverse();
     let mut done = 0;
     for page in events.chunks(PAGE_SIZE) {
-        let Some(newest) = page.last().and_then(|event| event["id"].as_str()) else { continue };
+        let Some(newest) = page.last().and_then(|event| event["id"].as_str()) else {
+            continue;
+        };
         apply_page(run, page, newest).await?;
         done += page.len();
         run.progress(SyncPhase::Incremental, EVENTS_RESOURCE, done, None);
@@ -63,7 +66,9 @@ async fn everything(run: &mut Run<'_>) -> Step {
 
 /// Applies events (oldest first) in one transaction that moves the cursor to `newest`.
 async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
-    let fetched = run.fetch_children(events.iter().map(|event| &event["data"]["object"])).await?;
+    let fetched = run
+        .fetch_children(events.iter().map(|event| &event["data"]["object"]))
+        .await?;
     let (applied, changed) = run.store.cache_write(run.account_id(), |tx| {
         let mut applied = 0u64;
         for event in events {

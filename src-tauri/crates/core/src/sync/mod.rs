@@ -165,8 +165,13 @@ impl Run<'_> {
             return;
         }
         let resources: Vec<String> = resources.into_iter().map(str::to_string).collect();
-        self.report.resources_changed.extend(resources.iter().cloned());
-        self.observer.data_changed(&DataChanged { account_id: self.account_id().to_string(), resources });
+        self.report
+            .resources_changed
+            .extend(resources.iter().cloned());
+        self.observer.data_changed(&DataChanged {
+            account_id: self.account_id().to_string(),
+            resources,
+        });
     }
 
     fn status(&self) {
@@ -176,18 +181,33 @@ impl Run<'_> {
     }
 
     /// The full child lists of `objects` whose embedded list was cut short.
-    async fn fetch_children<'o>(&mut self, objects: impl Iterator<Item = &'o Value>) -> Step<FetchedChildren> {
+    async fn fetch_children<'o>(
+        &mut self,
+        objects: impl Iterator<Item = &'o Value>,
+    ) -> Step<FetchedChildren> {
         let mut fetched = FetchedChildren::new();
         for object in objects {
-            let Some(kind) = object["object"].as_str().and_then(kinds::by_object) else { continue };
-            let Some(children) = &kind.children else { continue };
+            let Some(kind) = object["object"].as_str().and_then(kinds::by_object) else {
+                continue;
+            };
+            let Some(children) = &kind.children else {
+                continue;
+            };
             if object[children.field]["has_more"] != Value::Bool(true) {
                 continue;
             }
-            let Some(id) = object["id"].as_str() else { continue };
+            let Some(id) = object["id"].as_str() else {
+                continue;
+            };
             let (path, query) = children.list(id);
-            let all = self.list_all(&path, &query).await?;
-            fetched.insert(id.to_string(), all);
+            match self.list_all(&path, &query).await {
+                Ok(all) => {
+                    fetched.insert(id.to_string(), all);
+                }
+                // Gone since (a deleted draft): the embedded part is all there is to keep.
+                Err(Stop::Failed(err)) if is_missing(&err) => {}
+                Err(other) => return Err(other),
+            }
         }
         Ok(fetched)
     }
@@ -197,9 +217,14 @@ impl Run<'_> {
         let mut all = Vec::new();
         let mut after: Option<String> = None;
         loop {
-            let page = self.get(path, &page_query(extra, after.as_deref(), None)).await?;
+            let page = self
+                .get(path, &page_query(extra, after.as_deref(), None))
+                .await?;
             let (items, has_more) = list_parts(page)?;
-            after = items.last().and_then(|item| item["id"].as_str()).map(str::to_string);
+            after = items
+                .last()
+                .and_then(|item| item["id"].as_str())
+                .map(str::to_string);
             all.extend(items);
             if !has_more || after.is_none() {
                 return Ok(all);
@@ -208,8 +233,17 @@ impl Run<'_> {
     }
 }
 
+/// Whether Stripe answered that the object asked for does not exist.
+fn is_missing(err: &Error) -> bool {
+    matches!(err, Error::Stripe { code: Some(code), .. } if code == "resource_missing")
+}
+
 /// `limit=100`, the extra pairs, and a cursor.
-fn page_query(extra: &[(String, String)], after: Option<&str>, before: Option<&str>) -> Vec<(String, String)> {
+fn page_query(
+    extra: &[(String, String)],
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Vec<(String, String)> {
     let mut query = vec![("limit".to_string(), PAGE_SIZE.to_string())];
     query.extend(extra.iter().cloned());
     if let Some(after) = after {
@@ -229,13 +263,17 @@ fn list_parts(page: Value) -> Result<(Vec<Value>, bool)> {
             Some(Value::Array(items)) => Ok((items, has_more)),
             _ => Err(Error::StripeResponse("a list answer without data".into())),
         },
-        _ => Err(Error::StripeResponse("a list answer that is not an object".into())),
+        _ => Err(Error::StripeResponse(
+            "a list answer that is not an object".into(),
+        )),
     }
 }
 
 /// The index of a resource in backfill order.
 fn kind_index(resource: &str) -> Option<usize> {
-    kinds::KINDS.iter().position(|kind: &Kind| kind.resource == resource)
+    kinds::KINDS
+        .iter()
+        .position(|kind: &Kind| kind.resource == resource)
 }
 
 /// Runs one sync of the gateway's account: finishes or starts a backfill if one is due, then
@@ -250,14 +288,21 @@ pub(crate) async fn sync_once(
     let account_id = gateway.account_id().to_string();
     let cursor = store.sync_cursor(&account_id)?;
     let needs_backfill = cursor.backfill.is_some() || !cursor.backfilled;
-    let state = if needs_backfill { SyncState::Backfilling } else { SyncState::Syncing };
+    let state = if needs_backfill {
+        SyncState::Backfilling
+    } else {
+        SyncState::Syncing
+    };
     store.record_sync_attempt(&account_id, state)?;
     let mut run = Run {
         store,
         gateway,
         observer,
         cancel,
-        report: SyncReport { account_id: account_id.clone(), ..SyncReport::default() },
+        report: SyncReport {
+            account_id: account_id.clone(),
+            ..SyncReport::default()
+        },
     };
     run.status();
     let outcome = run_steps(&mut run, needs_backfill).await;
@@ -270,11 +315,17 @@ pub(crate) async fn sync_once(
         }
         Err(Stop::Cancelled) => {
             report.cancelled = true;
-            store.record_sync_failure(&account_id, "The sync was cancelled; it resumes where it stopped.", SyncState::Idle)?;
+            store.record_sync_failure(
+                &account_id,
+                "The sync was cancelled; it resumes where it stopped.",
+                SyncState::Idle,
+            )?;
             notify_status(store, observer, &account_id);
             Ok(report)
         }
-        Err(Stop::CursorExpired) => Err(Error::Internal("the event cursor expired twice in one sync".into())),
+        Err(Stop::CursorExpired) => Err(Error::Internal(
+            "the event cursor expired twice in one sync".into(),
+        )),
         Err(Stop::Failed(err)) => {
             let shown = match err {
                 Error::StripeUnreachable { .. } => SyncState::Offline,
@@ -294,7 +345,8 @@ async fn run_steps(run: &mut Run<'_>, needs_backfill: bool) -> Step {
     match incremental::run(run).await {
         Err(Stop::CursorExpired) => {
             tracing::info!(account = %run.account_id(), "event cursor aged out; backfilling");
-            run.store.record_sync_attempt(run.account_id(), SyncState::Backfilling)?;
+            run.store
+                .record_sync_attempt(run.account_id(), SyncState::Backfilling)?;
             run.status();
             backfill::restart(run).await?;
             incremental::run(run).await
@@ -321,13 +373,23 @@ pub(crate) async fn apply_pushed_event(
         return Err(Error::Validation("That is not a Stripe event.".into()));
     }
     let never = AtomicBool::new(false);
-    let mut run = Run { store, gateway, observer, cancel: &never, report: SyncReport::default() };
-    let fetched = match run.fetch_children(std::iter::once(&event["data"]["object"])).await {
+    let mut run = Run {
+        store,
+        gateway,
+        observer,
+        cancel: &never,
+        report: SyncReport::default(),
+    };
+    let fetched = match run
+        .fetch_children(std::iter::once(&event["data"]["object"]))
+        .await
+    {
         Ok(fetched) => fetched,
         Err(Stop::Failed(err)) => return Err(err),
         Err(_) => FetchedChildren::new(),
     };
-    let (applied, changed) = store.cache_write(gateway.account_id(), |tx| tx.apply_event(event, &fetched))?;
+    let (applied, changed) =
+        store.cache_write(gateway.account_id(), |tx| tx.apply_event(event, &fetched))?;
     run.changed(changed);
     Ok(applied)
 }

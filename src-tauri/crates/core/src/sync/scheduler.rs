@@ -51,19 +51,26 @@ pub struct SyncRuntime {
 impl std::fmt::Debug for SyncRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let accounts = lock(&self.accounts).len();
-        f.debug_struct("SyncRuntime").field("accounts", &accounts).finish_non_exhaustive()
+        f.debug_struct("SyncRuntime")
+            .field("accounts", &accounts)
+            .finish_non_exhaustive()
     }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // The guarded values stay consistent even if a holder panicked.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl SyncRuntime {
     /// The coordination record of an account, made on first use.
     pub(crate) fn account(&self, account_id: &str) -> Arc<AccountSync> {
-        lock(&self.accounts).entry(account_id.to_string()).or_default().clone()
+        lock(&self.accounts)
+            .entry(account_id.to_string())
+            .or_default()
+            .clone()
     }
 
     /// The observer the scheduler was started with, if it was.
@@ -74,7 +81,9 @@ impl SyncRuntime {
     /// Wakes the account's poller; `false` when it has none running.
     pub(crate) fn wake(&self, account_id: &str) -> bool {
         let handle = self.account(account_id);
-        let running = lock(&handle.poller).as_ref().is_some_and(|task| !task.is_finished());
+        let running = lock(&handle.poller)
+            .as_ref()
+            .is_some_and(|task| !task.is_finished());
         if running {
             handle.wake.notify_one();
         }
@@ -123,14 +132,24 @@ fn supervise(billfold: &Billfold, observer: &Arc<dyn SyncObserver>) -> Result<()
         if poller.as_ref().is_some_and(|task| !task.is_finished()) {
             continue;
         }
-        let task = poll(billfold.clone(), account.id.clone(), handle.clone(), observer.clone());
+        let task = poll(
+            billfold.clone(),
+            account.id.clone(),
+            handle.clone(),
+            observer.clone(),
+        );
         *poller = Some(tokio::spawn(task));
     }
     Ok(())
 }
 
 /// One account's poll loop: sync at once, then after each interval (or "Sync now").
-async fn poll(billfold: Billfold, account_id: String, handle: Arc<AccountSync>, observer: Arc<dyn SyncObserver>) {
+async fn poll(
+    billfold: Billfold,
+    account_id: String,
+    handle: Arc<AccountSync>,
+    observer: Arc<dyn SyncObserver>,
+) {
     let mut failures: u32 = 0;
     loop {
         match billfold.sync_once(&account_id, observer.as_ref()).await {
@@ -142,12 +161,19 @@ async fn poll(billfold: Billfold, account_id: String, handle: Arc<AccountSync>, 
             }
         }
         let store = billfold.store();
-        let interval = store.sync_settings().map(|s| s.poll_interval_secs).unwrap_or(crate::store::DEFAULT_POLL_INTERVAL_SECS);
+        let interval = store
+            .sync_settings()
+            .map(|s| s.poll_interval_secs)
+            .unwrap_or(crate::store::DEFAULT_POLL_INTERVAL_SECS);
         let delay = backoff_secs(interval, failures);
-        let next = (Utc::now() + chrono::Duration::seconds(delay)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        let next = (Utc::now() + chrono::Duration::seconds(delay))
+            .to_rfc3339_opts(SecondsFormat::Secs, true);
         match store.sync_status(&account_id) {
             Ok(status) => {
-                if store.set_sync_schedule(&account_id, status.state, Some(&next)).is_ok() {
+                if store
+                    .set_sync_schedule(&account_id, status.state, Some(&next))
+                    .is_ok()
+                {
                     if let Ok(status) = store.sync_status(&account_id) {
                         observer.status(&status);
                     }

@@ -15,7 +15,11 @@ impl Billfold {
     /// Syncs one account now and waits for it: a backfill if one is due or under way, then new
     /// events. Waits for a sync of the same account already running. A cancelled sync returns
     /// its report with `cancelled` set.
-    pub async fn sync_once(&self, account_id: &str, observer: &dyn SyncObserver) -> Result<SyncReport> {
+    pub async fn sync_once(
+        &self,
+        account_id: &str,
+        observer: &dyn SyncObserver,
+    ) -> Result<SyncReport> {
         let handle = self.sync_runtime().account(account_id);
         let _running = handle.running.lock().await;
         handle.cancel.store(false, Ordering::Relaxed);
@@ -24,7 +28,11 @@ impl Billfold {
             Err(err) => {
                 // A missing key is worth showing where the sync status is shown.
                 self.store().get_account(account_id)?;
-                self.store().record_sync_failure(account_id, &err.to_string(), SyncState::Failing)?;
+                self.store().record_sync_failure(
+                    account_id,
+                    &err.to_string(),
+                    SyncState::Failing,
+                )?;
                 if let Ok(status) = self.store().sync_status(account_id) {
                     observer.status(&status);
                 }
@@ -54,7 +62,10 @@ impl Billfold {
         if self.sync_runtime().wake(account_id) {
             return Ok(());
         }
-        let observer: Arc<dyn SyncObserver> = self.sync_runtime().observer().unwrap_or_else(|| Arc::new(NoObserver));
+        let observer: Arc<dyn SyncObserver> = self
+            .sync_runtime()
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver));
         let billfold = self.clone();
         let id = account_id.to_string();
         tokio::runtime::Handle::try_current()
@@ -71,7 +82,10 @@ impl Billfold {
     /// kept; a backfill resumes where it stopped.
     pub fn cancel_sync(&self, account_id: &str) -> Result<()> {
         self.store().get_account(account_id)?;
-        self.sync_runtime().account(account_id).cancel.store(true, Ordering::Relaxed);
+        self.sync_runtime()
+            .account(account_id)
+            .cancel
+            .store(true, Ordering::Relaxed);
         Ok(())
     }
 
@@ -104,7 +118,10 @@ impl Billfold {
     /// every event in order).
     pub async fn apply_webhook_event(&self, account_id: &str, event: Value) -> Result<bool> {
         let gateway = self.gateway(account_id).await?;
-        let observer: Arc<dyn SyncObserver> = self.sync_runtime().observer().unwrap_or_else(|| Arc::new(NoObserver));
+        let observer: Arc<dyn SyncObserver> = self
+            .sync_runtime()
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver));
         super::apply_pushed_event(self.store(), &gateway, observer.as_ref(), &event).await
     }
 }

@@ -21,22 +21,33 @@ impl Get {
     /// The column's value for one object.
     pub fn read(self, object: &Value) -> SqlValue {
         match self {
-            Get::Text(path) => at(object, path).as_str().map_or(SqlValue::Null, |s| SqlValue::Text(s.into())),
-            Get::Int(path) => at(object, path).as_i64().map_or(SqlValue::Null, SqlValue::Integer),
-            Get::Bool(path) => at(object, path).as_bool().map_or(SqlValue::Null, |b| SqlValue::Integer(b.into())),
-            Get::Id(path) => id_of(at(object, path)).map_or(SqlValue::Null, |s| SqlValue::Text(s.into())),
+            Get::Text(path) => at(object, path)
+                .as_str()
+                .map_or(SqlValue::Null, |s| SqlValue::Text(s.into())),
+            Get::Int(path) => at(object, path)
+                .as_i64()
+                .map_or(SqlValue::Null, SqlValue::Integer),
+            Get::Bool(path) => at(object, path)
+                .as_bool()
+                .map_or(SqlValue::Null, |b| SqlValue::Integer(b.into())),
+            Get::Id(path) => {
+                id_of(at(object, path)).map_or(SqlValue::Null, |s| SqlValue::Text(s.into()))
+            }
         }
     }
 }
 
 /// The value at a path, or null.
 fn at<'a>(object: &'a Value, path: &[&str]) -> &'a Value {
-    path.iter().fold(object, |node, key| node.get(*key).unwrap_or(&Value::Null))
+    path.iter()
+        .fold(object, |node, key| node.get(*key).unwrap_or(&Value::Null))
 }
 
 /// The id a reference field holds, expanded or not.
 pub fn id_of(field: &Value) -> Option<&str> {
-    field.as_str().or_else(|| field.get("id").and_then(Value::as_str))
+    field
+        .as_str()
+        .or_else(|| field.get("id").and_then(Value::as_str))
 }
 
 /// A child list embedded in the parent (`lines`, `items`), kept in its own table and replaced
@@ -58,7 +69,10 @@ impl Children {
     pub fn list(&self, parent_id: &str) -> (String, Vec<(String, String)>) {
         match self.field {
             "lines" => (format!("/v1/invoices/{parent_id}/lines"), Vec::new()),
-            _ => ("/v1/subscription_items".to_string(), vec![("subscription".to_string(), parent_id.to_string())]),
+            _ => (
+                "/v1/subscription_items".to_string(),
+                vec![("subscription".to_string(), parent_id.to_string())],
+            ),
         }
     }
 }
@@ -97,7 +111,11 @@ pub static KINDS: &[Kind] = &[
         resource: "products",
         object: "product",
         table: "cache_products",
-        columns: &[("name", Get::Text(&["name"])), ("active", Get::Bool(&["active"])), CREATED],
+        columns: &[
+            ("name", Get::Text(&["name"])),
+            ("active", Get::Bool(&["active"])),
+            CREATED,
+        ],
         listing: Listing::Account("/v1/products", &[]),
         children: None,
     },
@@ -135,7 +153,11 @@ pub static KINDS: &[Kind] = &[
         resource: "payment_methods",
         object: "payment_method",
         table: "cache_payment_methods",
-        columns: &[("customer_id", Get::Id(&["customer"])), ("type", Get::Text(&["type"])), CREATED],
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("type", Get::Text(&["type"])),
+            CREATED,
+        ],
         listing: Listing::PerCustomer("payment_methods"),
         children: None,
     },
@@ -156,7 +178,10 @@ pub static KINDS: &[Kind] = &[
             field: "items",
             table: "cache_subscription_items",
             parent_column: "subscription_id",
-            columns: &[("price_id", Get::Id(&["price"])), ("quantity", Get::Int(&["quantity"]))],
+            columns: &[
+                ("price_id", Get::Id(&["price"])),
+                ("quantity", Get::Int(&["quantity"])),
+            ],
         }),
     },
     Kind {
@@ -166,7 +191,10 @@ pub static KINDS: &[Kind] = &[
         columns: &[
             ("number", Get::Text(&["number"])),
             ("customer_id", Get::Id(&["customer"])),
-            ("subscription_id", Get::Id(&["parent", "subscription_details", "subscription"])),
+            (
+                "subscription_id",
+                Get::Id(&["parent", "subscription_details", "subscription"]),
+            ),
             ("status", Get::Text(&["status"])),
             ("collection_method", Get::Text(&["collection_method"])),
             ("currency", Get::Text(&["currency"])),
@@ -327,24 +355,42 @@ mod tests {
             "parent": {"subscription_details": {"subscription": "sub_1"}},
             "total": 1200, "due_date": null, "number": "A-1",
         });
-        assert_eq!(Get::Id(&["customer"]).read(&invoice), SqlValue::Text("cus_1".into()));
+        assert_eq!(
+            Get::Id(&["customer"]).read(&invoice),
+            SqlValue::Text("cus_1".into())
+        );
         assert_eq!(
             Get::Id(&["parent", "subscription_details", "subscription"]).read(&invoice),
             SqlValue::Text("sub_1".into())
         );
         assert_eq!(Get::Int(&["total"]).read(&invoice), SqlValue::Integer(1200));
         assert_eq!(Get::Int(&["due_date"]).read(&invoice), SqlValue::Null);
-        assert_eq!(Get::Text(&["missing", "deep"]).read(&invoice), SqlValue::Null);
-        assert_eq!(Get::Bool(&["x"]).read(&json!({"x": true})), SqlValue::Integer(1));
+        assert_eq!(
+            Get::Text(&["missing", "deep"]).read(&invoice),
+            SqlValue::Null
+        );
+        assert_eq!(
+            Get::Bool(&["x"]).read(&json!({"x": true})),
+            SqlValue::Integer(1)
+        );
     }
 
     #[test]
     fn deletions_are_told_from_cancellations() {
         assert!(removes("customer.deleted", &json!({"object": "customer"})));
         assert!(removes("invoice.deleted", &json!({"object": "invoice"})));
-        assert!(!removes("customer.subscription.deleted", &json!({"object": "subscription"})));
-        assert!(removes("payment_method.detached", &json!({"object": "payment_method", "customer": null})));
-        assert!(!removes("payment_method.attached", &json!({"object": "payment_method", "customer": "cus_1"})));
+        assert!(!removes(
+            "customer.subscription.deleted",
+            &json!({"object": "subscription"})
+        ));
+        assert!(removes(
+            "payment_method.detached",
+            &json!({"object": "payment_method", "customer": null})
+        ));
+        assert!(!removes(
+            "payment_method.attached",
+            &json!({"object": "payment_method", "customer": "cus_1"})
+        ));
         assert!(!removes("invoice.updated", &json!({"object": "invoice"})));
     }
 

@@ -44,14 +44,23 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let gen: i64 = tx
-            .query_row("SELECT backfill_gen FROM sync_status WHERE account_id = ?1", [account_id], |row| row.get(0))
+            .query_row(
+                "SELECT backfill_gen FROM sync_status WHERE account_id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
             .map_err(|err| match err {
                 rusqlite::Error::QueryReturnedNoRows => {
                     Error::NotFound("That account does not exist (any more).".into())
                 }
                 other => other.into(),
             })?;
-        let mut cache = CacheTx { tx, account_id: account_id.to_string(), gen, changed: BTreeSet::new() };
+        let mut cache = CacheTx {
+            tx,
+            account_id: account_id.to_string(),
+            gen,
+            changed: BTreeSet::new(),
+        };
         let out = work(&mut cache)?;
         let CacheTx { tx, changed, .. } = cache;
         tx.commit()?;
@@ -73,7 +82,12 @@ impl Store {
     }
 
     /// All children (invoice lines, subscription items) of one cached parent, in order.
-    pub fn cached_children(&self, account_id: &str, resource: &str, parent_id: &str) -> Result<Vec<Value>> {
+    pub fn cached_children(
+        &self,
+        account_id: &str,
+        resource: &str,
+        parent_id: &str,
+    ) -> Result<Vec<Value>> {
         let children = kinds::by_resource(resource)
             .and_then(|kind| kind.children.as_ref())
             .ok_or_else(|| Error::Validation(format!("'{resource}' has no child list.")))?;
@@ -82,17 +96,27 @@ impl Store {
             "SELECT raw FROM {} WHERE account_id = ?1 AND {} = ?2 ORDER BY position",
             children.table, children.parent_column
         ))?;
-        let raws = stmt.query_map(params![account_id, parent_id], |row| row.get::<_, String>(0))?;
+        let raws = stmt.query_map(params![account_id, parent_id], |row| {
+            row.get::<_, String>(0)
+        })?;
         raws.map(|raw| parse_raw(&raw?)).collect()
     }
 
     /// Ids of an account's cached customers after `after` (in id order), at most `limit`.
-    pub fn cached_customer_ids_after(&self, account_id: &str, after: Option<&str>, limit: usize) -> Result<Vec<String>> {
+    pub fn cached_customer_ids_after(
+        &self,
+        account_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(
             "SELECT id FROM cache_customers WHERE account_id = ?1 AND deleted = 0 AND id > ?2 ORDER BY id LIMIT ?3",
         )?;
-        let ids = stmt.query_map(params![account_id, after.unwrap_or(""), limit as i64], |row| row.get(0))?;
+        let ids = stmt.query_map(
+            params![account_id, after.unwrap_or(""), limit as i64],
+            |row| row.get(0),
+        )?;
         Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
     }
 
@@ -101,7 +125,10 @@ impl Store {
         let kind = kinds::by_resource(resource)
             .ok_or_else(|| Error::Validation(format!("'{resource}' is not a cached resource.")))?;
         let conn = self.conn()?;
-        let sql = format!("SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0", kind.table);
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0",
+            kind.table
+        );
         Ok(conn.query_row(&sql, [account_id], |row| row.get(0))?)
     }
 
@@ -115,14 +142,20 @@ impl Store {
 pub(super) fn count_objects(conn: &rusqlite::Connection, account_id: &str) -> Result<i64> {
     let sql = KINDS
         .iter()
-        .map(|kind| format!("(SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0)", kind.table))
+        .map(|kind| {
+            format!(
+                "(SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0)",
+                kind.table
+            )
+        })
         .collect::<Vec<_>>()
         .join(" + ");
     Ok(conn.query_row(&format!("SELECT {sql}"), [account_id], |row| row.get(0))?)
 }
 
 fn parse_raw(raw: &str) -> Result<Value> {
-    serde_json::from_str(raw).map_err(|err| Error::Store(format!("a cached object is not valid JSON: {err}")))
+    serde_json::from_str(raw)
+        .map_err(|err| Error::Store(format!("a cached object is not valid JSON: {err}")))
 }
 
 impl CacheTx<'_> {
@@ -160,12 +193,19 @@ impl CacheTx<'_> {
             SqlValue::Text(raw),
         ];
         values.extend(kind.columns.iter().map(|(_, get)| get.read(object)));
-        let written = self.tx.prepare_cached(upsert_sql(kind))?.execute(params_from_iter(values))? > 0;
+        let written = self
+            .tx
+            .prepare_cached(upsert_sql(kind))?
+            .execute(params_from_iter(values))?
+            > 0;
         if written {
             if let Some(children) = &kind.children {
                 let list = match fetched.get(id) {
                     Some(all) => all.as_slice(),
-                    None => object[children.field]["data"].as_array().map(Vec::as_slice).unwrap_or_default(),
+                    None => object[children.field]["data"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
                 };
                 self.replace_children(children, id, if deleted { &[] } else { list })?;
             }
@@ -174,7 +214,12 @@ impl CacheTx<'_> {
         Ok(written)
     }
 
-    fn replace_children(&mut self, children: &Children, parent_id: &str, list: &[Value]) -> Result<()> {
+    fn replace_children(
+        &mut self,
+        children: &Children,
+        parent_id: &str,
+        list: &[Value],
+    ) -> Result<()> {
         self.tx
             .prepare_cached(&format!(
                 "DELETE FROM {} WHERE account_id = ?1 AND {} = ?2",
@@ -182,7 +227,10 @@ impl CacheTx<'_> {
             ))?
             .execute(params![self.account_id, parent_id])?;
         let names: Vec<&str> = children.columns.iter().map(|(name, _)| *name).collect();
-        let marks = (1..=5 + names.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
+        let marks = (1..=5 + names.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "INSERT OR REPLACE INTO {} (account_id, {}, id, position, raw, {}) VALUES ({marks})",
             children.table,
@@ -191,8 +239,11 @@ impl CacheTx<'_> {
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
         for (position, child) in list.iter().enumerate() {
-            let Some(id) = child["id"].as_str() else { continue };
-            let raw = serde_json::to_string(child).map_err(|err| Error::Internal(err.to_string()))?;
+            let Some(id) = child["id"].as_str() else {
+                continue;
+            };
+            let raw =
+                serde_json::to_string(child).map_err(|err| Error::Internal(err.to_string()))?;
             let mut values = vec![
                 SqlValue::Text(self.account_id.clone()),
                 SqlValue::Text(parent_id.to_string()),
@@ -210,10 +261,14 @@ impl CacheTx<'_> {
     /// returns `false`), then stores the snapshot in `data.object`, versioned by the event's
     /// `created`, or removes the object for deletion events.
     pub fn apply_event(&mut self, event: &Value, fetched: &FetchedChildren) -> Result<bool> {
-        let (Some(event_id), Some(event_type), Some(created)) =
-            (event["id"].as_str(), event["type"].as_str(), event["created"].as_i64())
-        else {
-            return Err(Error::Validation("The event has no id, type or created time.".into()));
+        let (Some(event_id), Some(event_type), Some(created)) = (
+            event["id"].as_str(),
+            event["type"].as_str(),
+            event["created"].as_i64(),
+        ) else {
+            return Err(Error::Validation(
+                "The event has no id, type or created time.".into(),
+            ));
         };
         let object = &event["data"]["object"];
         let object_type = object["object"].as_str();
@@ -230,7 +285,13 @@ impl CacheTx<'_> {
         }
         self.changed.insert(kinds::EVENTS_RESOURCE);
         if let Some(kind) = object_type.and_then(kinds::by_object) {
-            self.upsert(kind, object, created, kinds::removes(event_type, object), fetched)?;
+            self.upsert(
+                kind,
+                object,
+                created,
+                kinds::removes(event_type, object),
+                fetched,
+            )?;
         }
         Ok(true)
     }
@@ -239,18 +300,16 @@ impl CacheTx<'_> {
     /// Stripe no longer has (and old tombstones).
     pub fn sweep(&mut self, kind: &'static Kind) -> Result<usize> {
         let removed = self.tx.execute(
-            &format!("DELETE FROM {} WHERE account_id = ?1 AND gen < ?2", kind.table),
+            &format!(
+                "DELETE FROM {} WHERE account_id = ?1 AND gen < ?2",
+                kind.table
+            ),
             params![self.account_id, self.gen],
         )?;
         if removed > 0 {
             self.changed.insert(kind.resource);
         }
         Ok(removed)
-    }
-
-    /// How many objects (not deleted) the cache holds for the account.
-    pub fn object_count(&self) -> Result<i64> {
-        count_objects(&self.tx, &self.account_id)
     }
 }
 
@@ -264,8 +323,14 @@ fn upsert_sql(kind: &Kind) -> &'static str {
                 let typed: Vec<&str> = kind.columns.iter().map(|(name, _)| *name).collect();
                 let mut names = vec!["account_id", "id", "version", "gen", "deleted", "raw"];
                 names.extend(&typed);
-                let marks = (1..=names.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
-                let updates = names[2..].iter().map(|name| format!("{name} = excluded.{name}")).collect::<Vec<_>>();
+                let marks = (1..=names.len())
+                    .map(|n| format!("?{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let updates = names[2..]
+                    .iter()
+                    .map(|name| format!("{name} = excluded.{name}"))
+                    .collect::<Vec<_>>();
                 let sql = format!(
                     "INSERT INTO {table} ({names}) VALUES ({marks})
                      ON CONFLICT (account_id, id) DO UPDATE SET {updates}

@@ -99,7 +99,10 @@ pub struct InvoicePage {
 
 /// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -118,7 +121,9 @@ fn order_by(query: &ListQuery, allowed: &[(&str, &str)], prefix: &str) -> Result
 
 fn paging(query: &ListQuery) -> Result<(i64, i64)> {
     if query.offset < 0 || !(1..=MAX_PAGE).contains(&query.limit) {
-        return Err(Error::Validation(format!("A page holds 1 to {MAX_PAGE} rows from an offset of 0 or more.")));
+        return Err(Error::Validation(format!(
+            "A page holds 1 to {MAX_PAGE} rows from an offset of 0 or more."
+        )));
     }
     Ok((query.limit, query.offset))
 }
@@ -169,7 +174,12 @@ impl Store {
         )?;
         let mut filter = String::from("account_id = ?1 AND deleted = 0");
         let mut args = vec![SqlValue::Text(account_id.into())];
-        if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             args.push(SqlValue::Text(like_pattern(search)));
             let n = args.len();
             filter += &format!(" AND (name LIKE ?{n} ESCAPE '\\' OR email LIKE ?{n} ESCAPE '\\' OR id LIKE ?{n} ESCAPE '\\')");
@@ -177,7 +187,11 @@ impl Store {
         match query.status.as_deref() {
             None | Some("") => {}
             Some("delinquent") => filter += " AND delinquent = 1",
-            Some(other) => return Err(Error::Validation(format!("Customers have no status '{other}'."))),
+            Some(other) => {
+                return Err(Error::Validation(format!(
+                    "Customers have no status '{other}'."
+                )))
+            }
         }
         let conn = self.conn()?;
         let total: i64 = conn.query_row(
@@ -192,7 +206,9 @@ impl Store {
              FROM cache_customers WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         ))?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), customer_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), customer_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(CustomerPage { total, rows })
     }
 
@@ -215,7 +231,12 @@ impl Store {
         )?;
         let mut filter = String::from("i.account_id = ?1 AND i.deleted = 0");
         let mut args = vec![SqlValue::Text(account_id.into())];
-        if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             args.push(SqlValue::Text(like_pattern(search)));
             let n = args.len();
             filter += &format!(
@@ -244,7 +265,9 @@ impl Store {
              FROM {from} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
             n - 1
         ))?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), invoice_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map(params_from_iter(args.iter()), invoice_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(InvoicePage { total, rows })
     }
 }
