@@ -13,6 +13,7 @@ pub mod money;
 pub mod secrets;
 pub mod store;
 pub mod stripe;
+pub mod sync;
 
 mod service;
 

@@ -14,6 +14,7 @@ use crate::gateway::{Gateway, GatewayConfig, RequestLogEntry};
 use crate::secrets::{Keychain, SecretKind};
 use crate::store::{Store, SyncStatus, DATABASE_FILE};
 use crate::stripe;
+use crate::sync::scheduler::SyncRuntime;
 
 /// Environment variable that overrides the data folder (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "BILLFOLD_DATA_DIR";
@@ -36,13 +37,15 @@ pub struct Billfold {
     keychain: Keychain,
     /// One gateway per account, made on first use so the key is read from the keychain once.
     gateways: Arc<Mutex<HashMap<String, Gateway>>>,
+    /// Background polling, "Sync now" and cancel, per account.
+    sync: Arc<SyncRuntime>,
 }
 
 impl Billfold {
     /// Opens the database in `data_dir` with the given keychain.
     pub fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
-        Ok(Billfold { store: Arc::new(store), keychain, gateways: Arc::default() })
+        Ok(Billfold { store: Arc::new(store), keychain, gateways: Arc::default(), sync: Arc::default() })
     }
 
     /// The data folder: `BILLFOLD_DATA_DIR` if set, else the platform default given.
@@ -61,6 +64,11 @@ impl Billfold {
     /// The store behind its shared handle, for work that outlives one call (operations, sync).
     pub(crate) fn shared_store(&self) -> Arc<Store> {
         self.store.clone()
+    }
+
+    /// The sync scheduler's shared state.
+    pub(crate) fn sync_runtime(&self) -> &SyncRuntime {
+        &self.sync
     }
 
     /// The keychain, for modules that need an account's secrets.

@@ -8,6 +8,7 @@ use super::Store;
 use crate::accounts::{Account, Mode};
 use crate::error::{Error, Result};
 use crate::money::Currency;
+use super::sync_state::{poll_interval_secs, SyncState};
 
 const ACTIVE_ACCOUNT_KEY: &str = "active_account_id";
 
@@ -27,6 +28,12 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// How many objects the cache holds for this account.
     pub objects_synced: i64,
+    /// What the sync of this account is doing now.
+    pub state: SyncState,
+    /// Seconds between background polls.
+    pub poll_interval_secs: i64,
+    /// When the next background poll is due (RFC 3339), if one is scheduled.
+    pub next_poll_at: Option<String>,
 }
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
@@ -171,7 +178,7 @@ impl Store {
     pub fn sync_status(&self, account_id: &str) -> Result<SyncStatus> {
         let conn = self.conn()?;
         conn.query_row(
-            "SELECT account_id, last_attempt_at, last_success_at, last_error, objects_synced
+            "SELECT account_id, last_attempt_at, last_success_at, last_error, objects_synced, state, next_poll_at
              FROM sync_status WHERE account_id = ?1",
             params![account_id],
             |row| {
@@ -181,10 +188,14 @@ impl Store {
                     last_success_at: row.get(2)?,
                     last_error: row.get(3)?,
                     objects_synced: row.get(4)?,
+                    state: SyncState::from_stored(&row.get::<_, String>(5)?),
+                    poll_interval_secs: 0,
+                    next_poll_at: row.get(6)?,
                 })
             },
         )
         .optional()?
+        .map(|status| SyncStatus { poll_interval_secs: poll_interval_secs(&conn), ..status })
         .ok_or_else(|| Error::NotFound("That account has no sync status.".into()))
     }
 }

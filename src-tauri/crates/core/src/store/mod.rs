@@ -4,7 +4,9 @@
 //! SQLite's `user_version`; a file with a newer version than this build knows is refused.
 
 mod accounts;
+pub mod cache;
 mod settings;
+mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -15,6 +17,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use accounts::SyncStatus;
+pub use cache::{CacheTx, CustomerPage, CustomerRow, FetchedChildren, InvoicePage, InvoiceRow, ListQuery};
+pub use sync_state::{BackfillPosition, SyncCursor, SyncSettings, SyncState, DEFAULT_POLL_INTERVAL_SECS};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "billfold.sqlite3";
@@ -23,6 +27,7 @@ pub const DATABASE_FILE: &str = "billfold.sqlite3";
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
     include_str!("migrations/0002_gateway.sql"),
+    include_str!("migrations/0003_cache.sql"),
 ];
 
 /// The schema version this build writes.

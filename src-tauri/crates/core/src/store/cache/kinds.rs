@@ -1,0 +1,409 @@
+//! The cached resources: which Stripe object type lands in which table, with which typed
+//! columns taken from which JSON fields, and how each is listed for a backfill.
+
+use rusqlite::types::Value as SqlValue;
+use serde_json::Value;
+
+/// How a typed column is read from the object's JSON.
+#[derive(Debug, Clone, Copy)]
+pub enum Get {
+    /// A string (or null) at a path.
+    Text(&'static [&'static str]),
+    /// An integer (or null) at a path.
+    Int(&'static [&'static str]),
+    /// A boolean at a path, stored as 0/1.
+    Bool(&'static [&'static str]),
+    /// An expandable reference: the id string, or the `id` of an expanded object.
+    Id(&'static [&'static str]),
+}
+
+impl Get {
+    /// The column's value for one object.
+    pub fn read(self, object: &Value) -> SqlValue {
+        match self {
+            Get::Text(path) => at(object, path)
+                .as_str()
+                .map_or(SqlValue::Null, |s| SqlValue::Text(s.into())),
+            Get::Int(path) => at(object, path)
+                .as_i64()
+                .map_or(SqlValue::Null, SqlValue::Integer),
+            Get::Bool(path) => at(object, path)
+                .as_bool()
+                .map_or(SqlValue::Null, |b| SqlValue::Integer(b.into())),
+            Get::Id(path) => {
+                id_of(at(object, path)).map_or(SqlValue::Null, |s| SqlValue::Text(s.into()))
+            }
+        }
+    }
+}
+
+/// The value at a path, or null.
+fn at<'a>(object: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter()
+        .fold(object, |node, key| node.get(*key).unwrap_or(&Value::Null))
+}
+
+/// The id a reference field holds, expanded or not.
+pub fn id_of(field: &Value) -> Option<&str> {
+    field
+        .as_str()
+        .or_else(|| field.get("id").and_then(Value::as_str))
+}
+
+/// A child list embedded in the parent (`lines`, `items`), kept in its own table and replaced
+/// whole whenever a newer snapshot of the parent is applied.
+#[derive(Debug)]
+pub struct Children {
+    /// The parent's field holding `{data, has_more}`.
+    pub field: &'static str,
+    /// The child table.
+    pub table: &'static str,
+    /// Its column naming the parent.
+    pub parent_column: &'static str,
+    /// Typed columns of a child.
+    pub columns: &'static [(&'static str, Get)],
+}
+
+impl Children {
+    /// The list path that returns every child of `parent_id` (used when `has_more`).
+    pub fn list(&self, parent_id: &str) -> (String, Vec<(String, String)>) {
+        match self.field {
+            "lines" => (format!("/v1/invoices/{parent_id}/lines"), Vec::new()),
+            _ => (
+                "/v1/subscription_items".to_string(),
+                vec![("subscription".to_string(), parent_id.to_string())],
+            ),
+        }
+    }
+}
+
+/// How a backfill lists a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// One account-wide list (`GET path?limit=100&…`).
+    Account(&'static str, &'static [(&'static str, &'static str)]),
+    /// One list per cached customer (Stripe has no account-wide list of these).
+    PerCustomer(&'static str),
+}
+
+/// One cached resource.
+#[derive(Debug)]
+pub struct Kind {
+    /// The name the UI and `DataChanged` use (`"invoices"`).
+    pub resource: &'static str,
+    /// Stripe's `object` value (`"invoice"`).
+    pub object: &'static str,
+    /// The cache table.
+    pub table: &'static str,
+    /// Typed columns: SQL name and where its value comes from.
+    pub columns: &'static [(&'static str, Get)],
+    /// How a backfill lists it.
+    pub listing: Listing,
+    /// An embedded child list kept in its own table.
+    pub children: Option<Children>,
+}
+
+const CREATED: (&str, Get) = ("created", Get::Int(&["created"]));
+
+/// Every cached resource, parents before children: the order a backfill runs in.
+pub static KINDS: &[Kind] = &[
+    Kind {
+        resource: "products",
+        object: "product",
+        table: "cache_products",
+        columns: &[
+            ("name", Get::Text(&["name"])),
+            ("active", Get::Bool(&["active"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/products", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "prices",
+        object: "price",
+        table: "cache_prices",
+        columns: &[
+            ("product_id", Get::Id(&["product"])),
+            ("currency", Get::Text(&["currency"])),
+            ("unit_amount", Get::Int(&["unit_amount"])),
+            ("type", Get::Text(&["type"])),
+            ("active", Get::Bool(&["active"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/prices", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "customers",
+        object: "customer",
+        table: "cache_customers",
+        columns: &[
+            ("name", Get::Text(&["name"])),
+            ("email", Get::Text(&["email"])),
+            ("currency", Get::Text(&["currency"])),
+            ("balance", Get::Int(&["balance"])),
+            ("delinquent", Get::Bool(&["delinquent"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/customers", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "payment_methods",
+        object: "payment_method",
+        table: "cache_payment_methods",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("type", Get::Text(&["type"])),
+            CREATED,
+        ],
+        listing: Listing::PerCustomer("payment_methods"),
+        children: None,
+    },
+    Kind {
+        resource: "subscriptions",
+        object: "subscription",
+        table: "cache_subscriptions",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("cancel_at_period_end", Get::Bool(&["cancel_at_period_end"])),
+            CREATED,
+        ],
+        // Without `status=all` Stripe leaves canceled subscriptions out.
+        listing: Listing::Account("/v1/subscriptions", &[("status", "all")]),
+        children: Some(Children {
+            field: "items",
+            table: "cache_subscription_items",
+            parent_column: "subscription_id",
+            columns: &[
+                ("price_id", Get::Id(&["price"])),
+                ("quantity", Get::Int(&["quantity"])),
+            ],
+        }),
+    },
+    Kind {
+        resource: "invoices",
+        object: "invoice",
+        table: "cache_invoices",
+        columns: &[
+            ("number", Get::Text(&["number"])),
+            ("customer_id", Get::Id(&["customer"])),
+            (
+                "subscription_id",
+                Get::Id(&["parent", "subscription_details", "subscription"]),
+            ),
+            ("status", Get::Text(&["status"])),
+            ("collection_method", Get::Text(&["collection_method"])),
+            ("currency", Get::Text(&["currency"])),
+            ("total", Get::Int(&["total"])),
+            ("amount_due", Get::Int(&["amount_due"])),
+            ("amount_paid", Get::Int(&["amount_paid"])),
+            ("amount_remaining", Get::Int(&["amount_remaining"])),
+            ("due_date", Get::Int(&["due_date"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/invoices", &[]),
+        children: Some(Children {
+            field: "lines",
+            table: "cache_invoice_lines",
+            parent_column: "invoice_id",
+            columns: &[
+                ("description", Get::Text(&["description"])),
+                ("currency", Get::Text(&["currency"])),
+                ("amount", Get::Int(&["amount"])),
+                ("quantity", Get::Int(&["quantity"])),
+            ],
+        }),
+    },
+    Kind {
+        resource: "invoice_payments",
+        object: "invoice_payment",
+        table: "cache_invoice_payments",
+        columns: &[
+            ("invoice_id", Get::Id(&["invoice"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount_paid", Get::Int(&["amount_paid"])),
+            ("amount_requested", Get::Int(&["amount_requested"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/invoice_payments", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "credit_notes",
+        object: "credit_note",
+        table: "cache_credit_notes",
+        columns: &[
+            ("number", Get::Text(&["number"])),
+            ("invoice_id", Get::Id(&["invoice"])),
+            ("customer_id", Get::Id(&["customer"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("total", Get::Int(&["total"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/credit_notes", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "payment_intents",
+        object: "payment_intent",
+        table: "cache_payment_intents",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount", Get::Int(&["amount"])),
+            ("amount_received", Get::Int(&["amount_received"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/payment_intents", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "charges",
+        object: "charge",
+        table: "cache_charges",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("payment_intent_id", Get::Id(&["payment_intent"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount", Get::Int(&["amount"])),
+            ("amount_refunded", Get::Int(&["amount_refunded"])),
+            ("refunded", Get::Bool(&["refunded"])),
+            ("disputed", Get::Bool(&["disputed"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/charges", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "refunds",
+        object: "refund",
+        table: "cache_refunds",
+        columns: &[
+            ("charge_id", Get::Id(&["charge"])),
+            ("payment_intent_id", Get::Id(&["payment_intent"])),
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount", Get::Int(&["amount"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/refunds", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "disputes",
+        object: "dispute",
+        table: "cache_disputes",
+        columns: &[
+            ("charge_id", Get::Id(&["charge"])),
+            ("payment_intent_id", Get::Id(&["payment_intent"])),
+            ("status", Get::Text(&["status"])),
+            ("reason", Get::Text(&["reason"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount", Get::Int(&["amount"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/disputes", &[]),
+        children: None,
+    },
+];
+
+/// The resource name of cached events in `DataChanged`.
+pub const EVENTS_RESOURCE: &str = "events";
+
+/// The kind caching Stripe objects of type `object`, if any.
+pub fn by_object(object: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|kind| kind.object == object)
+}
+
+/// The kind with resource name `resource`, if any.
+pub fn by_resource(resource: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|kind| kind.resource == resource)
+}
+
+/// Whether an event about `object` removes it from the cache. `customer.subscription.deleted`
+/// does not: a canceled subscription stays listable. A detached payment method is no longer
+/// listed under any customer, so it goes too.
+pub fn removes(event_type: &str, object: &Value) -> bool {
+    let object_type = object["object"].as_str().unwrap_or_default();
+    if object["deleted"] == Value::Bool(true) {
+        return true;
+    }
+    match object_type {
+        "subscription" => false,
+        "payment_method" => event_type == "payment_method.detached" || object["customer"].is_null(),
+        _ => event_type.ends_with(".deleted"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn columns_read_plain_nested_and_expanded_fields() {
+        let invoice = json!({
+            "customer": {"id": "cus_1", "object": "customer"},
+            "parent": {"subscription_details": {"subscription": "sub_1"}},
+            "total": 1200, "due_date": null, "number": "A-1",
+        });
+        assert_eq!(
+            Get::Id(&["customer"]).read(&invoice),
+            SqlValue::Text("cus_1".into())
+        );
+        assert_eq!(
+            Get::Id(&["parent", "subscription_details", "subscription"]).read(&invoice),
+            SqlValue::Text("sub_1".into())
+        );
+        assert_eq!(Get::Int(&["total"]).read(&invoice), SqlValue::Integer(1200));
+        assert_eq!(Get::Int(&["due_date"]).read(&invoice), SqlValue::Null);
+        assert_eq!(
+            Get::Text(&["missing", "deep"]).read(&invoice),
+            SqlValue::Null
+        );
+        assert_eq!(
+            Get::Bool(&["x"]).read(&json!({"x": true})),
+            SqlValue::Integer(1)
+        );
+    }
+
+    #[test]
+    fn deletions_are_told_from_cancellations() {
+        assert!(removes("customer.deleted", &json!({"object": "customer"})));
+        assert!(removes("invoice.deleted", &json!({"object": "invoice"})));
+        assert!(!removes(
+            "customer.subscription.deleted",
+            &json!({"object": "subscription"})
+        ));
+        assert!(removes(
+            "payment_method.detached",
+            &json!({"object": "payment_method", "customer": null})
+        ));
+        assert!(!removes(
+            "payment_method.attached",
+            &json!({"object": "payment_method", "customer": "cus_1"})
+        ));
+        assert!(!removes("invoice.updated", &json!({"object": "invoice"})));
+    }
+
+    #[test]
+    fn every_kind_has_a_unique_resource_object_and_table() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.resource, b.resource);
+                assert_ne!(a.object, b.object);
+                assert_ne!(a.table, b.table);
+            }
+        }
+        assert_eq!(by_object("invoice").unwrap().resource, "invoices");
+        assert!(by_object("invoiceitem").is_none());
+    }
+}

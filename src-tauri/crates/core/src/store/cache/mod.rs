@@ -1,0 +1,350 @@
+//! The cache of Stripe objects: the one apply path every snapshot takes (backfill pages,
+//! polled events, webhook events), the versioning that keeps an older snapshot from
+//! overwriting a newer one, and the seen-events table that makes applying an event idempotent.
+//!
+//! Writes happen in a [`CacheTx`]: one SQLite transaction for one account, which also moves the
+//! sync cursor, so a crash leaves either the whole page and its cursor or neither.
+
+pub mod kinds;
+mod query;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Transaction, TransactionBehavior};
+use serde_json::Value;
+
+use super::Store;
+use crate::error::{Error, Result};
+use kinds::{Children, Kind, KINDS};
+
+pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
+
+/// Full child lists fetched for parents whose embedded list was cut short (`has_more`), by
+/// parent id.
+pub type FetchedChildren = HashMap<String, Vec<Value>>;
+
+/// One write transaction on one account's cache.
+pub struct CacheTx<'conn> {
+    tx: Transaction<'conn>,
+    account_id: String,
+    gen: i64,
+    changed: BTreeSet<&'static str>,
+}
+
+impl Store {
+    /// Runs `work` in one IMMEDIATE transaction on `account_id`'s cache and commits it if
+    /// `work` succeeds. Returns `work`'s result and the resources it changed.
+    pub fn cache_write<T>(
+        &self,
+        account_id: &str,
+        work: impl FnOnce(&mut CacheTx<'_>) -> Result<T>,
+    ) -> Result<(T, BTreeSet<&'static str>)> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let gen: i64 = tx
+            .query_row(
+                "SELECT backfill_gen FROM sync_status WHERE account_id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
+            .map_err(|err| match err {
+                rusqlite::Error::QueryReturnedNoRows => {
+                    Error::NotFound("That account does not exist (any more).".into())
+                }
+                other => other.into(),
+            })?;
+        let mut cache = CacheTx {
+            tx,
+            account_id: account_id.to_string(),
+            gen,
+            changed: BTreeSet::new(),
+        };
+        let out = work(&mut cache)?;
+        let CacheTx { tx, changed, .. } = cache;
+        tx.commit()?;
+        Ok((out, changed))
+    }
+
+    /// Every cached, not deleted object of a resource as Stripe sent it, oldest first (for
+    /// detail views and exports; a full table read).
+    pub fn cached_objects(&self, account_id: &str, resource: &str) -> Result<Vec<Value>> {
+        let kind = kinds::by_resource(resource)
+            .ok_or_else(|| Error::Validation(format!("'{resource}' is not a cached resource.")))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT raw FROM {} WHERE account_id = ?1 AND deleted = 0 ORDER BY created, id",
+            kind.table
+        ))?;
+        let raws = stmt.query_map([account_id], |row| row.get::<_, String>(0))?;
+        raws.map(|raw| parse_raw(&raw?)).collect()
+    }
+
+    /// All children (invoice lines, subscription items) of one cached parent, in order.
+    pub fn cached_children(
+        &self,
+        account_id: &str,
+        resource: &str,
+        parent_id: &str,
+    ) -> Result<Vec<Value>> {
+        let children = kinds::by_resource(resource)
+            .and_then(|kind| kind.children.as_ref())
+            .ok_or_else(|| Error::Validation(format!("'{resource}' has no child list.")))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT raw FROM {} WHERE account_id = ?1 AND {} = ?2 ORDER BY position",
+            children.table, children.parent_column
+        ))?;
+        let raws = stmt.query_map(params![account_id, parent_id], |row| {
+            row.get::<_, String>(0)
+        })?;
+        raws.map(|raw| parse_raw(&raw?)).collect()
+    }
+
+    /// Ids of an account's cached customers after `after` (in id order), at most `limit`.
+    pub fn cached_customer_ids_after(
+        &self,
+        account_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM cache_customers WHERE account_id = ?1 AND deleted = 0 AND id > ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let ids = stmt.query_map(
+            params![account_id, after.unwrap_or(""), limit as i64],
+            |row| row.get(0),
+        )?;
+        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    /// How many objects of one resource (not deleted) the cache holds for an account.
+    pub fn cached_count(&self, account_id: &str, resource: &str) -> Result<i64> {
+        let kind = kinds::by_resource(resource)
+            .ok_or_else(|| Error::Validation(format!("'{resource}' is not a cached resource.")))?;
+        let conn = self.conn()?;
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0",
+            kind.table
+        );
+        Ok(conn.query_row(&sql, [account_id], |row| row.get(0))?)
+    }
+
+    /// How many objects (not deleted) the cache holds for an account, over every resource.
+    pub fn cached_object_count(&self, account_id: &str) -> Result<i64> {
+        let conn = self.conn()?;
+        count_objects(&conn, account_id)
+    }
+}
+
+pub(super) fn count_objects(conn: &rusqlite::Connection, account_id: &str) -> Result<i64> {
+    let sql = KINDS
+        .iter()
+        .map(|kind| {
+            format!(
+                "(SELECT count(*) FROM {} WHERE account_id = ?1 AND deleted = 0)",
+                kind.table
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    Ok(conn.query_row(&format!("SELECT {sql}"), [account_id], |row| row.get(0))?)
+}
+
+fn parse_raw(raw: &str) -> Result<Value> {
+    serde_json::from_str(raw)
+        .map_err(|err| Error::Store(format!("a cached object is not valid JSON: {err}")))
+}
+
+impl CacheTx<'_> {
+    /// The SQL transaction, for the sync state kept beside the cache.
+    pub(crate) fn tx(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
+    /// The account written to.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// Stores a snapshot of `object` (of `kind`) taken at Stripe time `version`, unless the
+    /// cache already holds a newer one. `deleted` stores a tombstone instead. Children come from
+    /// `fetched` when the embedded list was cut short. Returns whether it was written.
+    pub fn upsert(
+        &mut self,
+        kind: &'static Kind,
+        object: &Value,
+        version: i64,
+        deleted: bool,
+        fetched: &FetchedChildren,
+    ) -> Result<bool> {
+        let Some(id) = object["id"].as_str() else {
+            return Err(Error::Internal(format!("a {} without an id", kind.object)));
+        };
+        let raw = serde_json::to_string(object).map_err(|err| Error::Internal(err.to_string()))?;
+        let mut values: Vec<SqlValue> = vec![
+            SqlValue::Text(self.account_id.clone()),
+            SqlValue::Text(id.to_string()),
+            SqlValue::Integer(version),
+            SqlValue::Integer(self.gen),
+            SqlValue::Integer(deleted.into()),
+            SqlValue::Text(raw),
+        ];
+        values.extend(kind.columns.iter().map(|(_, get)| get.read(object)));
+        let written = self
+            .tx
+            .prepare_cached(upsert_sql(kind))?
+            .execute(params_from_iter(values))?
+            > 0;
+        if written {
+            if let Some(children) = &kind.children {
+                let list = match fetched.get(id) {
+                    Some(all) => all.as_slice(),
+                    None => object[children.field]["data"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                };
+                self.replace_children(children, id, if deleted { &[] } else { list })?;
+            }
+            self.changed.insert(kind.resource);
+        }
+        Ok(written)
+    }
+
+    fn replace_children(
+        &mut self,
+        children: &Children,
+        parent_id: &str,
+        list: &[Value],
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(&format!(
+                "DELETE FROM {} WHERE account_id = ?1 AND {} = ?2",
+                children.table, children.parent_column
+            ))?
+            .execute(params![self.account_id, parent_id])?;
+        let names: Vec<&str> = children.columns.iter().map(|(name, _)| *name).collect();
+        let marks = (1..=5 + names.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT OR REPLACE INTO {} (account_id, {}, id, position, raw, {}) VALUES ({marks})",
+            children.table,
+            children.parent_column,
+            names.join(", ")
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        for (position, child) in list.iter().enumerate() {
+            let Some(id) = child["id"].as_str() else {
+                continue;
+            };
+            let raw =
+                serde_json::to_string(child).map_err(|err| Error::Internal(err.to_string()))?;
+            let mut values = vec![
+                SqlValue::Text(self.account_id.clone()),
+                SqlValue::Text(parent_id.to_string()),
+                SqlValue::Text(id.to_string()),
+                SqlValue::Integer(position as i64),
+                SqlValue::Text(raw),
+            ];
+            values.extend(children.columns.iter().map(|(_, get)| get.read(child)));
+            stmt.execute(params_from_iter(values))?;
+        }
+        Ok(())
+    }
+
+    /// Applies one Stripe event: records it (a second sight of the same id changes nothing and
+    /// returns `false`), then stores the snapshot in `data.object`, versioned by the event's
+    /// `created`, or removes the object for deletion events.
+    pub fn apply_event(&mut self, event: &Value, fetched: &FetchedChildren) -> Result<bool> {
+        let (Some(event_id), Some(event_type), Some(created)) = (
+            event["id"].as_str(),
+            event["type"].as_str(),
+            event["created"].as_i64(),
+        ) else {
+            return Err(Error::Validation(
+                "The event has no id, type or created time.".into(),
+            ));
+        };
+        let object = &event["data"]["object"];
+        let object_type = object["object"].as_str();
+        let raw = serde_json::to_string(event).map_err(|err| Error::Internal(err.to_string()))?;
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO cache_events (account_id, id, type, created, object_type, object_id, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![self.account_id, event_id, event_type, created, object_type, object["id"].as_str(), raw])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        self.changed.insert(kinds::EVENTS_RESOURCE);
+        if let Some(kind) = object_type.and_then(kinds::by_object) {
+            self.upsert(
+                kind,
+                object,
+                created,
+                kinds::removes(event_type, object),
+                fetched,
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// Drops the rows of `kind` that the current backfill generation never wrote: objects
+    /// Stripe no longer has (and old tombstones).
+    pub fn sweep(&mut self, kind: &'static Kind) -> Result<usize> {
+        let removed = self.tx.execute(
+            &format!(
+                "DELETE FROM {} WHERE account_id = ?1 AND gen < ?2",
+                kind.table
+            ),
+            params![self.account_id, self.gen],
+        )?;
+        if removed > 0 {
+            self.changed.insert(kind.resource);
+        }
+        Ok(removed)
+    }
+}
+
+/// `INSERT … ON CONFLICT DO UPDATE … WHERE newer` for a kind, built once.
+fn upsert_sql(kind: &Kind) -> &'static str {
+    static SQL: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        KINDS
+            .iter()
+            .map(|kind| {
+                let typed: Vec<&str> = kind.columns.iter().map(|(name, _)| *name).collect();
+                let mut names = vec!["account_id", "id", "version", "gen", "deleted", "raw"];
+                names.extend(&typed);
+                let marks = (1..=names.len())
+                    .map(|n| format!("?{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let updates = names[2..]
+                    .iter()
+                    .map(|name| format!("{name} = excluded.{name}"))
+                    .collect::<Vec<_>>();
+                let sql = format!(
+                    "INSERT INTO {table} ({names}) VALUES ({marks})
+                     ON CONFLICT (account_id, id) DO UPDATE SET {updates}
+                     WHERE excluded.version >= {table}.version",
+                    table = kind.table,
+                    names = names.join(", "),
+                    updates = updates.join(", "),
+                );
+                (kind.table, sql)
+            })
+            .collect()
+    });
+    all.get(kind.table).map(String::as_str).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

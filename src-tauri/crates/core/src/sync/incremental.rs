@@ -1,0 +1,84 @@
+//! Incremental sync: the events after the cursor, applied oldest first.
+//!
+//! Stripe lists events newest first; `ending_before=<cursor>` returns the page right after the
+//! cursor, so each page is applied reversed and the cursor moves to its newest event in the
+//! same transaction. An empty first page (nothing changed) is the only request. A cursor Stripe
+//! no longer knows (older than its retention) stops with [`Stop::CursorExpired`].
+
+use serde_json::Value;
+
+use super::{is_missing, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
+use crate::store::cache::kinds::EVENTS_RESOURCE;
+
+const EVENTS: &str = "/v1/events";
+
+/// Applies every event after the cursor.
+pub(super) async fn run(run: &mut Run<'_>) -> Step {
+    match run.store.sync_cursor(run.account_id())?.event_cursor {
+        Some(cursor) => after_cursor(run, cursor).await,
+        None => everything(run).await,
+    }
+}
+
+async fn after_cursor(run: &mut Run<'_>, mut cursor: String) -> Step {
+    let mut done = 0;
+    loop {
+        let page = match run.get(EVENTS, &page_query(&[], None, Some(&cursor))).await {
+            Ok(page) => page,
+            Err(Stop::Failed(err)) if is_missing(&err) => return Err(Stop::CursorExpired),
+            Err(other) => return Err(other),
+        };
+        let (mut events, has_more) = list_parts(page)?;
+        let Some(newest) = events
+            .first()
+            .and_then(|event| event["id"].as_str())
+            .map(str::to_string)
+        else {
+            return Ok(());
+        };
+        events.reverse();
+        apply_page(run, &events, &newest).await?;
+        done += events.len();
+        run.progress(SyncPhase::Incremental, EVENTS_RESOURCE, done, None);
+        if !has_more {
+            return Ok(());
+        }
+        cursor = newest;
+    }
+}
+
+/// No cursor: no event existed when the backfill began, so every event listed now came after
+/// it. Reads them all (newest first), then applies them oldest first a page at a time.
+async fn everything(run: &mut Run<'_>) -> Step {
+    let mut events = run.list_all(EVENTS, &[]).await?;
+    events.reverse();
+    let mut done = 0;
+    for page in events.chunks(PAGE_SIZE) {
+        let Some(newest) = page.last().and_then(|event| event["id"].as_str()) else {
+            continue;
+        };
+        apply_page(run, page, newest).await?;
+        done += page.len();
+        run.progress(SyncPhase::Incremental, EVENTS_RESOURCE, done, None);
+    }
+    Ok(())
+}
+
+/// Applies events (oldest first) in one transaction that moves the cursor to `newest`.
+async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
+    let fetched = run
+        .fetch_children(events.iter().map(|event| &event["data"]["object"]))
+        .await?;
+    let (applied, changed) = run.store.cache_write(run.account_id(), |tx| {
+        let mut applied = 0u64;
+        for event in events {
+            applied += u64::from(tx.apply_event(event, &fetched)?);
+        }
+        tx.set_event_cursor(newest)?;
+        Ok(applied)
+    })?;
+    run.report.events_applied += applied;
+    run.report.events_skipped += events.len() as u64 - applied;
+    run.changed(changed);
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! The sync commands on [`Billfold`]: run, schedule, cancel, read the cache, settings, and the
+//! entry point for events pushed by webhooks.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{NoObserver, SyncObserver, SyncReport};
+use crate::error::Result;
+use crate::service::Billfold;
+use crate::store::{CustomerPage, InvoicePage, ListQuery, SyncSettings, SyncState};
+
+impl Billfold {
+    /// Syncs one account now and waits for it: a backfill if one is due or under way, then new
+    /// events. Waits for a sync of the same account already running. A cancelled sync returns
+    /// its report with `cancelled` set.
+    pub async fn sync_once(
+        &self,
+        account_id: &str,
+        observer: &dyn SyncObserver,
+    ) -> Result<SyncReport> {
+        let handle = self.sync_runtime().account(account_id);
+        let _running = handle.running.lock().await;
+        handle.cancel.store(false, Ordering::Relaxed);
+        let gateway = match self.gateway(account_id).await {
+            Ok(gateway) => gateway,
+            Err(err) => {
+                // A missing key is worth showing where the sync status is shown.
+                self.store().get_account(account_id)?;
+                self.store().record_sync_failure(
+                    account_id,
+                    &err.to_string(),
+                    SyncState::Failing,
+                )?;
+                if let Ok(status) = self.store().sync_status(account_id) {
+                    observer.status(&status);
+                }
+                return Err(err);
+            }
+        };
+        super::sync_once(self.store(), &gateway, observer, &handle.cancel).await
+    }
+
+    /// Starts background polling of every account (now and as accounts are added), telling
+    /// `observer` about progress, status and changed data. Needs a tokio runtime; calling it
+    /// again while it runs keeps the running scheduler.
+    pub fn start_sync(&self, observer: Arc<dyn SyncObserver>) -> Result<()> {
+        self.store().reset_sync_states()?;
+        self.sync_runtime().start(self.clone(), observer)
+    }
+
+    /// Stops background polling (at shutdown).
+    pub fn stop_sync(&self) {
+        self.sync_runtime().stop();
+    }
+
+    /// Starts a sync of the account now and returns at once; progress and the outcome arrive
+    /// through the observer. With the scheduler running this wakes the account's poller.
+    pub fn sync_now(&self, account_id: &str) -> Result<()> {
+        self.store().get_account(account_id)?;
+        if self.sync_runtime().wake(account_id) {
+            return Ok(());
+        }
+        let observer: Arc<dyn SyncObserver> = self
+            .sync_runtime()
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver));
+        let billfold = self.clone();
+        let id = account_id.to_string();
+        tokio::runtime::Handle::try_current()
+            .map_err(|_| crate::Error::Internal("a sync needs an async runtime".into()))?
+            .spawn(async move {
+                if let Err(err) = billfold.sync_once(&id, observer.as_ref()).await {
+                    tracing::warn!(account = %id, %err, "sync failed");
+                }
+            });
+        Ok(())
+    }
+
+    /// Asks the account's running sync to stop at its next request. Work committed so far is
+    /// kept; a backfill resumes where it stopped.
+    pub fn cancel_sync(&self, account_id: &str) -> Result<()> {
+        self.store().get_account(account_id)?;
+        self.sync_runtime()
+            .account(account_id)
+            .cancel
+            .store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// A page of the account's cached customers.
+    pub fn list_customers(&self, account_id: &str, query: &ListQuery) -> Result<CustomerPage> {
+        self.store().get_account(account_id)?;
+        self.store().list_customers(account_id, query)
+    }
+
+    /// A page of the account's cached invoices.
+    pub fn list_invoices(&self, account_id: &str, query: &ListQuery) -> Result<InvoicePage> {
+        self.store().get_account(account_id)?;
+        self.store().list_invoices(account_id, query)
+    }
+
+    /// The app-wide sync and listener settings.
+    pub fn sync_settings(&self) -> Result<SyncSettings> {
+        self.store().sync_settings()
+    }
+
+    /// Checks and saves the sync and listener settings; a new poll interval applies from each
+    /// account's next wait on.
+    pub fn set_sync_settings(&self, settings: &SyncSettings) -> Result<SyncSettings> {
+        self.store().set_sync_settings(settings)
+    }
+
+    /// Applies an event that arrived by webhook through the same path as polling: an event
+    /// seen both ways is applied once, and an older snapshot never overwrites a newer one.
+    /// Returns whether the event was new. The event cursor is not moved (polling still reads
+    /// every event in order).
+    pub async fn apply_webhook_event(&self, account_id: &str, event: Value) -> Result<bool> {
+        let gateway = self.gateway(account_id).await?;
+        let observer: Arc<dyn SyncObserver> = self
+            .sync_runtime()
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver));
+        super::apply_pushed_event(self.store(), &gateway, observer.as_ref(), &event).await
+    }
+}

@@ -1,0 +1,731 @@
+//! The sync engine against a real stripe-sim: a backfill equals the emulator's state object for
+//! object, an idle poll is one request, changes made between polls arrive, duplicated and
+//! reordered events change nothing, an aged-out cursor falls back to a backfill, a cancelled
+//! backfill resumes, and the scheduler polls and answers "Sync now".
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use billfold_core::accounts::{Mode, NewAccount};
+use billfold_core::secrets::{Keychain, Secret};
+use billfold_core::store::SyncStatus;
+use billfold_core::sync::{DataChanged, NoObserver, SyncObserver, SyncProgress, SyncState};
+use billfold_core::{Billfold, ErrorCode};
+use serde_json::{json, Value};
+use stripe_sim::{SimConfig, Simulator};
+
+/// A resource name, its list path and the extra query that lists all of it.
+type Listing = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Every cached resource, how Stripe lists it in full.
+const RESOURCES: &[Listing] = &[
+    ("products", "/v1/products", &[]),
+    ("prices", "/v1/prices", &[]),
+    ("customers", "/v1/customers", &[]),
+    ("subscriptions", "/v1/subscriptions", &[("status", "all")]),
+    ("invoices", "/v1/invoices", &[]),
+    ("invoice_payments", "/v1/invoice_payments", &[]),
+    ("credit_notes", "/v1/credit_notes", &[]),
+    ("payment_intents", "/v1/payment_intents", &[]),
+    ("charges", "/v1/charges", &[]),
+    ("refunds", "/v1/refunds", &[]),
+    ("disputes", "/v1/disputes", &[]),
+];
+
+struct Harness {
+    sim: Simulator,
+    app: Billfold,
+    account: String,
+    key: String,
+    _dir: tempfile::TempDir,
+}
+
+fn key(n: u32) -> String {
+    format!("sk_test_51BillfoldSyncTest{n:016}")
+}
+
+async fn harness(config: SimConfig, n: u32) -> Harness {
+    let sim = Simulator::start(SimConfig {
+        rate_limit_per_sec: None,
+        ..config
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
+    let app = Billfold::open(dir.path(), keychain).unwrap();
+    // Tests never wait on the client-side limit.
+    app.set_rate_limit(Mode::Test, 0).unwrap();
+    let key = key(n);
+    let view = app
+        .add_account(NewAccount {
+            name: format!("Conference {n}"),
+            secret_key: Secret::new(&key),
+            default_currency: "eur".into(),
+            api_base: Some(sim.base_url().into()),
+            webhook_secret: None,
+        })
+        .await
+        .unwrap();
+    Harness {
+        sim,
+        app,
+        account: view.id,
+        key,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let form: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        gateway
+            .post_form(path, &form, None)
+            .await
+            .unwrap_or_else(|err| panic!("POST {path}: {err}"))
+    }
+
+    async fn delete(&self, path: &str) {
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        gateway
+            .execute(
+                billfold_core::gateway::Method::Delete,
+                path,
+                None,
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn list_all(&self, path: &str, extra: &[(&str, &str)]) -> Vec<Value> {
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut query: Vec<(String, String)> = vec![("limit".into(), "100".into())];
+            query.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            if let Some(after) = &after {
+                query.push(("starting_after".into(), after.clone()));
+            }
+            let page = gateway.get_json(path, &query).await.unwrap();
+            let items = page["data"].as_array().unwrap().clone();
+            after = items
+                .last()
+                .map(|item| item["id"].as_str().unwrap().to_string());
+            all.extend(items);
+            if page["has_more"] != true {
+                return all;
+            }
+        }
+    }
+
+    /// Everything Stripe holds, by resource, each sorted by id.
+    async fn stripe_state(&self) -> BTreeMap<String, Vec<Value>> {
+        let mut state = BTreeMap::new();
+        for (resource, path, extra) in RESOURCES {
+            state.insert(
+                resource.to_string(),
+                sorted(self.list_all(path, extra).await),
+            );
+        }
+        let mut methods = Vec::new();
+        for customer in &state["customers"] {
+            let path = format!(
+                "/v1/customers/{}/payment_methods",
+                customer["id"].as_str().unwrap()
+            );
+            methods.extend(self.list_all(&path, &[]).await);
+        }
+        state.insert("payment_methods".into(), sorted(methods));
+        state
+    }
+
+    fn cache_state(&self) -> BTreeMap<String, Vec<Value>> {
+        let mut state = BTreeMap::new();
+        for resource in RESOURCES.iter().map(|r| r.0).chain(["payment_methods"]) {
+            state.insert(
+                resource.to_string(),
+                sorted(
+                    self.app
+                        .store()
+                        .cached_objects(&self.account, resource)
+                        .unwrap(),
+                ),
+            );
+        }
+        state
+    }
+
+    async fn assert_cache_equals_stripe(&self) {
+        let stripe = self.stripe_state().await;
+        let cache = self.cache_state();
+        for (resource, expected) in &stripe {
+            let got = &cache[resource];
+            let ids = |list: &Vec<Value>| {
+                list.iter()
+                    .map(|o| o["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                ids(got),
+                ids(expected),
+                "{resource}: the cache holds other objects than Stripe"
+            );
+            for (got, expected) in got.iter().zip(expected) {
+                assert_eq!(
+                    got, expected,
+                    "{resource} {} differs from Stripe",
+                    expected["id"]
+                );
+            }
+        }
+        // Lines beyond the ten an invoice embeds are cached too.
+        for invoice in &stripe["invoices"] {
+            if invoice["lines"]["has_more"] == true {
+                let id = invoice["id"].as_str().unwrap();
+                let lines = self
+                    .list_all(&format!("/v1/invoices/{id}/lines"), &[])
+                    .await;
+                assert_eq!(
+                    self.app
+                        .store()
+                        .cached_children(&self.account, "invoices", id)
+                        .unwrap(),
+                    lines
+                );
+            }
+        }
+    }
+
+    async fn sync(&self) -> billfold_core::sync::SyncReport {
+        self.app
+            .sync_once(&self.account, &NoObserver)
+            .await
+            .unwrap()
+    }
+
+    fn status(&self) -> SyncStatus {
+        self.app.sync_status(&self.account).unwrap()
+    }
+}
+
+fn sorted(mut objects: Vec<Value>) -> Vec<Value> {
+    objects.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    objects
+}
+
+/// Generated customers and invoices in every state, subscriptions, an invoice with more lines
+/// than it embeds, a payment with a refund, a dispute, a saved card and a credit note.
+async fn seed(h: &Harness) {
+    h.sim.generate(&h.key, 25, 120, 7).await.unwrap();
+    h.sim.generate_subscriptions(&h.key, 8, 7).await.unwrap();
+    let customers = h.list_all("/v1/customers", &[]).await;
+    let customer = customers[0]["id"].as_str().unwrap();
+
+    let invoice = h
+        .post(
+            "/v1/invoices",
+            &[("customer", customer), ("currency", "eur")],
+        )
+        .await;
+    let id = invoice["id"].as_str().unwrap();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for n in 0..12 {
+        lines.push((
+            format!("lines[{n}][description]"),
+            format!("Workshop day {n}"),
+        ));
+        lines.push((format!("lines[{n}][amount]"), format!("{}", 1_000 + n)));
+    }
+    let lines: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    h.post(&format!("/v1/invoices/{id}/add_lines"), &lines)
+        .await;
+
+    let paid = h
+        .post(
+            "/v1/payment_intents",
+            &[
+                ("amount", "5000"),
+                ("currency", "eur"),
+                ("customer", customer),
+                ("payment_method", "pm_card_visa"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
+    h.post(
+        "/v1/refunds",
+        &[
+            ("payment_intent", paid["id"].as_str().unwrap()),
+            ("amount", "1000"),
+        ],
+    )
+    .await;
+    h.post(
+        "/v1/payment_intents",
+        &[
+            ("amount", "4200"),
+            ("currency", "eur"),
+            ("payment_method", "pm_card_createDispute"),
+            ("confirm", "true"),
+        ],
+    )
+    .await;
+    h.post(
+        "/v1/payment_methods/pm_card_visa/attach",
+        &[("customer", customer)],
+    )
+    .await;
+
+    let open = h.list_all("/v1/invoices", &[("status", "open")]).await;
+    h.post(
+        "/v1/credit_notes",
+        &[
+            ("invoice", open[0]["id"].as_str().unwrap()),
+            ("amount", "100"),
+        ],
+    )
+    .await;
+    h.post(
+        &format!("/v1/invoices/{}/pay", open[1]["id"].as_str().unwrap()),
+        &[("payment_method", "pm_card_visa")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_backfill_equals_stripe_and_an_idle_poll_is_one_request() {
+    let h = harness(SimConfig::default(), 1).await;
+    seed(&h).await;
+
+    for (resource, objects) in h.stripe_state().await {
+        assert!(!objects.is_empty(), "the seed made no {resource}");
+    }
+
+    let first = h.sync().await;
+    assert!(first.backfilled);
+    assert!(!first.cancelled);
+    assert!(first.objects_written > 150, "{first:?}");
+    h.assert_cache_equals_stripe().await;
+    let status = h.status();
+    assert_eq!(status.state, SyncState::Idle);
+    assert_eq!(status.last_error, None);
+    assert!(status.last_success_at.is_some());
+    let cached: usize = h.cache_state().values().map(Vec::len).sum();
+    assert_eq!(status.objects_synced, cached as i64);
+
+    let before = h.sim.request_count();
+    let second = h.sync().await;
+    assert_eq!(
+        h.sim.request_count() - before,
+        1,
+        "nothing changed: exactly one request"
+    );
+    assert_eq!(second.requests, 1);
+    assert!(!second.backfilled);
+    assert_eq!(second.events_applied, 0);
+    assert!(second.resources_changed.is_empty());
+}
+
+#[tokio::test]
+async fn changes_between_polls_arrive_with_the_next_poll() {
+    let h = harness(SimConfig::default(), 2).await;
+    seed(&h).await;
+    let lonely = h
+        .post("/v1/customers", &[("name", "Short-lived Ltd")])
+        .await;
+    h.sync().await;
+
+    // New invoice, finalized and paid; another voided; a draft deleted; a subscription
+    // canceled and another changed; a customer renamed and another deleted; a card detached.
+    // Newest first: [0] is the short-lived one, [1] the seeded one with a card.
+    let customers = h.list_all("/v1/customers", &[]).await;
+    let customer = customers[2]["id"].as_str().unwrap();
+    let invoice = h
+        .post(
+            "/v1/invoices",
+            &[
+                ("customer", customer),
+                ("currency", "eur"),
+                ("collection_method", "send_invoice"),
+                ("days_until_due", "30"),
+            ],
+        )
+        .await;
+    let new_id = invoice["id"].as_str().unwrap();
+    h.post(
+        &format!("/v1/invoices/{new_id}/add_lines"),
+        &[
+            ("lines[0][description]", "Booth"),
+            ("lines[0][amount]", "150000"),
+        ],
+    )
+    .await;
+    h.post(&format!("/v1/invoices/{new_id}/finalize"), &[])
+        .await;
+    h.post(
+        &format!("/v1/invoices/{new_id}/pay"),
+        &[("paid_out_of_band", "true")],
+    )
+    .await;
+    let open = h.list_all("/v1/invoices", &[("status", "open")]).await;
+    h.post(
+        &format!("/v1/invoices/{}/void", open[0]["id"].as_str().unwrap()),
+        &[],
+    )
+    .await;
+    let drafts = h.list_all("/v1/invoices", &[("status", "draft")]).await;
+    h.delete(&format!(
+        "/v1/invoices/{}",
+        drafts[0]["id"].as_str().unwrap()
+    ))
+    .await;
+    let subscriptions = h.list_all("/v1/subscriptions", &[]).await;
+    h.delete(&format!(
+        "/v1/subscriptions/{}",
+        subscriptions[0]["id"].as_str().unwrap()
+    ))
+    .await;
+    h.post(
+        &format!(
+            "/v1/subscriptions/{}",
+            subscriptions[1]["id"].as_str().unwrap()
+        ),
+        &[("cancel_at_period_end", "true")],
+    )
+    .await;
+    h.post(
+        &format!("/v1/customers/{customer}"),
+        &[("name", "Renamed GmbH")],
+    )
+    .await;
+    h.delete(&format!("/v1/customers/{}", lonely["id"].as_str().unwrap()))
+        .await;
+    let cards = h
+        .list_all(
+            &format!(
+                "/v1/customers/{}/payment_methods",
+                customers[1]["id"].as_str().unwrap()
+            ),
+            &[],
+        )
+        .await;
+    h.post(
+        &format!(
+            "/v1/payment_methods/{}/detach",
+            cards[0]["id"].as_str().unwrap()
+        ),
+        &[],
+    )
+    .await;
+
+    let report = h.sync().await;
+    assert!(!report.backfilled);
+    assert!(report.events_applied > 10, "{report:?}");
+    for resource in [
+        "invoices",
+        "subscriptions",
+        "customers",
+        "payment_methods",
+        "events",
+    ] {
+        assert!(
+            report.resources_changed.contains(resource),
+            "{resource} not reported changed: {report:?}"
+        );
+    }
+    h.assert_cache_equals_stripe().await;
+    let page = h
+        .app
+        .list_invoices(
+            &h.account,
+            &billfold_core::store::ListQuery {
+                search: Some("Renamed".into()),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(page
+        .rows
+        .iter()
+        .any(|row| row.id == new_id && row.status == "paid" && row.amount_paid == 150_000));
+}
+
+#[tokio::test]
+async fn duplicated_and_reordered_events_change_nothing() {
+    let h = harness(SimConfig::default(), 3).await;
+    seed(&h).await;
+    h.sync().await;
+    let seen_before = h.list_all("/v1/events", &[]).await.len();
+
+    // Changes a few seconds apart, so their events have distinct times.
+    let invoices = h.list_all("/v1/invoices", &[("status", "open")]).await;
+    let (a, b) = (
+        invoices[0]["id"].as_str().unwrap().to_string(),
+        invoices[1]["id"].as_str().unwrap().to_string(),
+    );
+    h.post(
+        &format!("/v1/invoices/{a}/pay"),
+        &[("paid_out_of_band", "true")],
+    )
+    .await;
+    h.sim.advance_clock(5);
+    h.post(&format!("/v1/invoices/{b}/void"), &[]).await;
+    h.sim.advance_clock(5);
+    h.post(&format!("/v1/invoices/{a}"), &[("metadata[po]", "PO-7")])
+        .await;
+    h.sim.advance_clock(5);
+    let customer = h.list_all("/v1/customers", &[]).await[2]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.post(
+        &format!("/v1/customers/{customer}"),
+        &[("email", "ap@example.com")],
+    )
+    .await;
+    h.sim.advance_clock(5);
+    h.post(
+        &format!("/v1/customers/{customer}"),
+        &[("email", "billing@example.com")],
+    )
+    .await;
+
+    // The new events arrive by webhook newest first, each twice.
+    let all = h.list_all("/v1/events", &[]).await;
+    let new: Vec<Value> = all[..all.len() - seen_before].to_vec();
+    assert!(new.len() >= 5, "{} new events", new.len());
+    let mut applied = 0;
+    for event in new.iter().chain(new.iter()) {
+        applied += usize::from(
+            h.app
+                .apply_webhook_event(&h.account, event.clone())
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(applied, new.len(), "each event is applied once");
+    h.assert_cache_equals_stripe().await;
+
+    // Polling then finds them all seen.
+    let report = h.sync().await;
+    assert_eq!(report.events_applied, 0);
+    assert_eq!(report.events_skipped, new.len() as u64);
+    h.assert_cache_equals_stripe().await;
+    let cached = h
+        .app
+        .store()
+        .cached_objects(&h.account, "customers")
+        .unwrap();
+    assert_eq!(
+        cached
+            .iter()
+            .find(|c| c["id"] == customer.as_str())
+            .unwrap()["email"],
+        "billing@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_older_than_retention_falls_back_to_a_backfill() {
+    let h = harness(
+        SimConfig {
+            event_retention_secs: 3_600,
+            ..SimConfig::default()
+        },
+        4,
+    )
+    .await;
+    seed(&h).await;
+    h.sync().await;
+
+    // Changes whose events age out before the next poll: only a backfill can see them,
+    // including the deletion.
+    let customers = h.list_all("/v1/customers", &[]).await;
+    let gone = h.post("/v1/customers", &[("name", "Gone Ltd")]).await;
+    h.sync().await;
+    h.delete(&format!("/v1/customers/{}", gone["id"].as_str().unwrap()))
+        .await;
+    h.post(
+        &format!("/v1/customers/{}", customers[3]["id"].as_str().unwrap()),
+        &[("name", "Renamed while away")],
+    )
+    .await;
+    h.sim.advance_clock(7_200);
+    h.post(
+        &format!("/v1/customers/{}", customers[4]["id"].as_str().unwrap()),
+        &[("name", "Renamed just now")],
+    )
+    .await;
+
+    let report = h.sync().await;
+    assert!(report.backfilled, "{report:?}");
+    h.assert_cache_equals_stripe().await;
+    assert!(h.cache_state()["customers"]
+        .iter()
+        .all(|c| c["id"] != gone["id"]));
+
+    // Afterwards polling is incremental again.
+    let before = h.sim.request_count();
+    let idle = h.sync().await;
+    assert!(!idle.backfilled);
+    assert_eq!(h.sim.request_count() - before, 1);
+}
+
+/// Cancels the sync once it has reported `after` progress events.
+struct CancelAfter {
+    app: Mutex<Option<(Billfold, String)>>,
+    seen: AtomicUsize,
+    after: usize,
+}
+
+impl SyncObserver for CancelAfter {
+    fn progress(&self, _: &SyncProgress) {
+        if self.seen.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
+            if let Some((app, account)) = self.app.lock().unwrap().as_ref() {
+                app.cancel_sync(account).unwrap();
+            }
+        }
+    }
+    fn status(&self, _: &SyncStatus) {}
+    fn data_changed(&self, _: &DataChanged) {}
+}
+
+#[tokio::test]
+async fn a_cancelled_backfill_resumes_where_it_stopped() {
+    let reference = harness(SimConfig::default(), 5).await;
+    reference
+        .sim
+        .generate(&reference.key, 10, 450, 11)
+        .await
+        .unwrap();
+    let uninterrupted = reference.sync().await.requests;
+
+    let h = harness(SimConfig::default(), 6).await;
+    h.sim.generate(&h.key, 10, 450, 11).await.unwrap();
+    let observer = CancelAfter {
+        app: Mutex::new(Some((h.app.clone(), h.account.clone()))),
+        seen: AtomicUsize::new(0),
+        after: 12,
+    };
+    let cancelled = h.app.sync_once(&h.account, &observer).await.unwrap();
+    assert!(cancelled.cancelled);
+    assert!(h.status().last_error.unwrap().contains("cancelled"));
+    let partial = h.app.store().cached_count(&h.account, "invoices").unwrap();
+    assert!(
+        partial < 450,
+        "the cancel stopped the backfill early ({partial} invoices)"
+    );
+
+    let resumed = h.sync().await;
+    assert!(resumed.backfilled && !resumed.cancelled);
+    h.assert_cache_equals_stripe().await;
+    // Resuming re-reads nothing already committed (the first run's last request is lost).
+    assert!(
+        cancelled.requests + resumed.requests <= uninterrupted + 2,
+        "{} + {} requests against {uninterrupted} in one go",
+        cancelled.requests,
+        resumed.requests
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_api_shows_offline_with_the_reason() {
+    let h = harness(SimConfig::default(), 7).await;
+    let port = h.sim.addr().port();
+    drop(h.sim);
+    let err = h.app.sync_once(&h.account, &NoObserver).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::StripeUnreachable, "{err}");
+    let status = h.app.sync_status(&h.account).unwrap();
+    assert_eq!(status.state, SyncState::Offline);
+    assert!(status.last_error.unwrap().contains(&port.to_string()));
+    assert_eq!(status.last_success_at, None);
+}
+
+/// Records what the scheduler reports.
+#[derive(Default)]
+struct Recorder {
+    changes: Mutex<Vec<DataChanged>>,
+    statuses: Mutex<Vec<SyncStatus>>,
+}
+
+impl SyncObserver for Recorder {
+    fn progress(&self, _: &SyncProgress) {}
+    fn status(&self, status: &SyncStatus) {
+        self.statuses.lock().unwrap().push(status.clone());
+    }
+    fn data_changed(&self, change: &DataChanged) {
+        self.changes.lock().unwrap().push(change.clone());
+    }
+}
+
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..600 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn the_scheduler_polls_each_account_and_sync_now_wakes_it() {
+    let h = harness(SimConfig::default(), 8).await;
+    h.sim.generate(&h.key, 5, 5, 3).await.unwrap();
+    let recorder = Arc::new(Recorder::default());
+    h.app.start_sync(recorder.clone()).unwrap();
+
+    eventually("the first poll", || {
+        h.status().last_success_at.is_some() && h.status().next_poll_at.is_some()
+    })
+    .await;
+    assert_eq!(
+        h.app.store().cached_count(&h.account, "customers").unwrap(),
+        5
+    );
+    assert_eq!(h.status().poll_interval_secs, 60);
+    assert!(recorder
+        .statuses
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| s.state == SyncState::Backfilling));
+
+    recorder.changes.lock().unwrap().clear();
+    h.post("/v1/customers", &[("name", "Late Registrant")])
+        .await;
+    h.app.sync_now(&h.account).unwrap();
+    eventually("the new customer", || {
+        h.app.store().cached_count(&h.account, "customers").unwrap() == 6
+    })
+    .await;
+    let changes = recorder.changes.lock().unwrap().clone();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.account_id == h.account && c.resources.contains(&"customers".to_string())),
+        "{changes:?}"
+    );
+    h.app.stop_sync();
+
+    let bad = h.app.sync_now("no-such-account").unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::NotFound);
+    assert_eq!(json!(h.status().state), json!("idle"));
+}
