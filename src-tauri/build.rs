@@ -11,6 +11,15 @@ const COMMANDS: &[&str] = &[
     "rename_account",
     "switch_account",
     "remove_account",
+    "set_webhook_secret",
+    "sync_now",
+    "cancel_sync",
+    "sync_status",
+    "list_customers",
+    "list_invoices",
+    "get_sync_settings",
+    "set_sync_settings",
+    "list_request_log",
 ];
 
 fn main() {

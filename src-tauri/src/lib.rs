@@ -1,6 +1,7 @@
 //! The Tauri shell: builds the app, wires commands to `billfold-core`, nothing more.
 
 mod commands;
+mod events;
 mod state;
 
 #[cfg(test)]
@@ -21,6 +22,11 @@ pub fn run() {
     let app = build_app(tauri::Builder::default()).setup(|app| {
         let state = AppState::start(app.handle())?;
         app.manage(state);
+        let handle = app.handle().clone();
+        tauri::async_runtime::spawn(async move {
+            let state = handle.state::<AppState>();
+            state.start_background(&handle).await;
+        });
         Ok(())
     });
     let result = app.run(tauri::generate_context!());

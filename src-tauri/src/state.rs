@@ -2,15 +2,23 @@
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
+use billfold_core::listener::{self, ListenerConfig, ListenerHandle};
 use billfold_core::secrets::Keychain;
+use billfold_core::sync::SyncSettings;
 use billfold_core::{logging, Billfold, Error, ErrorPayload};
 use tauri::{AppHandle, Manager, Runtime};
+
+use crate::events::WindowEvents;
 
 /// Set up once in `setup`. A start-up failure (say, a database from a newer version) is
 /// kept and returned by every command, so the window can say what is wrong instead of
 /// the app crashing.
 pub struct AppState {
     core: Result<Billfold, ErrorPayload>,
+    /// The webhook listener while it is enabled.
+    listener: tauri::async_runtime::Mutex<Option<ListenerHandle>>,
     _log_guard: Option<logging::LogGuard>,
 }
 
@@ -28,12 +36,55 @@ impl AppState {
             }
         };
         tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %data_dir.display(), "Billfold starting");
-        Ok(AppState { core: open_core(&data_dir), _log_guard: log_guard })
+        Ok(AppState { core: open_core(&data_dir), listener: Default::default(), _log_guard: log_guard })
     }
 
     /// A state around an already opened core (tests).
     pub fn with_core(core: Billfold) -> Self {
-        AppState { core: Ok(core), _log_guard: None }
+        AppState { core: Ok(core), listener: Default::default(), _log_guard: None }
+    }
+
+    /// Background work once the window exists: finish operations a crash or kill left
+    /// unfinished, start polling every account, and the webhook listener if enabled.
+    pub async fn start_background<R: Runtime>(&self, app: &AppHandle<R>) {
+        let Ok(core) = &self.core else { return };
+        match core.resume_operations().await {
+            Ok(0) => {}
+            Ok(finished) => tracing::info!(finished, "resumed unfinished operations"),
+            Err(err) => tracing::warn!(%err, "could not resume unfinished operations"),
+        }
+        if let Err(err) = core.start_sync(Arc::new(WindowEvents::new(app.clone()))) {
+            tracing::error!(%err, "sync could not start");
+        }
+        match core.sync_settings() {
+            Ok(settings) => {
+                if let Err(err) = self.apply_listener_settings(&settings).await {
+                    tracing::warn!(%err, "the webhook listener could not start");
+                }
+            }
+            Err(err) => tracing::warn!(%err, "could not read the sync settings"),
+        }
+    }
+
+    /// Stops the webhook listener, then starts it again if the settings enable it.
+    pub async fn apply_listener_settings(&self, settings: &SyncSettings) -> Result<(), Error> {
+        let core = self.core.as_ref().map_err(|err| Error::Internal(err.message.clone()))?;
+        let mut listener = self.listener.lock().await;
+        if let Some(running) = listener.take() {
+            running.shutdown().await;
+        }
+        if settings.listener_enabled {
+            let port = u16::try_from(settings.listener_port)
+                .map_err(|_| Error::Validation("The listener port must be between 1 and 65535.".into()))?;
+            let config = ListenerConfig::from_settings(&settings.listener_bind, port)?;
+            if let Some(warning) = config.warning() {
+                tracing::warn!(warning, "webhook listener reachable from other machines");
+            }
+            let handle = listener::start(config, Arc::new(core.clone())).await?;
+            tracing::info!(addr = %handle.local_addr(), "webhook listener started");
+            *listener = Some(handle);
+        }
+        Ok(())
     }
 
     /// The core, or the start-up error.

@@ -115,13 +115,41 @@ impl AppSession {
     pub async fn wait_for_text(&self, test_id: &str, expected: &str) -> String {
         let started = Instant::now();
         loop {
-            let text = self.find(test_id).await.text().await.unwrap_or_default();
+            // textContent rather than WebDriver's rendered text: WebKitGTK's driver answers ""
+            // for live regions (role="status"), which the sync status is.
+            let element = self.find(test_id).await;
+            let text = element.prop("textContent").await.ok().flatten().unwrap_or_default();
             if text.contains(expected) {
                 return text;
             }
-            assert!(started.elapsed() < PATIENCE, "[data-testid='{test_id}'] shows {text:?}, never {expected:?}");
+            if started.elapsed() >= PATIENCE {
+                let shot = self.screenshot(&format!("failed-waiting-for-{test_id}")).await;
+                panic!("[data-testid='{test_id}'] shows {text:?}, never {expected:?} (see {})", shot.display());
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Fills and submits the add-account form (first run or Settings) for an account on
+    /// `api_base` (the emulator).
+    pub async fn add_account(&self, name: &str, key: &str, currency: &str, api_base: &str) {
+        self.type_into("[data-testid='account-name']", name).await;
+        self.type_into("[data-testid='account-key']", key).await;
+        self.type_into("[data-testid='account-currency']", currency).await;
+        self.client
+            .find(Locator::XPath("//button[contains(., 'advanced settings')]"))
+            .await
+            .expect("the advanced settings toggle")
+            .click()
+            .await
+            .expect("open advanced settings");
+        self.type_into("[data-testid='account-api-base']", api_base).await;
+        self.find("add-account-submit").await.click().await.expect("submit");
+    }
+
+    /// Clicks an element found by `data-testid`.
+    pub async fn click(&self, test_id: &str) {
+        self.find(test_id).await.click().await.unwrap_or_else(|err| panic!("cannot click {test_id}: {err}"));
     }
 
     /// Saves a PNG of the window to `tests/artifacts/<name>.png`.
@@ -140,4 +168,29 @@ impl AppSession {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// One HTTP/1.1 exchange with a server on loopback (the emulator's API or control API):
+/// the status and the JSON body.
+pub async fn http_json(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
 }

@@ -18,18 +18,7 @@ async fn add_account_survives_restart_and_the_key_lives_only_in_the_keychain() {
     let app = AppSession::launch(data.path()).await;
     app.find("first-run").await;
     app.screenshot("first-run").await;
-    app.type_into("[data-testid='account-name']", "RustConf 2027").await;
-    app.type_into("[data-testid='account-key']", KEY).await;
-    app.type_into("[data-testid='account-currency']", "eur").await;
-    app.client
-        .find(fantoccini::Locator::XPath("//button[contains(., 'advanced settings')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.type_into("[data-testid='account-api-base']", sim.base_url()).await;
-    app.find("add-account-submit").await.click().await.unwrap();
+    app.add_account("RustConf 2027", KEY, "eur", sim.base_url()).await;
 
     let switcher = app.find("account-switcher").await;
     let selected = switcher.find(fantoccini::Locator::Css("option:checked")).await.unwrap();
@@ -37,7 +26,8 @@ async fn add_account_survives_restart_and_the_key_lives_only_in_the_keychain() {
     // WebDriver returns the rendered text; the badge is upper-cased by CSS.
     assert_eq!(app.find("active-mode").await.text().await.unwrap().to_lowercase(), "test");
     app.screenshot("accounts-after-add").await;
-    assert_eq!(sim.request_count(), 1, "the key was checked with one request to the emulator");
+    // Adding checks the key with one request (core tests count it); the first sync follows.
+    assert!(sim.request_count() >= 1, "the key was checked against the emulator");
     app.close().await;
 
     // Second launch: the account is still there and still active.

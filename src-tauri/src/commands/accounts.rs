@@ -1,6 +1,7 @@
 //! Account commands: overview, list, add, rename, switch, remove.
 
 use billfold_core::accounts::{AccountView, NewAccount};
+use billfold_core::secrets::Secret;
 use billfold_core::AppOverview;
 use tauri::State;
 
@@ -41,4 +42,14 @@ pub fn switch_account(state: State<'_, AppState>, id: String) -> CommandResult<A
 #[tauri::command]
 pub async fn remove_account(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     state.core()?.remove_account(&id).await.map_err(|err| err.payload())
+}
+
+/// Sets, replaces or (with `null`) removes an account's webhook signing secret.
+#[tauri::command]
+pub async fn set_webhook_secret(
+    state: State<'_, AppState>,
+    id: String,
+    secret: Option<Secret>,
+) -> CommandResult<AccountView> {
+    state.core()?.set_webhook_secret(&id, secret).await.map_err(|err| err.payload())
 }

@@ -2,6 +2,8 @@
 //! `{code, message}`. Nothing else lives here.
 
 mod accounts;
+mod activity;
+mod sync;
 
 use billfold_core::ErrorPayload;
 use tauri::{ipc::Invoke, Runtime};
@@ -18,5 +20,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         accounts::rename_account,
         accounts::switch_account,
         accounts::remove_account,
+        accounts::set_webhook_secret,
+        sync::sync_now,
+        sync::cancel_sync,
+        sync::sync_status,
+        sync::list_customers,
+        sync::list_invoices,
+        sync::get_sync_settings,
+        sync::set_sync_settings,
+        activity::list_request_log,
     ]
 }

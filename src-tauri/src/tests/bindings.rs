@@ -3,7 +3,11 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
-use billfold_core::store::SyncStatus;
+use billfold_core::gateway::RequestLogEntry;
+use billfold_core::store::{
+    CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
+};
+use billfold_core::sync::{DataChanged, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
 
@@ -18,8 +22,19 @@ fn generate() -> String {
         Mode::decl(&cfg),
         AccountView::decl(&cfg),
         NewAccount::decl(&cfg),
+        SyncState::decl(&cfg),
         SyncStatus::decl(&cfg),
         AppOverview::decl(&cfg),
+        SyncPhase::decl(&cfg),
+        SyncProgress::decl(&cfg),
+        DataChanged::decl(&cfg),
+        RequestLogEntry::decl(&cfg),
+        ListQuery::decl(&cfg),
+        CustomerRow::decl(&cfg),
+        InvoiceRow::decl(&cfg),
+        CustomerPage::decl(&cfg),
+        InvoicePage::decl(&cfg),
+        SyncSettings::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

@@ -111,10 +111,13 @@ fn the_capability_grants_only_the_main_window_and_only_our_commands() {
     let other = window(&harness, "other");
     let refused = invoke(&other, "list_accounts", json!({})).unwrap_err();
     assert!(refused.to_string().contains("not allowed"), "{refused}");
-    // Core plugin commands are not granted to the main window either.
-    for plugin_cmd in ["plugin:window|close", "plugin:path|resolve_directory", "plugin:event|listen"] {
+    // Core plugin commands are not granted to the main window either, except listening to
+    // events (sync progress, status and data changes reach the views that way).
+    for plugin_cmd in ["plugin:window|close", "plugin:path|resolve_directory", "plugin:event|emit"] {
         let refused = invoke(&main, plugin_cmd, json!({})).unwrap_err();
         assert!(refused.to_string().contains("not allowed"), "{plugin_cmd}: {refused}");
     }
+    let listen = invoke(&main, "plugin:event|listen", json!({})).unwrap_err();
+    assert!(!listen.to_string().contains("not allowed"), "listening is granted: {listen}");
     assert!(invoke(&main, "list_accounts", json!({})).is_ok());
 }

@@ -36,6 +36,8 @@ export const api = {
   renameAccount: (id: string, name: string) => call<AccountView>('rename_account', { id, name }),
   switchAccount: (id: string) => call<AccountView>('switch_account', { id }),
   removeAccount: (id: string) => call<null>('remove_account', { id }),
+  setWebhookSecret: (id: string, secret: string | null) =>
+    call<AccountView>('set_webhook_secret', { id, secret }),
   /** Starts a sync now and returns at once; progress arrives as `sync-progress` events. */
   syncNow: (accountId: string) => call<null>('sync_now', { accountId }),
   cancelSync: (accountId: string) => call<null>('cancel_sync', { accountId }),

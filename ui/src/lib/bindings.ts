@@ -107,7 +107,7 @@ last_error: string | null,
  */
 objects_synced: number, 
 /**
- * What the account's sync is doing now.
+ * What the sync of this account is doing now.
  */
 state: SyncState, 
 /**
@@ -137,47 +137,47 @@ export type SyncPhase = "backfill" | "incremental";
 
 export type SyncProgress = { 
 /**
- * The account being synced.
+ * The account.
  */
 account_id: string, 
 /**
- * Full download or catching up on events.
+ * Backfill or incremental.
  */
 phase: SyncPhase, 
 /**
- * The resource being downloaded, e.g. "customers".
+ * The resource being synced (`"invoices"`, `"events"`, …).
  */
 resource: string, 
 /**
- * Objects done so far in this phase.
+ * Objects (or, for payment methods, customers) done so far in this resource.
  */
 done: number, 
 /**
- * How many there are in all, when known.
+ * How many there are, when known (Stripe's lists do not say).
  */
 total: number | null, };
 
 export type DataChanged = { 
 /**
- * The account whose cache changed.
+ * The account.
  */
 account_id: string, 
 /**
- * The resources that changed, e.g. ["customers", "invoices"].
+ * Resource names (`"customers"`, `"invoices"`, …, `"events"`).
  */
 resources: Array<string>, };
 
 export type RequestLogEntry = { 
 /**
- * Row id; newer entries have larger ids.
+ * Row id; newer attempts have larger ids.
  */
 id: number, 
 /**
- * When the attempt started (RFC 3339).
+ * When the attempt started (RFC 3339, milliseconds).
  */
 at: string, 
 /**
- * The account the request was made for.
+ * The account whose key was used.
  */
 account_id: string, 
 /**
@@ -185,15 +185,15 @@ account_id: string,
  */
 method: string, 
 /**
- * Request path, e.g. "/v1/customers".
+ * Path and query string, e.g. `/v1/invoices?limit=100`.
  */
 path: string, 
 /**
- * HTTP status, if an answer arrived.
+ * HTTP status, or `None` when no answer came.
  */
 status: number | null, 
 /**
- * Stripe's `Request-Id`, if any.
+ * Stripe's `Request-Id`, to quote to Stripe support.
  */
 request_id: string | null, 
 /**
@@ -209,21 +209,21 @@ idempotency_key: string | null,
  */
 attempt: number, 
 /**
- * What went wrong, in plain words, if anything.
+ * What went wrong, in plain words, if it did.
  */
 error: string | null, };
 
 export type ListQuery = { 
 /**
- * Free-text search, if any.
+ * Words to look for (id, name, email, number…), case-insensitive.
  */
 search: string | null, 
 /**
- * Status filter, if any.
+ * Only rows with this status (invoices: `draft`, `open`, …; customers: `delinquent`).
  */
 status: string | null, 
 /**
- * Column to sort by; the default order when absent.
+ * The column to sort by (each list names the ones it knows); default: created.
  */
 sort: string | null, 
 /**
@@ -235,13 +235,13 @@ descending: boolean,
  */
 offset: number, 
 /**
- * Rows to return.
+ * Rows to return (1–500).
  */
 limit: number, };
 
 export type CustomerRow = { 
 /**
- * Stripe id (`cus_…`).
+ * `cus_…`
  */
 id: string, 
 /**
@@ -253,99 +253,99 @@ name: string | null,
  */
 email: string | null, 
 /**
- * Currency of the balance, if set.
+ * The customer's currency, once one is set.
  */
 currency: string | null, 
 /**
- * Balance in minor units of `currency`.
+ * Balance in minor units of `currency` (negative = credit).
  */
 balance: number, 
 /**
- * Whether Stripe marks the customer delinquent.
+ * Whether Stripe marks them delinquent.
  */
 delinquent: boolean, 
 /**
- * Creation time (unix seconds).
+ * Created, Unix seconds.
  */
 created: number, };
 
 export type InvoiceRow = { 
 /**
- * Stripe id (`in_…`).
+ * `in_…`
  */
 id: string, 
 /**
- * Invoice number, once finalized.
+ * Number, from finalization on.
  */
 number: string | null, 
 /**
- * Customer id.
+ * The customer's id.
  */
 customer_id: string | null, 
 /**
- * Customer name, if known.
+ * The customer's name, if cached.
  */
 customer_name: string | null, 
 /**
- * Customer email, if known.
+ * The customer's email, if cached.
  */
 customer_email: string | null, 
 /**
- * draft, open, paid, void or uncollectible.
+ * `draft`, `open`, `paid`, `uncollectible` or `void`.
  */
 status: string, 
 /**
- * Lowercase ISO currency.
+ * Currency of every amount.
  */
 currency: string, 
 /**
- * Total in minor units.
+ * Total, minor units.
  */
 total: number, 
 /**
- * Amount due in minor units.
+ * Amount due, minor units.
  */
 amount_due: number, 
 /**
- * Amount paid in minor units.
+ * Amount paid, minor units.
  */
 amount_paid: number, 
 /**
- * Amount remaining in minor units.
+ * Amount remaining, minor units.
  */
 amount_remaining: number, 
 /**
- * Due date (unix seconds), if any.
+ * Due date, Unix seconds.
  */
 due_date: number | null, 
 /**
- * Creation time (unix seconds).
+ * Created, Unix seconds.
  */
 created: number, };
 
 export type CustomerPage = { 
 /**
- * Rows matching the query in all.
+ * Matching customers in all.
  */
 total: number, 
 /**
- * The requested slice.
+ * This page.
  */
 rows: Array<CustomerRow>, };
 
 export type InvoicePage = { 
 /**
- * Rows matching the query in all.
+ * Matching invoices in all.
  */
 total: number, 
 /**
- * The requested slice.
+ * This page.
  */
 rows: Array<InvoiceRow>, };
 
 export type SyncSettings = { 
 /**
- * Seconds between background polls (15..3600).
+ * Seconds between background polls of each account.
  */
 poll_interval_secs: number, 
 /**
@@ -353,10 +353,10 @@ poll_interval_secs: number,
  */
 listener_enabled: boolean, 
 /**
- * Address the listener binds to.
+ * The address the listener binds.
  */
 listener_bind: string, 
 /**
- * Port the listener binds to.
+ * The port the listener binds.
  */
 listener_port: number, };

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::accounts::{self, Account, AccountView, NewAccount};
 use crate::error::{Error, Result};
 use crate::gateway::{Gateway, GatewayConfig, RequestLogEntry};
-use crate::secrets::{Keychain, SecretKind};
+use crate::secrets::{Keychain, Secret, SecretKind};
 use crate::store::{Store, SyncStatus, DATABASE_FILE};
 use crate::stripe;
 use crate::sync::scheduler::SyncRuntime;
@@ -220,6 +220,26 @@ impl Billfold {
         let name = accounts::validate_name(name)?;
         self.store.rename_account(id, &name)?;
         tracing::info!(account = %id, "account renamed");
+        self.view(self.store.get_account(id)?)
+    }
+
+    /// Sets, replaces (`Some`) or removes (`None`) an account's webhook signing secret, e.g.
+    /// the one `stripe listen` prints. The secret goes to the keychain only.
+    pub async fn set_webhook_secret(&self, id: &str, secret: Option<Secret>) -> Result<AccountView> {
+        self.store.get_account(id)?;
+        if let Some(secret) = &secret {
+            accounts::validate_webhook_secret(secret)?;
+        }
+        let keychain = self.keychain.clone();
+        let key_id = id.to_string();
+        let has_secret = secret.is_some();
+        blocking(move || match secret {
+            Some(secret) => keychain.set(&key_id, SecretKind::WebhookSecret, &secret),
+            None => keychain.delete(&key_id, SecretKind::WebhookSecret),
+        })
+        .await?;
+        self.store.set_has_webhook_secret(id, has_secret)?;
+        tracing::info!(account = %id, has_secret, "webhook signing secret changed");
         self.view(self.store.get_account(id)?)
     }
 

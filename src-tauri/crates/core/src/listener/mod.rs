@@ -6,6 +6,7 @@
 //! nothing of the store: the target looks up secrets and applies events, so tests can use an
 //! in-memory one.
 
+mod billfold_target;
 pub mod server;
 pub mod signature;
 

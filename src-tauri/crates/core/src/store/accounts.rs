@@ -123,6 +123,26 @@ impl Store {
             .is_some())
     }
 
+    /// The id of the account with this slug, if any.
+    pub fn account_id_by_slug(&self, slug: &str) -> Result<Option<String>> {
+        let conn = self.conn()?;
+        Ok(conn
+            .query_row("SELECT id FROM accounts WHERE slug = ?1", params![slug], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Records whether the keychain holds a webhook signing secret for the account.
+    pub fn set_has_webhook_secret(&self, id: &str, has_secret: bool) -> Result<()> {
+        let changed = self.conn()?.execute(
+            "UPDATE accounts SET has_webhook_secret = ?2 WHERE id = ?1",
+            params![id, has_secret],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound("That account does not exist (any more).".into()));
+        }
+        Ok(())
+    }
+
     /// Renames an account (the slug stays, so webhook URLs keep working).
     pub fn rename_account(&self, id: &str, name: &str) -> Result<()> {
         let changed = self

@@ -1,0 +1,18 @@
+//! The API log: what Billfold asked Stripe, attempt by attempt.
+
+use billfold_core::gateway::RequestLogEntry;
+use tauri::State;
+
+use super::CommandResult;
+use crate::AppState;
+
+/// An account's request log, newest first; pass the last id seen as `before_id` for more.
+#[tauri::command]
+pub fn list_request_log(
+    state: State<'_, AppState>,
+    account_id: String,
+    limit: u32,
+    before_id: Option<i64>,
+) -> CommandResult<Vec<RequestLogEntry>> {
+    state.core()?.request_log(&account_id, limit, before_id).map_err(|err| err.payload())
+}
