@@ -105,7 +105,9 @@ pub struct Kind {
 
 const CREATED: (&str, Get) = ("created", Get::Int(&["created"]));
 
-/// Every cached resource, parents before children: the order a backfill runs in.
+/// Every cached resource, parents before children: the order a backfill runs in. Payment
+/// methods come last: Stripe lists them only per customer, so they cost one request per
+/// customer, and everything else should reach the views first.
 pub static KINDS: &[Kind] = &[
     Kind {
         resource: "products",
@@ -147,18 +149,6 @@ pub static KINDS: &[Kind] = &[
             CREATED,
         ],
         listing: Listing::Account("/v1/customers", &[]),
-        children: None,
-    },
-    Kind {
-        resource: "payment_methods",
-        object: "payment_method",
-        table: "cache_payment_methods",
-        columns: &[
-            ("customer_id", Get::Id(&["customer"])),
-            ("type", Get::Text(&["type"])),
-            CREATED,
-        ],
-        listing: Listing::PerCustomer("payment_methods"),
         children: None,
     },
     Kind {
@@ -311,6 +301,18 @@ pub static KINDS: &[Kind] = &[
             CREATED,
         ],
         listing: Listing::Account("/v1/disputes", &[]),
+        children: None,
+    },
+    Kind {
+        resource: "payment_methods",
+        object: "payment_method",
+        table: "cache_payment_methods",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("type", Get::Text(&["type"])),
+            CREATED,
+        ],
+        listing: Listing::PerCustomer("payment_methods"),
         children: None,
     },
 ];

@@ -1,0 +1,317 @@
+//! Shared set-up for the sync tests: an app with one account on a fresh stripe-sim, the
+//! account's state as Stripe lists it and as the cache holds it, and seed data of every kind.
+
+use std::collections::BTreeMap;
+
+use billfold_core::accounts::{Mode, NewAccount};
+use billfold_core::secrets::{Keychain, Secret};
+use billfold_core::store::SyncStatus;
+use billfold_core::sync::{NoObserver, SyncReport};
+use billfold_core::Billfold;
+use serde_json::Value;
+use stripe_sim::{SimConfig, Simulator};
+
+/// A resource name, its list path and the extra query that lists all of it.
+type Listing = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Every cached resource, how Stripe lists it in full.
+const RESOURCES: &[Listing] = &[
+    ("products", "/v1/products", &[]),
+    ("prices", "/v1/prices", &[]),
+    ("customers", "/v1/customers", &[]),
+    ("subscriptions", "/v1/subscriptions", &[("status", "all")]),
+    ("invoices", "/v1/invoices", &[]),
+    ("invoice_payments", "/v1/invoice_payments", &[]),
+    ("credit_notes", "/v1/credit_notes", &[]),
+    ("payment_intents", "/v1/payment_intents", &[]),
+    ("charges", "/v1/charges", &[]),
+    ("refunds", "/v1/refunds", &[]),
+    ("disputes", "/v1/disputes", &[]),
+];
+
+/// One app with one account on its own emulator.
+pub struct Harness {
+    /// The emulator.
+    pub sim: Simulator,
+    /// The app under test.
+    pub app: Billfold,
+    /// The account's id.
+    pub account: String,
+    /// The account's test key.
+    pub key: String,
+    _dir: tempfile::TempDir,
+}
+
+fn key(n: u32) -> String {
+    format!("sk_test_51BillfoldSyncTest{n:016}")
+}
+
+/// A fresh emulator (rate limit off), app and account; `n` tells accounts apart.
+pub async fn harness(config: SimConfig, n: u32) -> Harness {
+    let sim = Simulator::start(SimConfig {
+        rate_limit_per_sec: None,
+        ..config
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
+    let app = Billfold::open(dir.path(), keychain).unwrap();
+    // Tests never wait on the client-side limit.
+    app.set_rate_limit(Mode::Test, 0).unwrap();
+    let key = key(n);
+    let view = app
+        .add_account(NewAccount {
+            name: format!("Conference {n}"),
+            secret_key: Secret::new(&key),
+            default_currency: "eur".into(),
+            api_base: Some(sim.base_url().into()),
+            webhook_secret: None,
+        })
+        .await
+        .unwrap();
+    Harness {
+        sim,
+        app,
+        account: view.id,
+        key,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    /// A form POST through the account's gateway.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let form: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        gateway
+            .post_form(path, &form, None)
+            .await
+            .unwrap_or_else(|err| panic!("POST {path}: {err}"))
+    }
+
+    /// A DELETE through the account's gateway.
+    pub async fn delete(&self, path: &str) {
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        gateway
+            .execute(
+                billfold_core::gateway::Method::Delete,
+                path,
+                None,
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Every item of a Stripe list.
+    pub async fn list_all(&self, path: &str, extra: &[(&str, &str)]) -> Vec<Value> {
+        let gateway = self.app.gateway(&self.account).await.unwrap();
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut query: Vec<(String, String)> = vec![("limit".into(), "100".into())];
+            query.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            if let Some(after) = &after {
+                query.push(("starting_after".into(), after.clone()));
+            }
+            let page = gateway.get_json(path, &query).await.unwrap();
+            let items = page["data"].as_array().unwrap().clone();
+            after = items
+                .last()
+                .map(|item| item["id"].as_str().unwrap().to_string());
+            all.extend(items);
+            if page["has_more"] != true {
+                return all;
+            }
+        }
+    }
+
+    /// Everything Stripe holds, by resource, each sorted by id.
+    pub async fn stripe_state(&self) -> BTreeMap<String, Vec<Value>> {
+        let mut state = BTreeMap::new();
+        for (resource, path, extra) in RESOURCES {
+            state.insert(
+                resource.to_string(),
+                sorted(self.list_all(path, extra).await),
+            );
+        }
+        let mut methods = Vec::new();
+        for customer in &state["customers"] {
+            let path = format!(
+                "/v1/customers/{}/payment_methods",
+                customer["id"].as_str().unwrap()
+            );
+            methods.extend(self.list_all(&path, &[]).await);
+        }
+        state.insert("payment_methods".into(), sorted(methods));
+        state
+    }
+
+    /// Everything the cache holds, by resource, each sorted by id.
+    pub fn cache_state(&self) -> BTreeMap<String, Vec<Value>> {
+        let mut state = BTreeMap::new();
+        for resource in RESOURCES.iter().map(|r| r.0).chain(["payment_methods"]) {
+            state.insert(
+                resource.to_string(),
+                sorted(
+                    self.app
+                        .store()
+                        .cached_objects(&self.account, resource)
+                        .unwrap(),
+                ),
+            );
+        }
+        state
+    }
+
+    /// Asserts the cache holds exactly what Stripe lists, object for object.
+    pub async fn assert_cache_equals_stripe(&self) {
+        let stripe = self.stripe_state().await;
+        let cache = self.cache_state();
+        for (resource, expected) in &stripe {
+            let got = &cache[resource];
+            let ids = |list: &Vec<Value>| {
+                list.iter()
+                    .map(|o| o["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                ids(got),
+                ids(expected),
+                "{resource}: the cache holds other objects than Stripe"
+            );
+            for (got, expected) in got.iter().zip(expected) {
+                assert_eq!(
+                    got, expected,
+                    "{resource} {} differs from Stripe",
+                    expected["id"]
+                );
+            }
+        }
+        // Lines beyond the ten an invoice embeds are cached too.
+        for invoice in &stripe["invoices"] {
+            if invoice["lines"]["has_more"] == true {
+                let id = invoice["id"].as_str().unwrap();
+                let lines = self
+                    .list_all(&format!("/v1/invoices/{id}/lines"), &[])
+                    .await;
+                assert_eq!(
+                    self.app
+                        .store()
+                        .cached_children(&self.account, "invoices", id)
+                        .unwrap(),
+                    lines
+                );
+            }
+        }
+    }
+
+    /// One sync, which must succeed.
+    pub async fn sync(&self) -> SyncReport {
+        self.app
+            .sync_once(&self.account, &NoObserver)
+            .await
+            .unwrap()
+    }
+
+    /// The account's sync status.
+    pub fn status(&self) -> SyncStatus {
+        self.app.sync_status(&self.account).unwrap()
+    }
+}
+
+fn sorted(mut objects: Vec<Value>) -> Vec<Value> {
+    objects.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    objects
+}
+
+/// Generated customers and invoices in every state, subscriptions, an invoice with more lines
+/// than it embeds, a payment with a refund, a dispute, a saved card and a credit note.
+pub async fn seed(h: &Harness) {
+    h.sim.generate(&h.key, 25, 120, 7).await.unwrap();
+    h.sim.generate_subscriptions(&h.key, 8, 7).await.unwrap();
+    let customers = h.list_all("/v1/customers", &[]).await;
+    let customer = customers[0]["id"].as_str().unwrap();
+
+    let invoice = h
+        .post(
+            "/v1/invoices",
+            &[("customer", customer), ("currency", "eur")],
+        )
+        .await;
+    let id = invoice["id"].as_str().unwrap();
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for n in 0..12 {
+        lines.push((
+            format!("lines[{n}][description]"),
+            format!("Workshop day {n}"),
+        ));
+        lines.push((format!("lines[{n}][amount]"), format!("{}", 1_000 + n)));
+    }
+    let lines: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    h.post(&format!("/v1/invoices/{id}/add_lines"), &lines)
+        .await;
+
+    let paid = h
+        .post(
+            "/v1/payment_intents",
+            &[
+                ("amount", "5000"),
+                ("currency", "eur"),
+                ("customer", customer),
+                ("payment_method", "pm_card_visa"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
+    h.post(
+        "/v1/refunds",
+        &[
+            ("payment_intent", paid["id"].as_str().unwrap()),
+            ("amount", "1000"),
+        ],
+    )
+    .await;
+    h.post(
+        "/v1/payment_intents",
+        &[
+            ("amount", "4200"),
+            ("currency", "eur"),
+            ("payment_method", "pm_card_createDispute"),
+            ("confirm", "true"),
+        ],
+    )
+    .await;
+    h.post(
+        "/v1/payment_methods/pm_card_visa/attach",
+        &[("customer", customer)],
+    )
+    .await;
+
+    let open = h.list_all("/v1/invoices", &[("status", "open")]).await;
+    h.post(
+        "/v1/credit_notes",
+        &[
+            ("invoice", open[0]["id"].as_str().unwrap()),
+            ("amount", "100"),
+        ],
+    )
+    .await;
+    h.post(
+        &format!("/v1/invoices/{}/pay", open[1]["id"].as_str().unwrap()),
+        &[("payment_method", "pm_card_visa")],
+    )
+    .await;
+}
