@@ -121,3 +121,36 @@ fn the_capability_grants_only_the_main_window_and_only_our_commands() {
     assert!(!listen.to_string().contains("not allowed"), "listening is granted: {listen}");
     assert!(invoke(&main, "list_accounts", json!({})).is_ok());
 }
+
+#[test]
+fn sync_settings_and_the_api_log_cross_ipc_with_clear_errors() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let defaults = invoke(&main, "get_sync_settings", json!({})).unwrap();
+    assert_eq!(defaults["poll_interval_secs"], 60);
+    assert_eq!(defaults["listener_enabled"], false);
+    assert_eq!(defaults["listener_bind"], "127.0.0.1");
+
+    let mut too_fast = defaults.clone();
+    too_fast["poll_interval_secs"] = json!(1);
+    let err = invoke(&main, "set_sync_settings", json!({ "settings": too_fast })).unwrap_err();
+    assert_eq!(err["code"], "validation", "{err}");
+    let unchanged = invoke(&main, "get_sync_settings", json!({})).unwrap();
+    assert_eq!(unchanged, defaults, "a refused change saves nothing");
+
+    let mut slower = defaults.clone();
+    slower["poll_interval_secs"] = json!(300);
+    let saved = invoke(&main, "set_sync_settings", json!({ "settings": slower })).unwrap();
+    assert_eq!(saved["poll_interval_secs"], 300);
+
+    for cmd in ["sync_status", "sync_now", "cancel_sync"] {
+        let err = invoke(&main, cmd, json!({ "accountId": "no-such-account" })).unwrap_err();
+        assert_eq!(err["code"], "not_found", "{cmd}: {err}");
+    }
+    let err = invoke(&main, "list_request_log", json!({ "accountId": "no-such-account", "limit": 10, "beforeId": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let query = json!({ "search": null, "status": null, "sort": "bogus; DROP TABLE invoices", "descending": false, "offset": 0, "limit": 50 });
+    let err = invoke(&main, "list_invoices", json!({ "accountId": "no-such-account", "query": query })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
