@@ -34,6 +34,41 @@ pub struct AccountSnapshot {
     webhook_secrets: HashMap<String, String>,
 }
 
+/// An event as kept: the fields lists filter on, and the event itself as compact JSON text.
+/// Events outnumber objects several times and are read a page at a time, so text keeps a
+/// big account's memory several times smaller than parsed values would.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    /// `evt_…`
+    pub id: String,
+    /// `invoice.paid`, …
+    pub event_type: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// Webhooks still to deliver (the one field that changes after the event is made).
+    pending_webhooks: i64,
+    body: Box<str>,
+}
+
+impl StoredEvent {
+    fn new(event: &Value) -> Self {
+        StoredEvent {
+            id: event["id"].as_str().unwrap_or_default().to_string(),
+            event_type: event["type"].as_str().unwrap_or_default().to_string(),
+            created: event["created"].as_i64().unwrap_or_default(),
+            pending_webhooks: event["pending_webhooks"].as_i64().unwrap_or_default(),
+            body: event.to_string().into_boxed_str(),
+        }
+    }
+
+    /// The event as Stripe shows it.
+    pub fn to_value(&self) -> Value {
+        let mut event: Value = serde_json::from_str(&self.body).unwrap_or_default();
+        event["pending_webhooks"] = json!(self.pending_webhooks);
+        event
+    }
+}
+
 /// An account's data. Cloned only to dry-run a change (invoice previews).
 #[derive(Debug, Default, Clone)]
 pub struct AccountData {
@@ -44,7 +79,7 @@ pub struct AccountData {
     /// (A `RefCell` is enough: the whole account sits behind one mutex.)
     rendered: RefCell<HashMap<String, Arc<[u8]>>>,
     order: HashMap<String, Vec<String>>,
-    events: Vec<Value>,
+    events: Vec<StoredEvent>,
     invoice_sequence: u64,
     /// Prefix of this account's invoice numbers (e.g. `A1B2C3D4`).
     pub invoice_prefix: String,
@@ -151,7 +186,7 @@ impl AccountData {
         AccountSnapshot {
             livemode: self.livemode,
             objects,
-            events: self.events.clone(),
+            events: self.events.iter().map(StoredEvent::to_value).collect(),
             invoice_sequence: self.invoice_sequence,
             invoice_prefix: self.invoice_prefix.clone(),
             webhook_secrets: self.webhook_secrets.clone(),
@@ -172,7 +207,7 @@ impl AccountData {
                 self.objects.insert(id, object);
             }
         }
-        self.events = snapshot.events;
+        self.events = snapshot.events.iter().map(StoredEvent::new).collect();
         self.invoice_sequence = snapshot.invoice_sequence;
         self.invoice_prefix = snapshot.invoice_prefix;
         self.webhook_secrets = snapshot.webhook_secrets;
@@ -218,19 +253,18 @@ impl AccountData {
                 let _ = outbox.send(Delivery { event_id: event_id.clone(), body: body.clone(), url, secret });
             }
         }
-        self.events.push(event);
+        self.events.push(StoredEvent::new(&event));
     }
 
     /// Counts one webhook of an event as delivered.
     pub fn webhook_delivered(&mut self, event_id: &str) {
-        if let Some(event) = self.events.iter_mut().rev().find(|event| event["id"] == event_id) {
-            let pending = event["pending_webhooks"].as_i64().unwrap_or(0);
-            event["pending_webhooks"] = json!((pending - 1).max(0));
+        if let Some(event) = self.events.iter_mut().rev().find(|event| event.id == event_id) {
+            event.pending_webhooks = (event.pending_webhooks - 1).max(0);
         }
     }
 
     /// Events, oldest first.
-    pub fn events(&self) -> &[Value] {
+    pub fn events(&self) -> &[StoredEvent] {
         &self.events
     }
 }

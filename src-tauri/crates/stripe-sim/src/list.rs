@@ -77,19 +77,39 @@ pub fn page_of<'a>(
     params: &Value,
     url: &str,
 ) -> Result<Page<'a>, ApiError> {
-    let limit = match params.get("limit").and_then(Value::as_str) {
-        None => 10,
+    let limit = limit_param(params)?;
+    let (after, before) = cursor_params(params)?;
+    // A cursor that is a stored object is found by identity (the iterator yields the stored
+    // values themselves, so no id lookup per item); others (events, invoice lines) by id.
+    let (window, has_more) = window(items, cursor_matcher(data, after.or(before).unwrap_or("")), limit, after, before)?;
+    let expand: Vec<String> = expand_paths(params)
+        .into_iter()
+        .filter_map(|path| path.strip_prefix("data.").map(str::to_string))
+        .collect();
+    let data_out: Vec<Cow<'a, Value>> = window
+        .into_iter()
+        .map(|item| if expand.is_empty() { Cow::Borrowed(item) } else { Cow::Owned(expanded(data, item, &expand)) })
+        .collect();
+    Ok(Page { data: data_out, has_more, url: url.to_string() })
+}
+
+/// `limit`: 1 to 100, 10 when absent.
+pub fn limit_param(params: &Value) -> Result<usize, ApiError> {
+    match params.get("limit").and_then(Value::as_str) {
+        None => Ok(10),
         Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => {
-                return Err(ApiError::invalid_request(
-                    Some("parameter_invalid_integer"),
-                    "Invalid integer: limit must be between 1 and 100",
-                    Some("limit"),
-                ))
-            }
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(ApiError::invalid_request(
+                Some("parameter_invalid_integer"),
+                "Invalid integer: limit must be between 1 and 100",
+                Some("limit"),
+            )),
         },
-    };
+    }
+}
+
+/// `starting_after` and `ending_before`; at most one of them.
+pub fn cursor_params(params: &Value) -> Result<(Option<&str>, Option<&str>), ApiError> {
     let after = params.get("starting_after").and_then(Value::as_str);
     let before = params.get("ending_before").and_then(Value::as_str);
     if after.is_some() && before.is_some() {
@@ -99,29 +119,37 @@ pub fn page_of<'a>(
             Some("ending_before"),
         ));
     }
-    // Walk lazily so nothing past the page is touched. A cursor that is a stored object is
-    // found by identity (the iterator yields the stored values themselves, so no id lookup
-    // per item); others (events, invoice lines) by id.
-    let is_cursor = |cursor| cursor_matcher(data, cursor);
-    let missing = |cursor: &str, param: &str| ApiError::no_such("object", cursor, param);
+    Ok((after, before))
+}
+
+/// The page of `items` (newest first) that `limit` and a cursor select, and whether more
+/// lie beyond it. Walks lazily, so nothing past the page is touched: after `starting_after`
+/// the next `limit`; before `ending_before` the `limit` items right before the cursor (the
+/// next newer ones). An unknown cursor is Stripe's `resource_missing`.
+pub fn window<T>(
+    items: impl Iterator<Item = T>,
+    is_cursor: impl Fn(&T) -> bool,
+    limit: usize,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Result<(Vec<T>, bool), ApiError> {
     let mut items = items;
-    let (window, has_more): (Vec<&Value>, bool) = match (after, before) {
+    let missing = |cursor: &str, param: &str| ApiError::no_such("object", cursor, param);
+    match (after, before) {
         (Some(cursor), _) => {
-            let matches = is_cursor(cursor);
-            if !items.by_ref().any(&matches) {
+            if !items.by_ref().any(|item| is_cursor(&item)) {
                 return Err(missing(cursor, "starting_after"));
             }
-            let mut window: Vec<&Value> = items.take(limit + 1).collect();
+            let mut window: Vec<T> = items.take(limit + 1).collect();
             let has_more = window.len() > limit;
             window.truncate(limit);
-            (window, has_more)
+            Ok((window, has_more))
         }
         (_, Some(cursor)) => {
-            let matches = is_cursor(cursor);
-            let mut recent: std::collections::VecDeque<&Value> = std::collections::VecDeque::with_capacity(limit + 1);
+            let mut recent: std::collections::VecDeque<T> = std::collections::VecDeque::with_capacity(limit + 1);
             let mut found = false;
             for item in items {
-                if matches(item) {
+                if is_cursor(&item) {
                     found = true;
                     break;
                 }
@@ -137,31 +165,22 @@ pub fn page_of<'a>(
             if has_more {
                 recent.pop_front();
             }
-            (recent.into_iter().collect(), has_more)
+            Ok((recent.into_iter().collect(), has_more))
         }
         _ => {
-            let mut window: Vec<&Value> = items.take(limit + 1).collect();
+            let mut window: Vec<T> = items.take(limit + 1).collect();
             let has_more = window.len() > limit;
             window.truncate(limit);
-            (window, has_more)
+            Ok((window, has_more))
         }
-    };
-    let expand: Vec<String> = expand_paths(params)
-        .into_iter()
-        .filter_map(|path| path.strip_prefix("data.").map(str::to_string))
-        .collect();
-    let data_out: Vec<Cow<'a, Value>> = window
-        .into_iter()
-        .map(|item| if expand.is_empty() { Cow::Borrowed(item) } else { Cow::Owned(expanded(data, item, &expand)) })
-        .collect();
-    Ok(Page { data: data_out, has_more, url: url.to_string() })
+    }
 }
 
 /// Whether an item is the cursor object (see [`page`] on identity).
-fn cursor_matcher<'v>(data: &'v AccountData, cursor: &'v str) -> impl Fn(&Value) -> bool + 'v {
+fn cursor_matcher<'v>(data: &'v AccountData, cursor: &'v str) -> impl Fn(&&Value) -> bool + 'v {
     let stored = data.get(cursor);
-    move |item| match stored {
-        Some(target) => std::ptr::eq(item, target),
+    move |item: &&Value| match stored {
+        Some(target) => std::ptr::eq(*item, target),
         None => item["id"] == cursor,
     }
 }

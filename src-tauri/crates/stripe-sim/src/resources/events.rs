@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::integer;
 use crate::errors::ApiError;
-use crate::list::{page, LIST_PARAMS};
+use crate::list::{cursor_params, expand_paths, expanded, limit_param, window, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
 /// `created` as an exact value or a `gt/gte/lt/lte` range.
@@ -94,18 +94,29 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     };
     let created = CreatedFilter::parse(&params)?;
     let oldest = ctx.now() - ctx.event_retention_secs();
+    let limit = limit_param(&params)?;
+    let (after, before) = cursor_params(&params)?;
+    let expand: Vec<String> = expand_paths(&params)
+        .into_iter()
+        .filter_map(|path| path.strip_prefix("data.").map(str::to_string))
+        .collect();
     let data = ctx.data();
     let items = data
         .events()
         .iter()
         .rev()
-        .filter(|event| event["created"].as_i64().unwrap_or(0) >= oldest)
-        .filter(|event| created.matches(event["created"].as_i64().unwrap_or(0)))
-        .filter(|event| {
-            let event_type = event["type"].as_str().unwrap_or("");
-            patterns.is_empty() || patterns.iter().any(|pattern| type_matches(pattern, event_type))
-        });
-    Ok(Json(page(&data, items, &params, "/v1/events")?))
+        .filter(|event| event.created >= oldest && created.matches(event.created))
+        .filter(|event| patterns.is_empty() || patterns.iter().any(|pattern| type_matches(pattern, &event.event_type)));
+    let cursor = after.or(before).unwrap_or("");
+    let (window, has_more) = window(items, |event| event.id == cursor, limit, after, before)?;
+    let events: Vec<Value> = window
+        .into_iter()
+        .map(|event| {
+            let event = event.to_value();
+            if expand.is_empty() { event } else { expanded(&data, &event, &expand) }
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "object": "list", "data": events, "has_more": has_more, "url": "/v1/events" })))
 }
 
 /// `GET /v1/events/{id}`
@@ -113,9 +124,8 @@ pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>) -> Answer {
     let data = ctx.data();
     data.events()
         .iter()
-        .find(|event| event["id"] == id.as_str())
-        .cloned()
-        .map(Json)
+        .find(|event| event.id == id)
+        .map(|event| Json(event.to_value()))
         .ok_or_else(|| ApiError::no_such("event", &id, "id"))
 }
 
