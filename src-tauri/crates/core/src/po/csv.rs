@@ -91,8 +91,8 @@ fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_number: HashMap<String, usize> = HashMap::new();
     // Rows are counted as a spreadsheet shows them (a quoted field may span lines).
-    for (index, record) in reader.records().enumerate() {
-        let row = index as i64 + 2;
+    for (ordinal, record) in reader.records().enumerate() {
+        let row = ordinal as i64 + 2;
         let record = match record {
             Ok(record) => record,
             Err(err) => {
