@@ -134,7 +134,7 @@ pub fn format_amount(minor: i64, currency: &Currency) -> String {
     let whole = (magnitude / scale as u64).to_string();
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
     for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -66,6 +66,7 @@ impl Billfold {
     /// Open balances by days past due, one bucket row per currency.
     pub fn aging_summary(&self, account_id: &str) -> Result<Vec<AgingBucket>> {
         self.store().get_account(account_id)?;
-        self.store().aging_summary(account_id, &super::query::today())
+        self.store()
+            .aging_summary(account_id, &super::query::today())
     }
 }

@@ -69,12 +69,18 @@ struct Group {
 }
 
 fn error(row: i64, message: impl Into<String>) -> CsvRowError {
-    CsvRowError { row, message: message.into() }
+    CsvRowError {
+        row,
+        message: message.into(),
+    }
 }
 
 /// Reads the file into POs, collecting every problem found on the way.
 fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(header) => header.clone(),
         Err(err) => {
@@ -82,10 +88,21 @@ fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
             return Vec::new();
         }
     };
-    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, name)| (name.trim(), i)).collect();
-    let missing: Vec<&str> = IMPORT_COLUMNS.iter().copied().filter(|name| !index.contains_key(name)).collect();
+    let index: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.trim(), i))
+        .collect();
+    let missing: Vec<&str> = IMPORT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|name| !index.contains_key(name))
+        .collect();
     if !missing.is_empty() {
-        errors.push(error(1, format!("The header lacks the column(s): {}.", missing.join(", "))));
+        errors.push(error(
+            1,
+            format!("The header lacks the column(s): {}.", missing.join(", ")),
+        ));
         return Vec::new();
     }
     let mut groups: Vec<Group> = Vec::new();
@@ -110,7 +127,10 @@ fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
         let quantity = match field("quantity").parse::<i64>() {
             Ok(quantity) => quantity,
             Err(_) => {
-                errors.push(error(row, format!("'{}' is not a whole quantity.", field("quantity"))));
+                errors.push(error(
+                    row,
+                    format!("'{}' is not a whole quantity.", field("quantity")),
+                ));
                 continue;
             }
         };
@@ -118,21 +138,44 @@ fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
             None => None,
             Some(Ok(days)) => Some(days),
             Some(Err(_)) => {
-                errors.push(error(row, format!("'{}' is not a number of days.", field("payment_terms_days"))));
+                errors.push(error(
+                    row,
+                    format!("'{}' is not a number of days.", field("payment_terms_days")),
+                ));
                 continue;
             }
         };
-        let line = PoLineInput { description: field("description"), quantity, unit_price: field("unit_price") };
+        let line = PoLineInput {
+            description: field("description"),
+            quantity,
+            unit_price: field("unit_price"),
+        };
         let key = po_number.to_lowercase();
         match by_number.get(&key) {
             Some(&at) => {
                 let group = &mut groups[at];
                 let first = &group.input;
                 let disagreeing = [
-                    ("organization", Some(first.organization.clone()), optional("organization")),
-                    ("contact_name", Some(first.contact_name.clone()), optional("contact_name")),
-                    ("contact_email", Some(first.contact_email.clone()), optional("contact_email")),
-                    ("billing_address", first.billing_address.clone(), optional("billing_address")),
+                    (
+                        "organization",
+                        Some(first.organization.clone()),
+                        optional("organization"),
+                    ),
+                    (
+                        "contact_name",
+                        Some(first.contact_name.clone()),
+                        optional("contact_name"),
+                    ),
+                    (
+                        "contact_email",
+                        Some(first.contact_email.clone()),
+                        optional("contact_email"),
+                    ),
+                    (
+                        "billing_address",
+                        first.billing_address.clone(),
+                        optional("billing_address"),
+                    ),
                     ("currency", first.currency.clone(), optional("currency")),
                     ("notes", first.notes.clone(), optional("notes")),
                 ]
@@ -140,7 +183,10 @@ fn parse(text: &str, errors: &mut Vec<CsvRowError>) -> Vec<Group> {
                 .find(|(_, first, this)| this.is_some() && this != first)
                 .map(|(name, ..)| name);
                 if let Some(name) = disagreeing {
-                    errors.push(error(row, format!("The {name} differs from the first row of PO '{po_number}'.")));
+                    errors.push(error(
+                        row,
+                        format!("The {name} differs from the first row of PO '{po_number}'."),
+                    ));
                 }
                 group.input.lines.push(line);
                 group.rows.push(row);
@@ -189,11 +235,15 @@ fn plain(minor: i64, currency: &str) -> String {
 }
 
 fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
-    let bytes = writer.into_inner().map_err(|err| Error::Internal(format!("CSV export failed: {err}")))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| Error::Internal(format!("CSV export failed: {err}")))?;
     String::from_utf8(bytes).map_err(|err| Error::Internal(err.to_string()))
 }
 
@@ -203,7 +253,11 @@ fn csv_err(err: csv::Error) -> Error {
 
 impl Billfold {
     /// Imports POs from CSV (see the module docs for the format): all or nothing.
-    pub fn import_purchase_orders_csv(&self, account_id: &str, text: &str) -> Result<CsvImportReport> {
+    pub fn import_purchase_orders_csv(
+        &self,
+        account_id: &str,
+        text: &str,
+    ) -> Result<CsvImportReport> {
         let account = self.store().get_account(account_id)?;
         let mut errors = Vec::new();
         let groups = parse(text, &mut errors);
@@ -224,7 +278,9 @@ impl Billfold {
                     let id = format!("po_{}", uuid::Uuid::new_v4().simple());
                     if let Err(err) = store::insert(tx, account_id, &id, po, "imported from CSV") {
                         match err {
-                            Error::Validation(message) => clashes.push(error(group.rows[0], message)),
+                            Error::Validation(message) => {
+                                clashes.push(error(group.rows[0], message))
+                            }
                             other => return Err(other),
                         }
                     }
@@ -243,7 +299,11 @@ impl Billfold {
             }
         }
         errors.sort_by_key(|entry| entry.row);
-        let imported = if errors.is_empty() { valid.len() as i64 } else { 0 };
+        let imported = if errors.is_empty() {
+            valid.len() as i64
+        } else {
+            0
+        };
         if imported > 0 {
             tracing::info!(account = %account_id, imported, "purchase orders imported");
             if let Some(observer) = self.sync_runtime().observer() {
@@ -261,8 +321,20 @@ impl Billfold {
         self.store().get_account(account_id)?;
         let mut out = writer();
         out.write_record([
-            "po_number", "organization", "contact_name", "contact_email", "currency", "status", "overdue", "total",
-            "paid", "balance", "invoice_number", "invoice_status", "due_date", "created_at",
+            "po_number",
+            "organization",
+            "contact_name",
+            "contact_email",
+            "currency",
+            "status",
+            "overdue",
+            "total",
+            "paid",
+            "balance",
+            "invoice_number",
+            "invoice_status",
+            "due_date",
+            "created_at",
         ])
         .map_err(csv_err)?;
         for po in self.store().all_purchase_orders(account_id)? {
@@ -293,8 +365,16 @@ impl Billfold {
         self.store().get_account(account_id)?;
         let mut out = writer();
         out.write_record([
-            "po_number", "organization", "payment_id", "received_on", "method", "amount", "currency", "reference",
-            "note", "recorded_in_stripe",
+            "po_number",
+            "organization",
+            "payment_id",
+            "received_on",
+            "method",
+            "amount",
+            "currency",
+            "reference",
+            "note",
+            "recorded_in_stripe",
         ])
         .map_err(csv_err)?;
         for po in self.store().all_purchase_orders(account_id)? {
@@ -309,7 +389,11 @@ impl Billfold {
                     &po.summary.currency.to_ascii_uppercase(),
                     payment.reference.as_deref().unwrap_or(""),
                     payment.note.as_deref().unwrap_or(""),
-                    if payment.recorded_in_stripe { "yes" } else { "no" },
+                    if payment.recorded_in_stripe {
+                        "yes"
+                    } else {
+                        "no"
+                    },
                 ])
                 .map_err(csv_err)?;
             }
@@ -340,7 +424,10 @@ mod tests {
         assert!(errors[0].message.contains("'x' is not a whole quantity"));
         assert_eq!(errors[1].row, 5);
         assert!(errors[1].message.contains("organization differs"));
-        assert_eq!(row_of(&groups[0], "Line 2: the quantity must be more than 0."), 3);
+        assert_eq!(
+            row_of(&groups[0], "Line 2: the quantity must be more than 0."),
+            3
+        );
         assert_eq!(row_of(&groups[0], "The total must be more than zero."), 2);
     }
 

@@ -28,8 +28,16 @@ fn request_id(tx: &Transaction<'_>, operation: &Operation) -> Result<Option<Stri
 
 fn po_of(operation: &Operation) -> Option<String> {
     match operation.kind {
-        OperationKind::IssueInvoice => serde_json::from_value::<IssueInvoice>(operation.input.clone()).ok()?.po_id,
-        _ => serde_json::from_value::<InvoiceAction>(operation.input.clone()).ok()?.po_id,
+        OperationKind::IssueInvoice => {
+            serde_json::from_value::<IssueInvoice>(operation.input.clone())
+                .ok()?
+                .po_id
+        }
+        _ => {
+            serde_json::from_value::<InvoiceAction>(operation.input.clone())
+                .ok()?
+                .po_id
+        }
     }
 }
 
@@ -47,7 +55,9 @@ fn exists(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Result<bool> {
 
 /// Applies a finished operation's output to its PO, if it has one.
 pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Value) -> Result<()> {
-    let Some(po_id) = po_of(operation) else { return Ok(()) };
+    let Some(po_id) = po_of(operation) else {
+        return Ok(());
+    };
     let account = operation.account_id.as_str();
     store.po_write(|tx| {
         if !exists(tx, account, &po_id)? {
@@ -94,9 +104,15 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
     })
 }
 
-fn issued(tx: &Transaction<'_>, account: &str, po_id: &str, output: &Value, request: Option<String>) -> Result<()> {
-    let issued: IssuedInvoice =
-        serde_json::from_value(output.clone()).map_err(|err| Error::Internal(format!("unreadable issue output: {err}")))?;
+fn issued(
+    tx: &Transaction<'_>,
+    account: &str,
+    po_id: &str,
+    output: &Value,
+    request: Option<String>,
+) -> Result<()> {
+    let issued: IssuedInvoice = serde_json::from_value(output.clone())
+        .map_err(|err| Error::Internal(format!("unreadable issue output: {err}")))?;
     let already: Option<String> = tx.query_row(
         "SELECT invoice_id FROM purchase_orders WHERE account_id = ?1 AND id = ?2",
         params![account, po_id],
@@ -162,15 +178,25 @@ fn cancelled(
         tx,
         account,
         po_id,
-        Audit { new_value: Some(what.into()), stripe_request_id: request.clone(), ..Audit::action("cancelled") },
+        Audit {
+            new_value: Some(what.into()),
+            stripe_request_id: request.clone(),
+            ..Audit::action("cancelled")
+        },
     )?;
     store::settle(tx, account, po_id, request.as_deref())?;
     Ok(())
 }
 
 /// Undoes what a refused operation had reserved on its PO and records Stripe's refusal.
-pub(crate) fn after_operation_failed(store: &Store, operation: &Operation, err: &Error) -> Result<()> {
-    let Some(po_id) = po_of(operation) else { return Ok(()) };
+pub(crate) fn after_operation_failed(
+    store: &Store,
+    operation: &Operation,
+    err: &Error,
+) -> Result<()> {
+    let Some(po_id) = po_of(operation) else {
+        return Ok(());
+    };
     let account = operation.account_id.as_str();
     store.po_write(|tx| {
         if !exists(tx, account, &po_id)? {

@@ -62,7 +62,11 @@ impl PoStatus {
             "partially_paid" => PoStatus::PartiallyPaid,
             "paid" => PoStatus::Paid,
             "cancelled" => PoStatus::Cancelled,
-            other => return Err(crate::Error::Validation(format!("'{other}' is not a purchase order status."))),
+            other => {
+                return Err(crate::Error::Validation(format!(
+                    "'{other}' is not a purchase order status."
+                )))
+            }
         })
     }
 }

@@ -7,7 +7,10 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::Value;
 
-use super::{store, AuditEntry, PaymentMethod, PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry};
+use super::{
+    store, AuditEntry, PaymentMethod, PoListQuery, PoPage, PoPayment, PoStatus, PoSummary,
+    PurchaseOrder, TimelineEntry,
+};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -54,7 +57,11 @@ fn sort_column(key: &str) -> Result<&'static str> {
         "due_date" => "due_date",
         "created_at" => "created_at",
         "status" => "status",
-        other => return Err(Error::Validation(format!("POs cannot be sorted by '{other}'."))),
+        other => {
+            return Err(Error::Validation(format!(
+                "POs cannot be sorted by '{other}'."
+            )))
+        }
     })
 }
 
@@ -62,13 +69,25 @@ impl Store {
     /// One page of an account's POs.
     pub fn list_purchase_orders(&self, account_id: &str, query: &PoListQuery) -> Result<PoPage> {
         if !(1..=MAX_PAGE).contains(&query.limit) || query.offset < 0 {
-            return Err(Error::Validation(format!("A page holds 1 to {MAX_PAGE} rows from offset 0 on.")));
+            return Err(Error::Validation(format!(
+                "A page holds 1 to {MAX_PAGE} rows from offset 0 on."
+            )));
         }
         let mut filter = String::from("account_id = :account");
-        let mut named: Vec<(&str, SqlValue)> =
-            vec![(":account", SqlValue::Text(account_id.into())), (":today", SqlValue::Text(today()))];
-        if let Some(search) = query.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
-            let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let mut named: Vec<(&str, SqlValue)> = vec![
+            (":account", SqlValue::Text(account_id.into())),
+            (":today", SqlValue::Text(today())),
+        ];
+        if let Some(search) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+        {
+            let escaped = search
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             filter.push_str(
                 " AND (po_number LIKE :search ESCAPE '\\' OR organization LIKE :search ESCAPE '\\'
                        OR contact_email LIKE :search ESCAPE '\\' OR invoice_number LIKE :search ESCAPE '\\')",
@@ -85,7 +104,10 @@ impl Store {
         let direction = if query.descending { "DESC" } else { "ASC" };
         let order = match query.sort.as_deref() {
             None => "overdue DESC, created_at DESC, id DESC".to_string(),
-            Some(key) => format!("{} {direction}, created_at DESC, id DESC", sort_column(key)?),
+            Some(key) => format!(
+                "{} {direction}, created_at DESC, id DESC",
+                sort_column(key)?
+            ),
         };
         let conn = self.conn()?;
         let total: i64 = {
@@ -102,9 +124,13 @@ impl Store {
         named.push((":limit", SqlValue::Integer(query.limit)));
         named.push((":offset", SqlValue::Integer(query.offset)));
         let mut statement = conn.prepare_cached(&sql)?;
-        let bound: Vec<(&str, &dyn rusqlite::ToSql)> =
-            named.iter().map(|(name, value)| (*name, value as &dyn rusqlite::ToSql)).collect();
-        let rows = statement.query_map(bound.as_slice(), summary)?.collect::<rusqlite::Result<_>>()?;
+        let bound: Vec<(&str, &dyn rusqlite::ToSql)> = named
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
+            .collect();
+        let rows = statement
+            .query_map(bound.as_slice(), summary)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(PoPage { total, rows })
     }
 
@@ -117,22 +143,36 @@ impl Store {
              FROM purchase_orders WHERE account_id = :account AND id = :id"
         );
         let found = conn
-            .query_row(&sql, rusqlite::named_params! { ":account": account_id, ":id": po_id, ":today": today() }, |row| {
-                Ok((
-                    summary(row)?,
-                    row.get::<_, String>(14)?,
-                    row.get::<_, Option<String>>(15)?,
-                    row.get::<_, i64>(16)?,
-                    row.get::<_, Option<String>>(17)?,
-                    row.get::<_, Option<String>>(18)?,
-                    row.get::<_, Option<String>>(19)?,
-                    row.get::<_, Option<String>>(20)?,
-                ))
-            })
+            .query_row(
+                &sql,
+                rusqlite::named_params! { ":account": account_id, ":id": po_id, ":today": today() },
+                |row| {
+                    Ok((
+                        summary(row)?,
+                        row.get::<_, String>(14)?,
+                        row.get::<_, Option<String>>(15)?,
+                        row.get::<_, i64>(16)?,
+                        row.get::<_, Option<String>>(17)?,
+                        row.get::<_, Option<String>>(18)?,
+                        row.get::<_, Option<String>>(19)?,
+                        row.get::<_, Option<String>>(20)?,
+                    ))
+                },
+            )
             .optional()?
-            .ok_or_else(|| Error::NotFound("That purchase order does not exist (any more).".into()))?;
-        let (summary, contact_name, billing_address, payment_terms_days, notes, invoice_id, hosted_invoice_url, invoice_pdf) =
-            found;
+            .ok_or_else(|| {
+                Error::NotFound("That purchase order does not exist (any more).".into())
+            })?;
+        let (
+            summary,
+            contact_name,
+            billing_address,
+            payment_terms_days,
+            notes,
+            invoice_id,
+            hosted_invoice_url,
+            invoice_pdf,
+        ) = found;
         let payments = payments(&conn, account_id, po_id)?;
         let stripe_shows_remainder = summary.status != PoStatus::Cancelled
             && summary.invoice_status.as_deref() == Some("open")
@@ -207,7 +247,11 @@ fn timeline(conn: &Connection, account_id: &str, invoice_id: &str) -> Result<Vec
          ORDER BY created, rowid",
     )?;
     let rows = statement.query_map(params![account_id, invoice_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, String>(2)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+        ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
@@ -220,16 +264,36 @@ fn timeline(conn: &Connection, account_id: &str, invoice_id: &str) -> Result<Vec
             "invoice.finalized" => ("finalized", format!("Invoice {number} finalized"), None),
             "invoice.sent" => (
                 "sent",
-                format!("Invoice emailed to {}", object["customer_email"].as_str().unwrap_or("the customer")),
+                format!(
+                    "Invoice emailed to {}",
+                    object["customer_email"].as_str().unwrap_or("the customer")
+                ),
                 None,
             ),
-            "invoice_payment.paid" => ("payment", "Payment received in Stripe".to_string(), object["amount_paid"].as_i64()),
-            "invoice.paid" => ("paid", format!("Invoice {number} paid"), object["amount_paid"].as_i64()),
+            "invoice_payment.paid" => (
+                "payment",
+                "Payment received in Stripe".to_string(),
+                object["amount_paid"].as_i64(),
+            ),
+            "invoice.paid" => (
+                "paid",
+                format!("Invoice {number} paid"),
+                object["amount_paid"].as_i64(),
+            ),
             "invoice.voided" => ("voided", format!("Invoice {number} voided"), None),
-            "invoice.marked_uncollectible" => ("uncollectible", format!("Invoice {number} marked uncollectible"), None),
+            "invoice.marked_uncollectible" => (
+                "uncollectible",
+                format!("Invoice {number} marked uncollectible"),
+                None,
+            ),
             _ => continue,
         };
-        entries.push(TimelineEntry { at, kind: kind.to_string(), label, amount });
+        entries.push(TimelineEntry {
+            at,
+            kind: kind.to_string(),
+            label,
+            amount,
+        });
     }
     Ok(entries)
 }
@@ -239,11 +303,14 @@ impl Store {
     pub fn all_purchase_orders(&self, account_id: &str) -> Result<Vec<PurchaseOrder>> {
         let ids: Vec<String> = {
             let conn = self.conn()?;
-            let mut statement =
-                conn.prepare("SELECT id FROM purchase_orders WHERE account_id = ?1 ORDER BY created_at, id")?;
+            let mut statement = conn.prepare(
+                "SELECT id FROM purchase_orders WHERE account_id = ?1 ORDER BY created_at, id",
+            )?;
             let ids = statement.query_map(params![account_id], |row| row.get(0))?;
             ids.collect::<rusqlite::Result<_>>()?
         };
-        ids.iter().map(|id| self.purchase_order(account_id, id)).collect()
+        ids.iter()
+            .map(|id| self.purchase_order(account_id, id))
+            .collect()
     }
 }

@@ -16,14 +16,20 @@ use crate::sync::DataChanged;
 use crate::Billfold;
 
 /// Hosts of Stripe's hosted invoice pages, PDFs and dashboard.
-const STRIPE_HOSTS: &[&str] = &["invoice.stripe.com", "pay.stripe.com", "files.stripe.com", "dashboard.stripe.com"];
+const STRIPE_HOSTS: &[&str] = &[
+    "invoice.stripe.com",
+    "pay.stripe.com",
+    "files.stripe.com",
+    "dashboard.stripe.com",
+];
 
 /// Whether the UI may open `link`: `https` on one of Stripe's hosts, or any link on the
 /// account's own API base host and scheme (the emulator in demo mode). Checked on the parsed
 /// URL, so `https://invoice.stripe.com.evil.test/` or `https://evil.test/?invoice.stripe.com`
 /// are refused.
 pub fn allowed_link(link: &str, api_base: &str) -> Result<String> {
-    let refused = || Error::Validation("Billfold only opens Stripe's invoice pages and PDFs.".into());
+    let refused =
+        || Error::Validation("Billfold only opens Stripe's invoice pages and PDFs.".into());
     let url = Url::parse(link).map_err(|_| refused())?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(refused());
@@ -47,7 +53,10 @@ impl Billfold {
     /// Tells the window that an account's POs changed.
     pub(crate) fn purchase_orders_changed(&self, account_id: &str) {
         if let Some(observer) = self.sync_runtime().observer() {
-            observer.data_changed(&DataChanged { account_id: account_id.into(), resources: vec![RESOURCE.into()] });
+            observer.data_changed(&DataChanged {
+                account_id: account_id.into(),
+                resources: vec![RESOURCE.into()],
+            });
         }
     }
 
@@ -71,19 +80,28 @@ impl Billfold {
     pub fn create_purchase_order(&self, account_id: &str, input: PoInput) -> Result<PurchaseOrder> {
         let po = self.valid_po(account_id, &input)?;
         let id = format!("po_{}", uuid::Uuid::new_v4().simple());
-        self.store().po_write(|tx| store::insert(tx, account_id, &id, &po, "entered"))?;
+        self.store()
+            .po_write(|tx| store::insert(tx, account_id, &id, &po, "entered"))?;
         self.purchase_orders_changed(account_id);
         self.purchase_order(account_id, &id)
     }
 
     /// Replaces a draft's fields and lines; issued POs cannot change.
-    pub fn update_purchase_order(&self, account_id: &str, po_id: &str, input: PoInput) -> Result<PurchaseOrder> {
+    pub fn update_purchase_order(
+        &self,
+        account_id: &str,
+        po_id: &str,
+        input: PoInput,
+    ) -> Result<PurchaseOrder> {
         let po = self.valid_po(account_id, &input)?;
         self.store().po_write(|tx| {
             let old = store::head(tx, account_id, po_id)?;
-            status::allows(old.status, Action::Edit).map_err(|why| Error::Validation(why.into()))?;
+            status::allows(old.status, Action::Edit)
+                .map_err(|why| Error::Validation(why.into()))?;
             if old.issue_operation_id.is_some() {
-                return Err(Error::Validation("This purchase order is being issued and can no longer be changed.".into()));
+                return Err(Error::Validation(
+                    "This purchase order is being issued and can no longer be changed.".into(),
+                ));
             }
             store::update(tx, account_id, &old, &po)
         })?;
@@ -93,7 +111,11 @@ impl Billfold {
 
     /// Issues the PO as a Stripe invoice: one journaled operation, started at most once per
     /// PO (asking again resumes it), at most five requests. Stripe emails the invoice.
-    pub async fn issue_purchase_order(&self, account_id: &str, po_id: &str) -> Result<PurchaseOrder> {
+    pub async fn issue_purchase_order(
+        &self,
+        account_id: &str,
+        po_id: &str,
+    ) -> Result<PurchaseOrder> {
         let account = self.store().get_account(account_id)?;
         let gateway = self.gateway(account_id).await?;
         let operation_id = self.store().po_write(|tx| {
@@ -149,13 +171,22 @@ impl Billfold {
     /// invoice is marked paid out of band (journaled); a partial one stays here only, and the
     /// PO says Stripe still shows the remainder as due. The payment is kept even if Stripe
     /// refuses; the audit log says why.
-    pub async fn record_po_payment(&self, account_id: &str, po_id: &str, payment: NewPayment) -> Result<PurchaseOrder> {
+    pub async fn record_po_payment(
+        &self,
+        account_id: &str,
+        po_id: &str,
+        payment: NewPayment,
+    ) -> Result<PurchaseOrder> {
         if payment.method == PaymentMethod::Stripe {
-            return Err(Error::Validation("Payments through Stripe arrive by themselves with the next sync.".into()));
+            return Err(Error::Validation(
+                "Payments through Stripe arrive by themselves with the next sync.".into(),
+            ));
         }
         let received_on = payment.received_on.trim();
         if chrono::NaiveDate::parse_from_str(received_on, "%Y-%m-%d").is_err() {
-            return Err(Error::Validation(format!("'{received_on}' is not a date (YYYY-MM-DD).")));
+            return Err(Error::Validation(format!(
+                "'{received_on}' is not a date (YYYY-MM-DD)."
+            )));
         }
         let operation_id = self.store().po_write(|tx| {
             let po = store::head(tx, account_id, po_id)?;
@@ -207,7 +238,9 @@ impl Billfold {
         // The payment is saved; the mark in Stripe follows now, or when operations resume.
         if let Some(operation_id) = operation_id {
             let outcome = match self.gateway(account_id).await {
-                Ok(gateway) => journal::run(&self.shared_store(), &gateway, &operation_id).await.map(drop),
+                Ok(gateway) => journal::run(&self.shared_store(), &gateway, &operation_id)
+                    .await
+                    .map(drop),
                 Err(err) => Err(err),
             };
             if let Err(err) = outcome {
@@ -223,10 +256,16 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation_id = self.store().po_write(|tx| {
             let po = store::head(tx, account_id, po_id)?;
-            status::allows(po.status, Action::Resend).map_err(|why| Error::Validation(why.into()))?;
-            let invoice_id = po.invoice_id.ok_or_else(|| Error::Validation("This purchase order has no invoice yet.".into()))?;
-            let input = serde_json::to_value(InvoiceAction { invoice_id, po_id: Some(po_id.to_string()) })
-                .map_err(|err| Error::Internal(err.to_string()))?;
+            status::allows(po.status, Action::Resend)
+                .map_err(|why| Error::Validation(why.into()))?;
+            let invoice_id = po.invoice_id.ok_or_else(|| {
+                Error::Validation("This purchase order has no invoice yet.".into())
+            })?;
+            let input = serde_json::to_value(InvoiceAction {
+                invoice_id,
+                po_id: Some(po_id.to_string()),
+            })
+            .map_err(|err| Error::Internal(err.to_string()))?;
             Ok(journal::begin_in(tx, account_id, OperationKind::SendInvoice, input)?.id)
         })?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation_id).await;
@@ -237,7 +276,11 @@ impl Billfold {
 
     /// Cancels a PO: a draft never issued is cancelled here; an open invoice is voided and a
     /// draft invoice deleted (journaled). POs with payments cannot be cancelled.
-    pub async fn cancel_purchase_order(&self, account_id: &str, po_id: &str) -> Result<PurchaseOrder> {
+    pub async fn cancel_purchase_order(
+        &self,
+        account_id: &str,
+        po_id: &str,
+    ) -> Result<PurchaseOrder> {
         let gateway = self.gateway(account_id).await?;
         let operation_id = self.store().po_write(|tx| {
             let po = store::head(tx, account_id, po_id)?;
@@ -266,7 +309,9 @@ impl Billfold {
             Ok(Some(journal::begin_in(tx, account_id, kind, input)?.id))
         })?;
         let outcome = match operation_id {
-            Some(operation_id) => journal::run(&self.shared_store(), &gateway, &operation_id).await.map(drop),
+            Some(operation_id) => journal::run(&self.shared_store(), &gateway, &operation_id)
+                .await
+                .map(drop),
             None => Ok(()),
         };
         self.purchase_orders_changed(account_id);
@@ -281,9 +326,14 @@ impl Billfold {
         let link = match which {
             "hosted" => po.hosted_invoice_url,
             "pdf" => po.invoice_pdf,
-            other => return Err(Error::Validation(format!("'{other}' is not a link of a purchase order (hosted or pdf)."))),
+            other => {
+                return Err(Error::Validation(format!(
+                    "'{other}' is not a link of a purchase order (hosted or pdf)."
+                )))
+            }
         };
-        let link = link.ok_or_else(|| Error::Validation("This purchase order has no invoice yet.".into()))?;
+        let link = link
+            .ok_or_else(|| Error::Validation("This purchase order has no invoice yet.".into()))?;
         allowed_link(&link, &account.api_base)
     }
 }
@@ -295,8 +345,16 @@ mod tests {
     #[test]
     fn links_open_only_on_stripe_hosts_or_the_account_base() {
         let base = "http://127.0.0.1:4242/";
-        assert!(allowed_link("https://invoice.stripe.com/i/acct_1/test_abc", "https://api.stripe.com/").is_ok());
-        assert!(allowed_link("https://pay.stripe.com/invoice/acct_1/x/pdf", "https://api.stripe.com/").is_ok());
+        assert!(allowed_link(
+            "https://invoice.stripe.com/i/acct_1/test_abc",
+            "https://api.stripe.com/"
+        )
+        .is_ok());
+        assert!(allowed_link(
+            "https://pay.stripe.com/invoice/acct_1/x/pdf",
+            "https://api.stripe.com/"
+        )
+        .is_ok());
         assert!(allowed_link("http://127.0.0.1:4242/_sim/hosted/invoices/in_1", base).is_ok());
         for bad in [
             "http://invoice.stripe.com/i/x",

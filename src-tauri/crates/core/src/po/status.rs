@@ -20,7 +20,12 @@ pub struct StatusInputs<'a> {
 /// The status a PO is in. A voided invoice cancels the PO; an uncollectible one keeps the
 /// payment status (the invoice status shows it); Stripe saying paid wins over local sums.
 pub fn derive(inputs: StatusInputs<'_>) -> PoStatus {
-    let StatusInputs { cancelled, invoice_status, total, paid } = inputs;
+    let StatusInputs {
+        cancelled,
+        invoice_status,
+        total,
+        paid,
+    } = inputs;
     if cancelled || invoice_status == Some("void") {
         return PoStatus::Cancelled;
     }
@@ -94,7 +99,12 @@ mod tests {
     use super::*;
 
     fn status(cancelled: bool, invoice: Option<&str>, total: i64, paid: i64) -> PoStatus {
-        derive(StatusInputs { cancelled, invoice_status: invoice, total, paid })
+        derive(StatusInputs {
+            cancelled,
+            invoice_status: invoice,
+            total,
+            paid,
+        })
     }
 
     #[test]
@@ -102,22 +112,51 @@ mod tests {
         assert_eq!(status(false, None, 1000, 0), PoStatus::Draft);
         assert_eq!(status(false, Some("draft"), 1000, 0), PoStatus::Draft);
         assert_eq!(status(false, Some("open"), 1000, 0), PoStatus::Invoiced);
-        assert_eq!(status(false, Some("open"), 1000, 1), PoStatus::PartiallyPaid);
+        assert_eq!(
+            status(false, Some("open"), 1000, 1),
+            PoStatus::PartiallyPaid
+        );
         assert_eq!(status(false, Some("open"), 1000, 1000), PoStatus::Paid);
-        assert_eq!(status(false, Some("open"), 1000, 1500), PoStatus::Paid, "overpaid is paid");
-        assert_eq!(status(false, Some("paid"), 1000, 0), PoStatus::Paid, "Stripe's word wins");
-        assert_eq!(status(false, Some("uncollectible"), 1000, 300), PoStatus::PartiallyPaid);
+        assert_eq!(
+            status(false, Some("open"), 1000, 1500),
+            PoStatus::Paid,
+            "overpaid is paid"
+        );
+        assert_eq!(
+            status(false, Some("paid"), 1000, 0),
+            PoStatus::Paid,
+            "Stripe's word wins"
+        );
+        assert_eq!(
+            status(false, Some("uncollectible"), 1000, 300),
+            PoStatus::PartiallyPaid
+        );
         assert_eq!(status(false, Some("void"), 1000, 0), PoStatus::Cancelled);
         assert_eq!(status(true, None, 1000, 0), PoStatus::Cancelled);
     }
 
     #[test]
     fn overdue_means_past_due_and_still_owed() {
-        assert!(overdue(PoStatus::Invoiced, Some("2026-01-01"), "2026-01-02"));
-        assert!(overdue(PoStatus::PartiallyPaid, Some("2026-01-01"), "2026-03-01"));
-        assert!(!overdue(PoStatus::Invoiced, Some("2026-01-02"), "2026-01-02"), "due today is not late");
+        assert!(overdue(
+            PoStatus::Invoiced,
+            Some("2026-01-01"),
+            "2026-01-02"
+        ));
+        assert!(overdue(
+            PoStatus::PartiallyPaid,
+            Some("2026-01-01"),
+            "2026-03-01"
+        ));
+        assert!(
+            !overdue(PoStatus::Invoiced, Some("2026-01-02"), "2026-01-02"),
+            "due today is not late"
+        );
         assert!(!overdue(PoStatus::Paid, Some("2026-01-01"), "2026-03-01"));
-        assert!(!overdue(PoStatus::Cancelled, Some("2026-01-01"), "2026-03-01"));
+        assert!(!overdue(
+            PoStatus::Cancelled,
+            Some("2026-01-01"),
+            "2026-03-01"
+        ));
         assert!(!overdue(PoStatus::Invoiced, None, "2026-03-01"));
     }
 
@@ -130,9 +169,13 @@ mod tests {
         assert!(allows(PoStatus::Invoiced, Action::RecordPayment).is_ok());
         assert!(allows(PoStatus::PartiallyPaid, Action::Resend).is_ok());
         assert!(allows(PoStatus::Draft, Action::RecordPayment).is_err());
-        assert!(allows(PoStatus::Paid, Action::RecordPayment).unwrap_err().contains("already paid"));
+        assert!(allows(PoStatus::Paid, Action::RecordPayment)
+            .unwrap_err()
+            .contains("already paid"));
         assert!(allows(PoStatus::Invoiced, Action::Cancel).is_ok());
-        assert!(allows(PoStatus::PartiallyPaid, Action::Cancel).unwrap_err().contains("with payments"));
+        assert!(allows(PoStatus::PartiallyPaid, Action::Cancel)
+            .unwrap_err()
+            .contains("with payments"));
         assert!(allows(PoStatus::Cancelled, Action::Cancel).is_err());
         assert!(allows(PoStatus::Cancelled, Action::Resend).is_err());
     }

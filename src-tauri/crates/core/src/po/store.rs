@@ -56,11 +56,20 @@ pub(super) struct Audit<'a> {
 
 impl<'a> Audit<'a> {
     pub fn action(action: &'a str) -> Self {
-        Audit { action, ..Audit::default() }
+        Audit {
+            action,
+            ..Audit::default()
+        }
     }
 
     pub fn change(field: &'a str, old_value: Option<String>, new_value: Option<String>) -> Self {
-        Audit { action: "updated", field: Some(field), old_value, new_value, stripe_request_id: None }
+        Audit {
+            action: "updated",
+            field: Some(field),
+            old_value,
+            new_value,
+            stripe_request_id: None,
+        }
     }
 }
 
@@ -78,7 +87,10 @@ pub(super) struct PaymentRow<'a> {
 
 impl Store {
     /// Runs `work` in one IMMEDIATE transaction and commits it if `work` succeeds.
-    pub(super) fn po_write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(super) fn po_write<T>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
@@ -119,7 +131,12 @@ pub(super) fn head(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Resul
     .ok_or_else(|| Error::NotFound("That purchase order does not exist (any more).".into()))
 }
 
-pub(super) fn audit(tx: &Transaction<'_>, account_id: &str, po_id: &str, entry: Audit<'_>) -> Result<()> {
+pub(super) fn audit(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_id: &str,
+    entry: Audit<'_>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO purchase_order_audit
            (account_id, po_id, at, action, field, old_value, new_value, stripe_request_id)
@@ -138,7 +155,12 @@ pub(super) fn audit(tx: &Transaction<'_>, account_id: &str, po_id: &str, entry: 
     Ok(())
 }
 
-fn number_taken(tx: &Transaction<'_>, account_id: &str, po_number: &str, except: Option<&str>) -> Result<()> {
+fn number_taken(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_number: &str,
+    except: Option<&str>,
+) -> Result<()> {
     let clash: Option<String> = tx
         .query_row(
             "SELECT id FROM purchase_orders WHERE account_id = ?1 AND po_number_key = ?2 AND id != ?3",
@@ -154,8 +176,16 @@ fn number_taken(tx: &Transaction<'_>, account_id: &str, po_number: &str, except:
     }
 }
 
-fn write_lines(tx: &Transaction<'_>, account_id: &str, po_id: &str, lines: &[PoLine]) -> Result<()> {
-    tx.execute("DELETE FROM purchase_order_lines WHERE account_id = ?1 AND po_id = ?2", params![account_id, po_id])?;
+fn write_lines(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_id: &str,
+    lines: &[PoLine],
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM purchase_order_lines WHERE account_id = ?1 AND po_id = ?2",
+        params![account_id, po_id],
+    )?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO purchase_order_lines (account_id, po_id, position, description, quantity, unit_amount, amount)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -175,7 +205,13 @@ fn write_lines(tx: &Transaction<'_>, account_id: &str, po_id: &str, lines: &[PoL
 }
 
 /// Stores a new PO (with its id chosen by the caller) and its "created" audit row.
-pub(super) fn insert(tx: &Transaction<'_>, account_id: &str, po_id: &str, po: &ValidPo, source: &str) -> Result<()> {
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_id: &str,
+    po: &ValidPo,
+    source: &str,
+) -> Result<()> {
     number_taken(tx, account_id, &po.po_number, None)?;
     let at = now();
     tx.execute(
@@ -204,23 +240,59 @@ pub(super) fn insert(tx: &Transaction<'_>, account_id: &str, po_id: &str, po: &V
         tx,
         account_id,
         po_id,
-        Audit { new_value: Some(format!("{} ({source})", po.po_number)), ..Audit::action("created") },
+        Audit {
+            new_value: Some(format!("{} ({source})", po.po_number)),
+            ..Audit::action("created")
+        },
     )
 }
 
 /// Replaces a draft's fields and lines, auditing each field that changed.
-pub(super) fn update(tx: &Transaction<'_>, account_id: &str, old: &PoHead, po: &ValidPo) -> Result<()> {
+pub(super) fn update(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    old: &PoHead,
+    po: &ValidPo,
+) -> Result<()> {
     number_taken(tx, account_id, &po.po_number, Some(&old.id))?;
     let currency = po.currency.code().to_string();
     let old_lines = lines(tx, account_id, &old.id)?;
     let changes: [(&str, Option<String>, Option<String>); 9] = [
-        ("po_number", Some(old.po_number.clone()), Some(po.po_number.clone())),
-        ("organization", Some(old.organization.clone()), Some(po.organization.clone())),
-        ("contact_name", Some(old.contact_name.clone()), Some(po.contact_name.clone())),
-        ("contact_email", Some(old.contact_email.clone()), Some(po.contact_email.clone())),
-        ("billing_address", old.billing_address.clone(), po.billing_address.clone()),
-        ("currency", Some(old.currency.clone()), Some(currency.clone())),
-        ("payment_terms_days", Some(old.payment_terms_days.to_string()), Some(po.payment_terms_days.to_string())),
+        (
+            "po_number",
+            Some(old.po_number.clone()),
+            Some(po.po_number.clone()),
+        ),
+        (
+            "organization",
+            Some(old.organization.clone()),
+            Some(po.organization.clone()),
+        ),
+        (
+            "contact_name",
+            Some(old.contact_name.clone()),
+            Some(po.contact_name.clone()),
+        ),
+        (
+            "contact_email",
+            Some(old.contact_email.clone()),
+            Some(po.contact_email.clone()),
+        ),
+        (
+            "billing_address",
+            old.billing_address.clone(),
+            po.billing_address.clone(),
+        ),
+        (
+            "currency",
+            Some(old.currency.clone()),
+            Some(currency.clone()),
+        ),
+        (
+            "payment_terms_days",
+            Some(old.payment_terms_days.to_string()),
+            Some(po.payment_terms_days.to_string()),
+        ),
         ("notes", old.notes.clone(), po.notes.clone()),
         (
             "lines",
@@ -262,10 +334,18 @@ pub(super) fn update(tx: &Transaction<'_>, account_id: &str, old: &PoHead, po: &
 fn describe_lines(lines: &[PoLine], total: i64, currency: &Currency) -> String {
     let count = lines.len();
     let noun = if count == 1 { "line" } else { "lines" };
-    format!("{count} {noun}, {} {}", format_amount(total, currency), currency.code().to_ascii_uppercase())
+    format!(
+        "{count} {noun}, {} {}",
+        format_amount(total, currency),
+        currency.code().to_ascii_uppercase()
+    )
 }
 
-pub(super) fn lines(tx: &rusqlite::Connection, account_id: &str, po_id: &str) -> Result<Vec<PoLine>> {
+pub(super) fn lines(
+    tx: &rusqlite::Connection,
+    account_id: &str,
+    po_id: &str,
+) -> Result<Vec<PoLine>> {
     let mut statement = tx.prepare_cached(
         "SELECT position, description, quantity, unit_amount, amount FROM purchase_order_lines
          WHERE account_id = ?1 AND po_id = ?2 ORDER BY position",
@@ -283,7 +363,12 @@ pub(super) fn lines(tx: &rusqlite::Connection, account_id: &str, po_id: &str) ->
 }
 
 /// Stores a payment.
-pub(super) fn insert_payment(tx: &Transaction<'_>, account_id: &str, po_id: &str, payment: &PaymentRow<'_>) -> Result<()> {
+pub(super) fn insert_payment(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_id: &str,
+    payment: &PaymentRow<'_>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO purchase_order_payments
            (account_id, po_id, id, amount, method, reference, received_on, note, recorded_in_stripe, created_at)
@@ -306,7 +391,12 @@ pub(super) fn insert_payment(tx: &Transaction<'_>, account_id: &str, po_id: &str
 
 /// Re-derives the paid sum and the status from the payments and the invoice, writing an
 /// audit row when the status changes. Every change to payments or the invoice ends here.
-pub(super) fn settle(tx: &Transaction<'_>, account_id: &str, po_id: &str, request_id: Option<&str>) -> Result<PoStatus> {
+pub(super) fn settle(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    po_id: &str,
+    request_id: Option<&str>,
+) -> Result<PoStatus> {
     let old = head(tx, account_id, po_id)?;
     let paid: i64 = tx.query_row(
         "SELECT coalesce(sum(amount), 0) FROM purchase_order_payments WHERE account_id = ?1 AND po_id = ?2",
@@ -333,7 +423,10 @@ pub(super) fn settle(tx: &Transaction<'_>, account_id: &str, po_id: &str, reques
             Audit {
                 field: Some("paid"),
                 old_value: Some(old.paid.to_string()),
-                new_value: Some(format!("overpaid by {}", format_amount(paid - old.total, &old.currency()?))),
+                new_value: Some(format!(
+                    "overpaid by {}",
+                    format_amount(paid - old.total, &old.currency()?)
+                )),
                 ..Audit::action("overpaid")
             },
         )?;

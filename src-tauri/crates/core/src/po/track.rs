@@ -24,7 +24,10 @@ fn watermark_key(account_id: &str) -> String {
 
 /// Brings the account's POs up to date with the cached invoices; returns whether any changed.
 pub(crate) fn reconcile(store: &Store, account_id: &str) -> Result<bool> {
-    let since: i64 = store.setting(&watermark_key(account_id))?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let since: i64 = store
+        .setting(&watermark_key(account_id))?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let (changed, newest) = store.po_write(|tx| {
         let (rebuilt, newest) = rebuild(tx, account_id, since)?;
         let updated = follow_invoices(tx, account_id)?;
@@ -51,7 +54,9 @@ fn rebuild(tx: &Transaction<'_>, account_id: &str, since: i64) -> Result<(usize,
            AND json_extract(raw, '$.metadata.po_id') NOT IN (SELECT id FROM purchase_orders WHERE account_id = ?1)",
     )?;
     let found = statement
-        .query_map(params![account_id, since], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
+        .query_map(params![account_id, since], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     drop(statement);
     let mut made = 0;
@@ -60,33 +65,54 @@ fn rebuild(tx: &Transaction<'_>, account_id: &str, since: i64) -> Result<(usize,
         match rebuild_one(tx, account_id, &invoice_id, &invoice) {
             Ok(()) => made += 1,
             // One unreadable or clashing invoice must not stop the others.
-            Err(err) => tracing::warn!(account = %account_id, invoice = %invoice_id, %err, "cannot rebuild a PO from an invoice"),
+            Err(err) => {
+                tracing::warn!(account = %account_id, invoice = %invoice_id, %err, "cannot rebuild a PO from an invoice")
+            }
         }
     }
     Ok((made, newest))
 }
 
-fn rebuild_one(tx: &Transaction<'_>, account_id: &str, invoice_id: &str, invoice: &Value) -> Result<()> {
-    let text = |value: &Value| value.as_str().map(str::trim).filter(|text| !text.is_empty()).map(str::to_string);
+fn rebuild_one(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    invoice_id: &str,
+    invoice: &Value,
+) -> Result<()> {
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(str::to_string)
+    };
     let metadata = &invoice["metadata"];
     let po_id = text(&metadata["po_id"]).unwrap_or_default();
     let po_number = text(&metadata["po_number"]).unwrap_or_else(|| invoice_id.to_string());
-    let organization = text(&invoice["customer_name"]).unwrap_or_else(|| "(unnamed customer)".into());
+    let organization =
+        text(&invoice["customer_name"]).unwrap_or_else(|| "(unnamed customer)".into());
     let currency = Currency::parse(invoice["currency"].as_str().unwrap_or_default())?;
     let mut lines = Vec::new();
     {
         let mut statement = tx.prepare_cached(
             "SELECT raw FROM cache_invoice_lines WHERE account_id = ?1 AND invoice_id = ?2 ORDER BY position",
         )?;
-        let raws = statement.query_map(params![account_id, invoice_id], |row| row.get::<_, String>(0))?;
+        let raws = statement.query_map(params![account_id, invoice_id], |row| {
+            row.get::<_, String>(0)
+        })?;
         for (index, raw) in raws.enumerate() {
             let line: Value = serde_json::from_str(&raw?).unwrap_or_default();
             let amount = line["amount"].as_i64().unwrap_or(0);
             let quantity = line["quantity"].as_i64().filter(|q| *q > 0).unwrap_or(1);
-            let (quantity, unit_amount) = if amount % quantity == 0 { (quantity, amount / quantity) } else { (1, amount) };
+            let (quantity, unit_amount) = if amount % quantity == 0 {
+                (quantity, amount / quantity)
+            } else {
+                (1, amount)
+            };
             lines.push(PoLine {
                 position: index as i64 + 1,
-                description: text(&line["description"]).unwrap_or_else(|| format!("Line {}", index + 1)),
+                description: text(&line["description"])
+                    .unwrap_or_else(|| format!("Line {}", index + 1)),
                 quantity,
                 unit_amount,
                 amount,
@@ -99,13 +125,19 @@ fn rebuild_one(tx: &Transaction<'_>, account_id: &str, invoice_id: &str, invoice
         organization,
         contact_email: text(&invoice["customer_email"]).unwrap_or_default(),
         billing_address: None,
-        payment_terms_days: metadata["payment_terms_days"].as_str().and_then(|d| d.parse().ok()).unwrap_or(30),
+        payment_terms_days: metadata["payment_terms_days"]
+            .as_str()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(30),
         notes: None,
         total: lines.iter().map(|line| line.amount).sum(),
         currency,
         lines,
     };
-    let source = format!("rebuilt from Stripe invoice {}", invoice["number"].as_str().unwrap_or(invoice_id));
+    let source = format!(
+        "rebuilt from Stripe invoice {}",
+        invoice["number"].as_str().unwrap_or(invoice_id)
+    );
     store::insert(tx, account_id, &po_id, &po, &source)?;
     tx.execute(
         "UPDATE purchase_orders SET customer_id = ?3, invoice_id = ?4 WHERE account_id = ?1 AND id = ?2",
@@ -188,7 +220,9 @@ fn follow(tx: &Transaction<'_>, account_id: &str, seen: &Seen) -> Result<()> {
             },
         )?;
     }
-    let sums = |sql: &str| -> Result<i64> { Ok(tx.query_row(sql, params![account_id, po_id], |row| row.get(0))?) };
+    let sums = |sql: &str| -> Result<i64> {
+        Ok(tx.query_row(sql, params![account_id, po_id], |row| row.get(0))?)
+    };
     // Recorded here and counted by Stripe (or about to be, by a mark under way).
     let explained_here = sums(
         "SELECT coalesce(sum(amount), 0) FROM purchase_order_payments
@@ -214,7 +248,11 @@ fn follow(tx: &Transaction<'_>, account_id: &str, seen: &Seen) -> Result<()> {
         let currency = Currency::parse(&seen.currency)?;
         for (amount, method, note) in [
             (stripe_part, PaymentMethod::Stripe, "Paid through Stripe"),
-            (outside_part, PaymentMethod::Other, "Marked paid outside Stripe elsewhere (another desktop or the Stripe dashboard)"),
+            (
+                outside_part,
+                PaymentMethod::Other,
+                "Marked paid outside Stripe elsewhere (another desktop or the Stripe dashboard)",
+            ),
         ] {
             if amount <= 0 {
                 continue;

@@ -43,7 +43,9 @@ fn required(value: &str, what: &str, max: usize) -> Result<String> {
 fn optional(value: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
     match value.map(str::trim).filter(|value| !value.is_empty()) {
         None => Ok(None),
-        Some(value) if value.chars().count() > max => invalid(format!("The {what} can be at most {max} characters.")),
+        Some(value) if value.chars().count() > max => {
+            invalid(format!("The {what} can be at most {max} characters."))
+        }
         Some(value) => Ok(Some(value.to_string())),
     }
 }
@@ -52,9 +54,17 @@ fn optional(value: Option<&str>, what: &str, max: usize) -> Result<Option<String
 pub fn email(value: &str) -> Result<String> {
     let value = value.trim();
     let bad = || invalid(format!("'{value}' is not a valid email address."));
-    let Some((local, domain)) = value.split_once('@') else { return bad() };
-    let labels_ok = domain.split('.').count() >= 2 && domain.split('.').all(|label| !label.is_empty());
-    if local.is_empty() || domain.contains('@') || !labels_ok || value.chars().any(char::is_whitespace) || value.len() > 254 {
+    let Some((local, domain)) = value.split_once('@') else {
+        return bad();
+    };
+    let labels_ok =
+        domain.split('.').count() >= 2 && domain.split('.').all(|label| !label.is_empty());
+    if local.is_empty()
+        || domain.contains('@')
+        || !labels_ok
+        || value.chars().any(char::is_whitespace)
+        || value.len() > 254
+    {
         return bad();
     }
     Ok(value.to_string())
@@ -66,7 +76,12 @@ pub fn validate(input: &PoInput, default_currency: &Currency) -> Result<ValidPo>
     let organization = required(&input.organization, "organization", 200)?;
     let contact_name = required(&input.contact_name, "contact name", 200)?;
     let contact_email = email(&input.contact_email)?;
-    let currency = match input.currency.as_deref().map(str::trim).filter(|code| !code.is_empty()) {
+    let currency = match input
+        .currency
+        .as_deref()
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+    {
         Some(code) => Currency::parse(code)?,
         None => default_currency.clone(),
     };
@@ -78,7 +93,9 @@ pub fn validate(input: &PoInput, default_currency: &Currency) -> Result<ValidPo>
         return invalid("A purchase order needs at least one line.");
     }
     if input.lines.len() > MAX_LINES {
-        return invalid(format!("Stripe allows at most {MAX_LINES} lines on an invoice."));
+        return invalid(format!(
+            "Stripe allows at most {MAX_LINES} lines on an invoice."
+        ));
     }
     let mut lines = Vec::with_capacity(input.lines.len());
     let mut total: i64 = 0;
@@ -94,16 +111,28 @@ pub fn validate(input: &PoInput, default_currency: &Currency) -> Result<ValidPo>
         let unit_amount = parse_amount(&line.unit_price, &currency).map_err(at_line)?;
         let amount = match line.quantity.checked_mul(unit_amount) {
             Some(amount) if amount <= MAX_AMOUNT => amount,
-            _ => return invalid(format!("Line {n}: the line amount is over Stripe's limit of {limit}.")),
+            _ => {
+                return invalid(format!(
+                    "Line {n}: the line amount is over Stripe's limit of {limit}."
+                ))
+            }
         };
         total += amount;
-        lines.push(PoLine { position: n as i64, description, quantity: line.quantity, unit_amount, amount });
+        lines.push(PoLine {
+            position: n as i64,
+            description,
+            quantity: line.quantity,
+            unit_amount,
+            amount,
+        });
     }
     if total <= 0 {
         return invalid("The total must be more than zero.");
     }
     if total > MAX_AMOUNT {
-        return invalid(format!("The total is over Stripe's limit of {limit} for one invoice."));
+        return invalid(format!(
+            "The total is over Stripe's limit of {limit} for one invoice."
+        ));
     }
     Ok(ValidPo {
         po_number,
@@ -135,8 +164,16 @@ mod tests {
             payment_terms_days: None,
             notes: None,
             lines: vec![
-                PoLineInput { description: "Tickets".into(), quantity: 3, unit_price: "1,250.00".into() },
-                PoLineInput { description: "Booth".into(), quantity: 1, unit_price: "500".into() },
+                PoLineInput {
+                    description: "Tickets".into(),
+                    quantity: 3,
+                    unit_price: "1,250.00".into(),
+                },
+                PoLineInput {
+                    description: "Booth".into(),
+                    quantity: 1,
+                    unit_price: "500".into(),
+                },
             ],
         }
     }
@@ -155,30 +192,106 @@ mod tests {
         assert_eq!(po.billing_address, None);
         assert_eq!(po.lines[0].amount, 375_000);
         assert_eq!(po.total, 425_000);
-        let jpy = validate(&PoInput { currency: Some("JPY".into()), lines: vec![PoLineInput { description: "x".into(), quantity: 2, unit_price: "1,500".into() }], ..input() }, &Currency::parse("eur").unwrap()).unwrap();
+        let jpy = validate(
+            &PoInput {
+                currency: Some("JPY".into()),
+                lines: vec![PoLineInput {
+                    description: "x".into(),
+                    quantity: 2,
+                    unit_price: "1,500".into(),
+                }],
+                ..input()
+            },
+            &Currency::parse("eur").unwrap(),
+        )
+        .unwrap();
         assert_eq!(jpy.total, 3000);
     }
 
     #[test]
     fn every_refusal_of_the_issue_says_what_is_wrong() {
-        refused(PoInput { lines: vec![], ..input() }, "at least one line");
-        let zero = vec![PoLineInput { description: "Free".into(), quantity: 1, unit_price: "0".into() }];
-        refused(PoInput { lines: zero, ..input() }, "more than zero");
+        refused(
+            PoInput {
+                lines: vec![],
+                ..input()
+            },
+            "at least one line",
+        );
+        let zero = vec![PoLineInput {
+            description: "Free".into(),
+            quantity: 1,
+            unit_price: "0".into(),
+        }];
+        refused(
+            PoInput {
+                lines: zero,
+                ..input()
+            },
+            "more than zero",
+        );
         let mut lines = input().lines;
         lines[1].quantity = 0;
-        refused(PoInput { lines: lines.clone(), ..input() }, "Line 2: the quantity");
+        refused(
+            PoInput {
+                lines: lines.clone(),
+                ..input()
+            },
+            "Line 2: the quantity",
+        );
         lines[1].quantity = -1;
         refused(PoInput { lines, ..input() }, "Line 2: the quantity");
-        refused(PoInput { contact_email: "ap@acme".into(), ..input() }, "not a valid email");
-        refused(PoInput { contact_email: "a p@acme.test".into(), ..input() }, "not a valid email");
-        refused(PoInput { currency: Some("xyz".into()), ..input() }, "'xyz' is not a currency");
+        refused(
+            PoInput {
+                contact_email: "ap@acme".into(),
+                ..input()
+            },
+            "not a valid email",
+        );
+        refused(
+            PoInput {
+                contact_email: "a p@acme.test".into(),
+                ..input()
+            },
+            "not a valid email",
+        );
+        refused(
+            PoInput {
+                currency: Some("xyz".into()),
+                ..input()
+            },
+            "'xyz' is not a currency",
+        );
         let mut lines = input().lines;
         lines[0].unit_price = "12.345".into();
-        refused(PoInput { lines: lines.clone(), ..input() }, "Line 1: '12.345' is not an amount: EUR has at most 2 decimals");
+        refused(
+            PoInput {
+                lines: lines.clone(),
+                ..input()
+            },
+            "Line 1: '12.345' is not an amount: EUR has at most 2 decimals",
+        );
         lines[0].unit_price = "1,000,000.00".into();
-        refused(PoInput { lines: lines.clone(), ..input() }, "Line 1:");
+        refused(
+            PoInput {
+                lines: lines.clone(),
+                ..input()
+            },
+            "Line 1:",
+        );
         lines[0].unit_price = "400,000.00".into();
-        refused(PoInput { lines: lines.clone(), ..input() }, "over Stripe's limit of 999,999.99 EUR");
-        refused(PoInput { po_number: "  ".into(), ..input() }, "PO number is required");
+        refused(
+            PoInput {
+                lines: lines.clone(),
+                ..input()
+            },
+            "over Stripe's limit of 999,999.99 EUR",
+        );
+        refused(
+            PoInput {
+                po_number: "  ".into(),
+                ..input()
+            },
+            "PO number is required",
+        );
     }
 }

@@ -12,7 +12,12 @@ use stripe_sim::{SimConfig, Simulator};
 
 /// A fresh emulator with its client-side and server-side rate limits off.
 pub async fn sim() -> Simulator {
-    Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.unwrap()
+    Simulator::start(SimConfig {
+        rate_limit_per_sec: None,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
 }
 
 /// A test key unique to one test.
@@ -21,7 +26,11 @@ pub fn unique_key() -> String {
 }
 
 /// An app in `dir` with one account for `key` on `sim`.
-pub async fn open_with_account(dir: &std::path::Path, sim: &Simulator, key: &str) -> (Billfold, String) {
+pub async fn open_with_account(
+    dir: &std::path::Path,
+    sim: &Simulator,
+    key: &str,
+) -> (Billfold, String) {
     let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
     let app = Billfold::open(dir, keychain).unwrap();
     app.set_rate_limit(Mode::Test, 0).unwrap();
@@ -50,7 +59,11 @@ pub fn po(number: &str, email: &str, lines: usize) -> PoInput {
         payment_terms_days: Some(14),
         notes: Some("Net 14".into()),
         lines: (0..lines)
-            .map(|n| PoLineInput { description: format!("Ticket {n}"), quantity: 2, unit_price: "1,250.00".into() })
+            .map(|n| PoLineInput {
+                description: format!("Ticket {n}"),
+                quantity: 2,
+                unit_price: "1,250.00".into(),
+            })
             .collect(),
     }
 }
@@ -58,13 +71,21 @@ pub fn po(number: &str, email: &str, lines: usize) -> PoInput {
 /// Every object of a Stripe list (first 100), through the account's gateway.
 pub async fn all(app: &Billfold, account: &str, path: &str) -> Vec<Value> {
     let gateway = app.gateway(account).await.unwrap();
-    let page = gateway.get_json(path, &[("limit".into(), "100".into())]).await.unwrap();
+    let page = gateway
+        .get_json(path, &[("limit".into(), "100".into())])
+        .await
+        .unwrap();
     page["data"].as_array().unwrap().clone()
 }
 
 /// One object from Stripe.
 pub async fn get(app: &Billfold, account: &str, path: &str) -> Value {
-    app.gateway(account).await.unwrap().get_json(path, &[]).await.unwrap()
+    app.gateway(account)
+        .await
+        .unwrap()
+        .get_json(path, &[])
+        .await
+        .unwrap()
 }
 
 /// A JSON POST to the emulator's control API (`/_sim/...`); answers the JSON body.
@@ -86,5 +107,10 @@ pub async fn control(sim: &Simulator, path: &str, body: &str) -> Value {
 
 /// The customer pays `amount` (minor units) of an invoice by `method` (`card`, `bank_transfer`).
 pub async fn customer_pays(sim: &Simulator, invoice_id: &str, amount: i64, method: &str) -> Value {
-    control(sim, &format!("/_sim/invoices/{invoice_id}/customer_payment"), &format!(r#"{{"amount": {amount}, "method": "{method}"}}"#)).await
+    control(
+        sim,
+        &format!("/_sim/invoices/{invoice_id}/customer_payment"),
+        &format!(r#"{{"amount": {amount}, "method": "{method}"}}"#),
+    )
+    .await
 }
