@@ -10,6 +10,7 @@ pub mod journal;
 pub mod listener;
 pub mod logging;
 pub mod money;
+pub mod po;
 pub mod secrets;
 pub mod store;
 pub mod stripe;

@@ -184,3 +184,24 @@ async fn an_invoice_embeds_ten_lines_and_pages_the_rest() {
     assert_eq!(all.data.len(), 12);
     assert!(!all.has_more);
 }
+
+#[tokio::test]
+async fn finalizing_with_auto_advance_emails_a_send_invoice_invoice() {
+    let (sim, _) = common::start().await;
+    let key = "sk_test_51AutoAdvance0000000000000001".to_string();
+    let client = common::client(&sim, &key);
+    for auto_advance in [true, false] {
+        let draft = draft_po_invoice(&client).await;
+        let id = draft.id.clone().unwrap();
+        AddLinesInvoice::new(id.clone(), vec![line("Booth", 1, 150_000)]).send(&client).await.unwrap();
+        let body = if auto_advance { "auto_advance=true" } else { "" };
+        let (status, _, finalized) = common::raw_post(&sim, &key, &format!("/v1/invoices/{id}/finalize"), body, None).await;
+        assert_eq!(status, 200, "{finalized}");
+        assert_eq!(finalized["status"], "open");
+        assert_eq!(finalized["auto_advance"], auto_advance);
+        let auth = format!("Bearer {key}");
+        let (_, _, events) = common::http(&sim, "GET", "/v1/events?limit=100&type=invoice.sent", &[("Authorization", auth.as_str())], "").await;
+        let sent = events["data"].as_array().unwrap().iter().filter(|event| event["data"]["object"]["id"] == id.as_str()).count();
+        assert_eq!(sent, usize::from(auto_advance), "auto_advance={auto_advance}");
+    }
+}

@@ -11,6 +11,7 @@
 //! Stripe keeps idempotency keys for 24 hours; an operation left unfinished for longer
 //! should look its objects up (by the metadata it wrote) before creating them again.
 
+mod invoice_action;
 mod issue_invoice;
 mod service;
 mod store;
@@ -26,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::gateway::Gateway;
 use crate::store::Store;
 
+pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 
 /// Where an operation is.
@@ -62,8 +64,17 @@ impl OperationStatus {
 /// The kinds of operation Billfold knows how to run (and so to resume).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperationKind {
-    /// Find or create the customer, create a send-invoice invoice, add all lines, finalize, send.
+    /// Find or create the customer, create a send-invoice invoice, add all lines, finalize
+    /// (Stripe emails it).
     IssueInvoice,
+    /// Email an open invoice again (`POST /v1/invoices/{id}/send`).
+    SendInvoice,
+    /// Void an open invoice.
+    VoidInvoice,
+    /// Delete a draft invoice.
+    DeleteInvoice,
+    /// Mark an open invoice paid outside Stripe (`pay` with `paid_out_of_band=true`).
+    PayInvoiceOutOfBand,
 }
 
 impl OperationKind {
@@ -71,12 +82,20 @@ impl OperationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             OperationKind::IssueInvoice => "issue_invoice",
+            OperationKind::SendInvoice => "send_invoice",
+            OperationKind::VoidInvoice => "void_invoice",
+            OperationKind::DeleteInvoice => "delete_invoice",
+            OperationKind::PayInvoiceOutOfBand => "pay_invoice_out_of_band",
         }
     }
 
     fn parse(value: &str) -> Result<Self> {
         match value {
             "issue_invoice" => Ok(OperationKind::IssueInvoice),
+            "send_invoice" => Ok(OperationKind::SendInvoice),
+            "void_invoice" => Ok(OperationKind::VoidInvoice),
+            "delete_invoice" => Ok(OperationKind::DeleteInvoice),
+            "pay_invoice_out_of_band" => Ok(OperationKind::PayInvoiceOutOfBand),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -112,7 +131,23 @@ impl Operation {
 
 /// Records a new operation; nothing is sent to Stripe yet.
 pub fn begin(store: &Store, account_id: &str, kind: OperationKind, input: Value) -> Result<Operation> {
-    let operation = Operation {
+    let operation = prepare(account_id, kind, input);
+    store.insert_operation(&operation)?;
+    tracing::info!(operation = %operation.id, kind = kind.as_str(), account = %account_id, "operation recorded");
+    Ok(operation)
+}
+
+/// Records a new operation inside the caller's transaction, so the record that points at it
+/// (a purchase order) and the operation are saved together or not at all.
+pub(crate) fn begin_in(tx: &rusqlite::Connection, account_id: &str, kind: OperationKind, input: Value) -> Result<Operation> {
+    let operation = prepare(account_id, kind, input);
+    store::insert_operation_in(tx, &operation)?;
+    tracing::info!(operation = %operation.id, kind = kind.as_str(), account = %account_id, "operation recorded");
+    Ok(operation)
+}
+
+fn prepare(account_id: &str, kind: OperationKind, input: Value) -> Operation {
+    Operation {
         id: format!("op_{}", uuid::Uuid::new_v4().simple()),
         account_id: account_id.to_string(),
         kind,
@@ -121,10 +156,7 @@ pub fn begin(store: &Store, account_id: &str, kind: OperationKind, input: Value)
         state: serde_json::json!({ "steps": [] }),
         status: OperationStatus::Pending,
         error: None,
-    };
-    store.insert_operation(&operation)?;
-    tracing::info!(operation = %operation.id, kind = kind.as_str(), account = %account_id, "operation recorded");
-    Ok(operation)
+    }
 }
 
 /// Runs (or resumes) an operation to its end and returns its output. A transient failure
@@ -145,11 +177,22 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
     if gateway.account_id() != operation.account_id {
         return Err(Error::Internal("an operation was run with another account's gateway".into()));
     }
+    let recorded = operation.clone();
     let kind = operation.kind;
     let input = operation.input.clone();
     let mut run = OperationRun { store: store.clone(), gateway: gateway.clone(), operation, next_step: 0 };
     let result = match kind {
         OperationKind::IssueInvoice => issue_invoice::run(&mut run, input).await,
+        OperationKind::SendInvoice
+        | OperationKind::VoidInvoice
+        | OperationKind::DeleteInvoice
+        | OperationKind::PayInvoiceOutOfBand => invoice_action::run(&mut run, kind, input).await,
+    };
+    // What the operation changes locally is applied before it is marked done: a crash in
+    // between leaves it pending, and resuming (from saved answers, no requests) applies it again.
+    let result = match result {
+        Ok(output) => crate::po::after_operation(store, &recorded, &output).map(|()| output),
+        Err(err) => Err(err),
     };
     match result {
         Ok(output) => {
@@ -160,6 +203,9 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         Err(err) => {
             let status = if is_transient(&err) { OperationStatus::Pending } else { OperationStatus::Failed };
             store.set_operation_error(operation_id, status, &err.to_string())?;
+            if status == OperationStatus::Failed {
+                crate::po::after_operation_failed(store, &recorded, &err)?;
+            }
             tracing::warn!(operation = %operation_id, status = status.as_str(), %err, "operation stopped");
             Err(err)
         }
@@ -172,7 +218,7 @@ pub fn unfinished(store: &Store) -> Result<Vec<Operation>> {
 }
 
 /// Errors after which the same request may succeed later.
-fn is_transient(err: &Error) -> bool {
+pub(crate) fn is_transient(err: &Error) -> bool {
     match err {
         Error::StripeUnreachable { .. } | Error::StripeRateLimited => true,
         Error::Stripe { status, .. } => *status >= 500 || *status == 409,

@@ -38,25 +38,28 @@ fn decode(raw: RawOperation) -> Result<Operation> {
     })
 }
 
+/// Inserts an operation row on `conn` (inside the caller's transaction, if any).
+pub(super) fn insert_operation_in(conn: &rusqlite::Connection, operation: &Operation) -> Result<()> {
+    conn.execute(
+        "INSERT INTO operations (id, account_id, kind, input, step, state, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![
+            operation.id,
+            operation.account_id,
+            operation.kind.as_str(),
+            operation.input.to_string(),
+            operation.step,
+            operation.state.to_string(),
+            operation.status.as_str(),
+            now(),
+        ],
+    )?;
+    Ok(())
+}
+
 impl Store {
     pub(super) fn insert_operation(&self, operation: &Operation) -> Result<()> {
-        let conn = self.conn()?;
-        let at = now();
-        conn.execute(
-            "INSERT INTO operations (id, account_id, kind, input, step, state, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![
-                operation.id,
-                operation.account_id,
-                operation.kind.as_str(),
-                operation.input.to_string(),
-                operation.step,
-                operation.state.to_string(),
-                operation.status.as_str(),
-                at,
-            ],
-        )?;
-        Ok(())
+        insert_operation_in(&*self.conn()?, operation)
     }
 
     /// One operation by id.

@@ -306,6 +306,7 @@ pub(crate) async fn sync_once(
     };
     run.status();
     let outcome = run_steps(&mut run, needs_backfill).await;
+    follow_purchase_orders(&mut run);
     let mut report = run.report;
     match outcome {
         Ok(()) => {
@@ -355,6 +356,17 @@ async fn run_steps(run: &mut Run<'_>, needs_backfill: bool) -> Step {
     }
 }
 
+/// Brings purchase orders up to date with what the sync wrote to the cache (also after a
+/// failed or cancelled sync: what was committed counts). A failure here is logged, not fatal:
+/// the next sync tries again.
+fn follow_purchase_orders(run: &mut Run<'_>) {
+    match crate::po::reconcile(run.store, run.account_id()) {
+        Ok(true) => run.changed(BTreeSet::from([crate::po::RESOURCE])),
+        Ok(false) => {}
+        Err(err) => tracing::warn!(account = %run.account_id(), %err, "purchase orders could not follow their invoices"),
+    }
+}
+
 fn notify_status(store: &Store, observer: &dyn SyncObserver, account_id: &str) {
     if let Ok(status) = store.sync_status(account_id) {
         observer.status(&status);
@@ -391,5 +403,8 @@ pub(crate) async fn apply_pushed_event(
     let (applied, changed) =
         store.cache_write(gateway.account_id(), |tx| tx.apply_event(event, &fetched))?;
     run.changed(changed);
+    if applied {
+        follow_purchase_orders(&mut run);
+    }
     Ok(applied)
 }

@@ -65,7 +65,13 @@ pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: 
     if invoice["amount_due"] == 0 {
         invoice["status"] = json!("paid");
         invoice["status_transitions"]["paid_at"] = json!(now);
+        // Automatic advancement is always off on a paid invoice.
+        invoice["auto_advance"] = json!(false);
         events.push("invoice.paid");
+    } else if invoice["auto_advance"] == true && invoice["collection_method"] == "send_invoice" {
+        // With automatic advancement on, Stripe emails a send_invoice invoice itself when it
+        // is finalized (test mode sends no email but still emits the event).
+        events.push("invoice.sent");
     }
     events
 }
