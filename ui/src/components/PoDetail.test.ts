@@ -180,6 +180,23 @@ describe('PO detail', () => {
     await waitFor(() => expect(screen.queryByTestId('po-cancel-dialog')).toBeNull());
   });
 
+  it('keeps the confirmation open with Rust’s reason when cancelling is refused', async () => {
+    fakeBackend({
+      get_purchase_order: () => purchaseOrder({}, { status: 'invoiced' }),
+      cancel_purchase_order: () => {
+        throw { code: 'stripe_error', message: 'Stripe refused to void the invoice: it is already paid.' };
+      },
+    });
+    await openDetail();
+    await fireEvent.click(screen.getByTestId('po-cancel'));
+    await fireEvent.click(screen.getByTestId('po-cancel-confirm'));
+    expect((await screen.findByTestId('po-action-error')).textContent).toBe(
+      'Stripe refused to void the invoice: it is already paid.',
+    );
+    expect(screen.getByTestId('po-cancel-dialog')).toBeTruthy();
+    expect(text('po-status')).toBe('Invoiced');
+  });
+
   it('says a draft invoice is deleted, or that Stripe is untouched', async () => {
     let po: PurchaseOrder = { ...DRAFT, invoice_id: 'in_draft' };
     fakeBackend({ get_purchase_order: () => po });

@@ -3,6 +3,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
+import { app } from '../lib/app-state.svelte';
 import type { PoSummary } from '../lib/bindings';
 import { emitFromRust, fakeBackend, poListFrom, poSummary, purchaseOrder, resetApp } from '../test-support/backend';
 
@@ -143,6 +144,19 @@ describe('PO list', () => {
     await fireEvent.keyDown(grid, { key: 'ArrowDown' });
     await fireEvent.keyDown(grid, { key: 'Enter' });
     await waitFor(() => expect(screen.getByTestId('po-detail-number').textContent).toBe('PO-4'));
+  });
+
+  it('goes back to the list when another account becomes active', async () => {
+    fakeBackend({
+      list_purchase_orders: poListFrom(POS),
+      get_purchase_order: () => purchaseOrder(),
+    });
+    await openList();
+    await fireEvent.click(screen.getAllByTestId('po-list-row')[0]);
+    await screen.findByTestId('po-detail');
+    app.activeId = 'a2';
+    await waitFor(() => expect(screen.queryByTestId('po-detail')).toBeNull());
+    expect(screen.getByTestId('po-new')).toBeTruthy();
   });
 
   it('re-queries when POs or invoices change', async () => {
