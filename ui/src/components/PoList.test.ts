@@ -238,7 +238,7 @@ describe('PO CSV', () => {
 
   it('shows where the exports were saved, and why not when they fail', async () => {
     fakeBackend({
-      export_purchase_orders_csv: () => '/home/ada/Downloads/billfold-pos.csv',
+      export_purchase_orders_csv: () => '~/Downloads/billfold-purchase-orders.csv',
       export_po_payments_csv: () => {
         throw { code: 'internal', message: 'The Downloads folder cannot be written.' };
       },
@@ -246,7 +246,7 @@ describe('PO CSV', () => {
     render(App);
     await fireEvent.click(await screen.findByTestId('nav-purchase-orders'));
     await fireEvent.click(await screen.findByTestId('po-export'));
-    expect((await screen.findByTestId('po-export-path')).textContent).toBe('Saved to /home/ada/Downloads/billfold-pos.csv');
+    expect((await screen.findByTestId('po-export-path')).textContent).toBe('Saved to ~/Downloads/billfold-purchase-orders.csv');
     await fireEvent.click(screen.getByTestId('po-export-payments'));
     expect((await screen.findByTestId('po-csv-error')).textContent).toBe('The Downloads folder cannot be written.');
     expect(screen.queryByTestId('po-export-path')).toBeNull();
