@@ -3,16 +3,26 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AccountView,
+  AgingBucket,
   AppOverview,
+  CsvImportReport,
   CustomerPage,
   ErrorPayload,
   InvoicePage,
   ListQuery,
   NewAccount,
+  NewPayment,
+  PoInput,
+  PoListQuery,
+  PoPage,
+  PurchaseOrder,
   RequestLogEntry,
   SyncSettings,
   SyncStatus,
 } from './bindings';
+
+/** Which of an issued PO's Stripe pages to open. */
+export type PoLink = 'hosted' | 'pdf';
 
 function asErrorPayload(err: unknown): ErrorPayload {
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
@@ -47,6 +57,34 @@ export const api = {
     call<RequestLogEntry[]>('list_request_log', { accountId, limit, beforeId }),
   listCustomers: (accountId: string, query: ListQuery) => call<CustomerPage>('list_customers', { accountId, query }),
   listInvoices: (accountId: string, query: ListQuery) => call<InvoicePage>('list_invoices', { accountId, query }),
+  listPurchaseOrders: (accountId: string, query: PoListQuery) =>
+    call<PoPage>('list_purchase_orders', { accountId, query }),
+  getPurchaseOrder: (accountId: string, poId: string) => call<PurchaseOrder>('get_purchase_order', { accountId, poId }),
+  /** Saves a new draft; refused with a `validation` error when the input is wrong, nothing saved. */
+  createPurchaseOrder: (accountId: string, input: PoInput) =>
+    call<PurchaseOrder>('create_purchase_order', { accountId, input }),
+  /** Replaces a draft's fields and lines; issued POs are refused. */
+  updatePurchaseOrder: (accountId: string, poId: string, input: PoInput) =>
+    call<PurchaseOrder>('update_purchase_order', { accountId, poId, input }),
+  /** Creates, finalizes and sends the Stripe invoice of a draft, exactly once. */
+  issuePurchaseOrder: (accountId: string, poId: string) =>
+    call<PurchaseOrder>('issue_purchase_order', { accountId, poId }),
+  recordPoPayment: (accountId: string, poId: string, payment: NewPayment) =>
+    call<PurchaseOrder>('record_po_payment', { accountId, poId, payment }),
+  resendPoInvoice: (accountId: string, poId: string) => call<PurchaseOrder>('resend_po_invoice', { accountId, poId }),
+  /** Voids the open invoice (or deletes a draft one) in Stripe and marks the PO cancelled. */
+  cancelPurchaseOrder: (accountId: string, poId: string) =>
+    call<PurchaseOrder>('cancel_purchase_order', { accountId, poId }),
+  /** Opens the invoice page or PDF in the system browser; Rust checks the host first. */
+  openPoLink: (accountId: string, poId: string, which: PoLink) => call<null>('open_po_link', { accountId, poId, which }),
+  agingSummary: (accountId: string) => call<AgingBucket[]>('aging_summary', { accountId }),
+  /** All or nothing: when the report lists errors, no PO was imported. */
+  importPurchaseOrdersCsv: (accountId: string, csv: string) =>
+    call<CsvImportReport>('import_purchase_orders_csv', { accountId, csv }),
+  /** Writes the CSV to the Downloads folder and returns the file's path. */
+  exportPurchaseOrdersCsv: (accountId: string) => call<string>('export_purchase_orders_csv', { accountId }),
+  /** Writes the CSV to the Downloads folder and returns the file's path. */
+  exportPoPaymentsCsv: (accountId: string) => call<string>('export_po_payments_csv', { accountId }),
   getSyncSettings: () => call<SyncSettings>('get_sync_settings'),
   setSyncSettings: (settings: SyncSettings) => call<SyncSettings>('set_sync_settings', { settings }),
 };

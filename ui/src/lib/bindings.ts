@@ -360,3 +360,387 @@ listener_bind: string,
  * The port the listener binds.
  */
 listener_port: number, };
+
+export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
+
+export type PaymentMethod = "stripe" | "check" | "wire" | "ach" | "other";
+
+export type PoLineInput = { 
+/**
+ * What is sold, as printed on the invoice.
+ */
+description: string, 
+/**
+ * How many; more than zero.
+ */
+quantity: number, 
+/**
+ * Unit price in major units as typed, e.g. `"1,250.00"`.
+ */
+unit_price: string, };
+
+export type PoInput = { 
+/**
+ * The customer's own reference, unique per account.
+ */
+po_number: string, 
+/**
+ * The buying organization.
+ */
+organization: string, 
+/**
+ * Who to address.
+ */
+contact_name: string, 
+/**
+ * Where Stripe sends the invoice.
+ */
+contact_email: string, 
+/**
+ * Billing address, free text.
+ */
+billing_address: string | null, 
+/**
+ * ISO currency code; `None` means the account's default.
+ */
+currency: string | null, 
+/**
+ * Days until due; `None` means 30.
+ */
+payment_terms_days: number | null, 
+/**
+ * Internal notes.
+ */
+notes: string | null, 
+/**
+ * The line items, in order.
+ */
+lines: Array<PoLineInput>, };
+
+export type PoLine = { 
+/**
+ * Order on the PO, from 0.
+ */
+position: number, 
+/**
+ * What is sold.
+ */
+description: string, 
+/**
+ * How many.
+ */
+quantity: number, 
+/**
+ * Unit price, minor units.
+ */
+unit_amount: number, 
+/**
+ * Quantity × unit price, minor units.
+ */
+amount: number, };
+
+export type PoPayment = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * Amount, minor units of the PO's currency.
+ */
+amount: number, 
+/**
+ * How it was paid.
+ */
+method: PaymentMethod, 
+/**
+ * Cheque number, wire reference…
+ */
+reference: string | null, 
+/**
+ * When it arrived, `YYYY-MM-DD`.
+ */
+received_on: string, 
+/**
+ * Free text.
+ */
+note: string | null, 
+/**
+ * Whether Stripe knows of it (paid through Stripe, or marked paid out of band there).
+ */
+recorded_in_stripe: boolean, };
+
+export type NewPayment = { 
+/**
+ * Amount in major units as typed, e.g. `"500.00"`.
+ */
+amount: string, 
+/**
+ * How it was paid.
+ */
+method: PaymentMethod, 
+/**
+ * Cheque number, wire reference…
+ */
+reference: string | null, 
+/**
+ * When it arrived, `YYYY-MM-DD`.
+ */
+received_on: string, 
+/**
+ * Free text.
+ */
+note: string | null, };
+
+export type AuditEntry = { 
+/**
+ * Row id.
+ */
+id: number, 
+/**
+ * When (RFC 3339).
+ */
+at: string, 
+/**
+ * What was done, e.g. `created`, `issued`, `payment_recorded`.
+ */
+action: string, 
+/**
+ * The field that changed, if one did.
+ */
+field: string | null, 
+/**
+ * Its value before.
+ */
+old_value: string | null, 
+/**
+ * Its value after.
+ */
+new_value: string | null, 
+/**
+ * Stripe's `Request-Id` of the request that made the change, if any.
+ */
+stripe_request_id: string | null, };
+
+export type TimelineEntry = { 
+/**
+ * When, Unix seconds.
+ */
+at: number, 
+/**
+ * `created`, `finalized`, `sent`, `payment`, `paid`, `voided`, `uncollectible` or `updated`.
+ */
+kind: string, 
+/**
+ * What happened, in words.
+ */
+label: string, 
+/**
+ * The amount involved, minor units, if any.
+ */
+amount: number | null, };
+
+export type PoSummary = { 
+/**
+ * Stable id.
+ */
+id: string, 
+/**
+ * The customer's reference.
+ */
+po_number: string, 
+/**
+ * The buying organization.
+ */
+organization: string, 
+/**
+ * Where the invoice goes.
+ */
+contact_email: string, 
+/**
+ * Currency of every amount.
+ */
+currency: string, 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * Paid so far, minor units.
+ */
+paid: number, 
+/**
+ * Still due, minor units (never negative).
+ */
+balance: number, 
+/**
+ * Where the PO is in its life.
+ */
+status: PoStatus, 
+/**
+ * Past due and not paid.
+ */
+overdue: boolean, 
+/**
+ * The Stripe invoice's number, once issued.
+ */
+invoice_number: string | null, 
+/**
+ * Stripe's status of the invoice: `open`, `paid`, `void` or `uncollectible`.
+ */
+invoice_status: string | null, 
+/**
+ * Due date, `YYYY-MM-DD`, once issued.
+ */
+due_date: string | null, 
+/**
+ * When the PO was entered (RFC 3339).
+ */
+created_at: string, };
+
+export type PurchaseOrder = { 
+/**
+ * What the list shows.
+ */
+summary: PoSummary, 
+/**
+ * Who to address.
+ */
+contact_name: string, 
+/**
+ * Billing address, free text.
+ */
+billing_address: string | null, 
+/**
+ * Days until due.
+ */
+payment_terms_days: number, 
+/**
+ * Internal notes.
+ */
+notes: string | null, 
+/**
+ * The line items, in order.
+ */
+lines: Array<PoLine>, 
+/**
+ * Payments received, oldest first.
+ */
+payments: Array<PoPayment>, 
+/**
+ * Paid beyond the total, minor units.
+ */
+overpaid: number, 
+/**
+ * The Stripe invoice, once issued.
+ */
+invoice_id: string | null, 
+/**
+ * Stripe's hosted payment page.
+ */
+hosted_invoice_url: string | null, 
+/**
+ * Stripe's PDF of the invoice.
+ */
+invoice_pdf: string | null, 
+/**
+ * A partial payment was recorded here only; Stripe still shows it due.
+ */
+stripe_shows_remainder: boolean, 
+/**
+ * What happened to the invoice, oldest first.
+ */
+timeline: Array<TimelineEntry>, 
+/**
+ * Every change, oldest first.
+ */
+audit: Array<AuditEntry>, };
+
+export type PoListQuery = { 
+/**
+ * Words to look for in the PO number, organization, email or invoice number.
+ */
+search: string | null, 
+/**
+ * Only POs with this status.
+ */
+status: PoStatus | null, 
+/**
+ * Only overdue POs.
+ */
+overdue_only: boolean, 
+/**
+ * `po_number`, `organization`, `total`, `balance`, `due_date`, `created_at` or `status`; default: overdue first, then newest.
+ */
+sort: string | null, 
+/**
+ * Sort descending.
+ */
+descending: boolean, 
+/**
+ * Rows to skip.
+ */
+offset: number, 
+/**
+ * Rows to return (1–500).
+ */
+limit: number, };
+
+export type PoPage = { 
+/**
+ * Matching POs in all.
+ */
+total: number, 
+/**
+ * This page.
+ */
+rows: Array<PoSummary>, };
+
+export type AgingBucket = { 
+/**
+ * Currency of every amount.
+ */
+currency: string, 
+/**
+ * Open balances not yet due, minor units.
+ */
+current: number, 
+/**
+ * 1–30 days past due.
+ */
+days_1_30: number, 
+/**
+ * 31–60 days past due.
+ */
+days_31_60: number, 
+/**
+ * 61–90 days past due.
+ */
+days_61_90: number, 
+/**
+ * More than 90 days past due.
+ */
+days_over_90: number, 
+/**
+ * All open balances.
+ */
+total: number, };
+
+export type CsvRowError = { 
+/**
+ * The row's number in the file (the header is row 1).
+ */
+row: number, 
+/**
+ * What is wrong with it.
+ */
+message: string, };
+
+export type CsvImportReport = { 
+/**
+ * POs imported (0 when there are errors).
+ */
+imported: number, 
+/**
+ * Problems found; when any, nothing was imported.
+ */
+errors: Array<CsvRowError>, };

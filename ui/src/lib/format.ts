@@ -52,6 +52,13 @@ export function formatDate(unixSeconds: number, locale?: string): string {
   return new Date(unixSeconds * 1000).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** A calendar date from `YYYY-MM-DD` (read as that day wherever the user is) or an RFC 3339 time. */
+export function formatDay(isoDate: string, locale?: string): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(isoDate);
+  return date.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
 /** Date and time to the second from an RFC 3339 string, for logs. */
 export function formatDateTime(rfc3339: string, locale?: string): string {
   return new Date(rfc3339).toLocaleString(locale, {

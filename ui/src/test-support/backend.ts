@@ -2,8 +2,18 @@
 // records what was asked, and lets a test override single commands and emit events.
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { AccountView, AppOverview, SyncSettings, SyncStatus } from '../lib/bindings';
+import type {
+  AccountView,
+  AgingBucket,
+  AppOverview,
+  PoListQuery,
+  PoSummary,
+  PurchaseOrder,
+  SyncSettings,
+  SyncStatus,
+} from '../lib/bindings';
 import { app } from '../lib/app-state.svelte';
+import { router } from '../lib/router.svelte';
 
 /** IPC arguments are plain JSON; tests read the fields they expect. */
 type Args = any;
@@ -60,7 +70,102 @@ const DEFAULTS: Record<string, Handler> = {
   list_invoices: () => ({ total: 0, rows: [] }),
   list_request_log: () => [],
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
+  list_purchase_orders: () => ({ total: 0, rows: [] }),
+  aging_summary: () => [],
 };
+
+/** A PO as the list shows it: an open USD invoice unless overridden. */
+export function poSummary(overrides: Partial<PoSummary> = {}): PoSummary {
+  return {
+    id: 'po_1',
+    po_number: 'PO-1001',
+    organization: 'Ferris Foundation',
+    contact_email: 'ap@ferris.example',
+    currency: 'usd',
+    total: 375000,
+    paid: 0,
+    balance: 375000,
+    status: 'invoiced',
+    overdue: false,
+    invoice_number: 'RC-0001',
+    invoice_status: 'open',
+    due_date: '2027-04-03',
+    created_at: '2027-03-04T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A PO in full, built on `poSummary`; three lines adding up to its total by default. */
+export function purchaseOrder(
+  overrides: Partial<Omit<PurchaseOrder, 'summary'>> = {},
+  summary: Partial<PoSummary> = {},
+): PurchaseOrder {
+  return {
+    summary: poSummary(summary),
+    contact_name: 'Ada Lovelace',
+    billing_address: null,
+    payment_terms_days: 30,
+    notes: null,
+    lines: [
+      { position: 0, description: 'Gold sponsorship', quantity: 1, unit_amount: 250000, amount: 250000 },
+      { position: 1, description: 'Booth', quantity: 2, unit_amount: 50000, amount: 100000 },
+      { position: 2, description: 'Extra badges', quantity: 5, unit_amount: 5000, amount: 25000 },
+    ],
+    payments: [],
+    overpaid: 0,
+    invoice_id: 'in_1',
+    hosted_invoice_url: 'https://invoice.stripe.com/i/acct_1/test_1',
+    invoice_pdf: 'https://pay.stripe.com/invoice/acct_1/test_1/pdf',
+    stripe_shows_remainder: false,
+    timeline: [],
+    audit: [],
+    ...overrides,
+  };
+}
+
+/** An aging summary row; every bucket empty unless overridden. */
+export function agingBucket(overrides: Partial<AgingBucket> = {}): AgingBucket {
+  return {
+    currency: 'usd',
+    current: 0,
+    days_1_30: 0,
+    days_31_60: 0,
+    days_61_90: 0,
+    days_over_90: 0,
+    total: 0,
+    ...overrides,
+  };
+}
+
+/**
+ * Answers `list_purchase_orders` from `rows` the way the core does: search in PO number,
+ * organization, email and invoice number; status and overdue filters; overdue first, then
+ * newest, unless a sort key is given; then the page.
+ */
+export function poListFrom(rows: PoSummary[]): Handler {
+  return ({ query }: { query: PoListQuery }) => {
+    const needle = query.search?.toLowerCase() ?? '';
+    const matches = rows.filter(
+      (row) =>
+        (!query.status || row.status === query.status) &&
+        (!query.overdue_only || row.overdue) &&
+        (!needle ||
+          [row.po_number, row.organization, row.contact_email, row.invoice_number ?? ''].some((text) =>
+            text.toLowerCase().includes(needle),
+          )),
+    );
+    const key = query.sort as keyof PoSummary | null;
+    const sorted = [...matches].sort((a, b) => {
+      if (key) {
+        const [x, y] = [a[key] ?? '', b[key] ?? ''];
+        const order = x < y ? -1 : x > y ? 1 : 0;
+        return query.descending ? -order : order;
+      }
+      return Number(b.overdue) - Number(a.overdue) || b.created_at.localeCompare(a.created_at);
+    });
+    return { total: sorted.length, rows: sorted.slice(query.offset, query.offset + query.limit) };
+  };
+}
 
 /** Installs the fake; `handlers` replace the defaults for the commands they name. */
 export function fakeBackend(handlers: Record<string, Handler> = {}) {
@@ -100,4 +205,5 @@ export function resetApp() {
   app.accounts = [];
   app.activeId = null;
   app.syncStatus = null;
+  router.reset();
 }

@@ -1,0 +1,50 @@
+// Where the user is: the area in the sidebar and, inside Purchase orders, which PO view and
+// which list filter (a draft's editor opens inside its detail). Shared so one view can send the
+// user to another: the dashboard's aging chart opens the PO list filtered, a saved PO its detail.
+import type { PoStatus } from './bindings';
+
+/** What the Purchase orders area shows. */
+export type PoView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
+
+/** The PO list's filters, kept while the user visits a PO and comes back. */
+export interface PoFilter {
+  search: string;
+  status: PoStatus | null;
+  overdueOnly: boolean;
+}
+
+export const NO_PO_FILTER: PoFilter = { search: '', status: null, overdueOnly: false };
+
+class Router {
+  area = $state('dashboard');
+  po = $state<PoView>({ kind: 'list' });
+  poFilter = $state<PoFilter>({ ...NO_PO_FILTER });
+
+  /** Opens a sidebar area; Purchase orders opens on its list. */
+  go(area: string) {
+    this.area = area;
+    if (area === 'purchase-orders') this.po = { kind: 'list' };
+  }
+
+  /** Opens the PO list with these filters (the rest cleared). */
+  openPoList(filter: Partial<PoFilter> = {}) {
+    this.poFilter = { ...NO_PO_FILTER, ...filter };
+    this.area = 'purchase-orders';
+    this.po = { kind: 'list' };
+  }
+
+  /** Shows one PO view inside the Purchase orders area. */
+  showPo(view: PoView) {
+    this.area = 'purchase-orders';
+    this.po = view;
+  }
+
+  /** Back to the dashboard with no PO view or filter remembered (tests start here). */
+  reset() {
+    this.area = 'dashboard';
+    this.po = { kind: 'list' };
+    this.poFilter = { ...NO_PO_FILTER };
+  }
+}
+
+export const router = new Router();
