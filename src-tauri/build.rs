@@ -20,6 +20,19 @@ const COMMANDS: &[&str] = &[
     "get_sync_settings",
     "set_sync_settings",
     "list_request_log",
+    "list_purchase_orders",
+    "get_purchase_order",
+    "create_purchase_order",
+    "update_purchase_order",
+    "issue_purchase_order",
+    "record_po_payment",
+    "resend_po_invoice",
+    "cancel_purchase_order",
+    "open_po_link",
+    "aging_summary",
+    "import_purchase_orders_csv",
+    "export_purchase_orders_csv",
+    "export_po_payments_csv",
 ];
 
 fn main() {

@@ -14,7 +14,7 @@ pub use state::AppState;
 /// Adds Billfold's commands to a builder, for any runtime (the real one, or the mock
 /// runtime in tests, which manage their own [`AppState`]).
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(commands::handler())
+    builder.plugin(tauri_plugin_opener::init()).invoke_handler(commands::handler())
 }
 
 /// Runs the desktop app.

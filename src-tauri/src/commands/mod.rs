@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activity;
+mod purchase_orders;
 mod sync;
 
 use billfold_core::ErrorPayload;
@@ -29,5 +30,18 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::get_sync_settings,
         sync::set_sync_settings,
         activity::list_request_log,
+        purchase_orders::list_purchase_orders,
+        purchase_orders::get_purchase_order,
+        purchase_orders::create_purchase_order,
+        purchase_orders::update_purchase_order,
+        purchase_orders::issue_purchase_order,
+        purchase_orders::record_po_payment,
+        purchase_orders::resend_po_invoice,
+        purchase_orders::cancel_purchase_order,
+        purchase_orders::open_po_link,
+        purchase_orders::aging_summary,
+        purchase_orders::import_purchase_orders_csv,
+        purchase_orders::export_purchase_orders_csv,
+        purchase_orders::export_po_payments_csv,
     ]
 }

@@ -7,6 +7,10 @@ use billfold_core::gateway::RequestLogEntry;
 use billfold_core::store::{
     CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
 };
+use billfold_core::po::{
+    AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
+    PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
+};
 use billfold_core::sync::{DataChanged, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
@@ -35,6 +39,22 @@ fn generate() -> String {
         CustomerPage::decl(&cfg),
         InvoicePage::decl(&cfg),
         SyncSettings::decl(&cfg),
+        PoStatus::decl(&cfg),
+        PaymentMethod::decl(&cfg),
+        PoLineInput::decl(&cfg),
+        PoInput::decl(&cfg),
+        PoLine::decl(&cfg),
+        PoPayment::decl(&cfg),
+        NewPayment::decl(&cfg),
+        AuditEntry::decl(&cfg),
+        TimelineEntry::decl(&cfg),
+        PoSummary::decl(&cfg),
+        PurchaseOrder::decl(&cfg),
+        PoListQuery::decl(&cfg),
+        PoPage::decl(&cfg),
+        AgingBucket::decl(&cfg),
+        CsvRowError::decl(&cfg),
+        CsvImportReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

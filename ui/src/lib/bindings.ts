@@ -367,25 +367,25 @@ export type PaymentMethod = "stripe" | "check" | "wire" | "ach" | "other";
 
 export type PoLineInput = { 
 /**
- * What is sold, as printed on the invoice.
+ * What is billed.
  */
 description: string, 
 /**
- * How many; more than zero.
+ * How many; more than 0.
  */
 quantity: number, 
 /**
- * Unit price in major units as typed, e.g. `"1,250.00"`.
+ * Price of one in major units as typed (`"1,250.00"`).
  */
 unit_price: string, };
 
 export type PoInput = { 
 /**
- * The customer's own reference, unique per account.
+ * The customer's PO reference; unique per account.
  */
 po_number: string, 
 /**
- * The buying organization.
+ * The customer organization (the Stripe customer's name).
  */
 organization: string, 
 /**
@@ -393,37 +393,37 @@ organization: string,
  */
 contact_name: string, 
 /**
- * Where Stripe sends the invoice.
+ * Where Stripe emails the invoice.
  */
 contact_email: string, 
 /**
- * Billing address, free text.
+ * Optional postal address.
  */
 billing_address: string | null, 
 /**
- * ISO currency code; `None` means the account's default.
+ * ISO currency; `None` = the account's default.
  */
 currency: string | null, 
 /**
- * Days until due; `None` means 30.
+ * Days until due; `None` = 30.
  */
 payment_terms_days: number | null, 
 /**
- * Internal notes.
+ * Free text.
  */
 notes: string | null, 
 /**
- * The line items, in order.
+ * At least one line.
  */
 lines: Array<PoLineInput>, };
 
 export type PoLine = { 
 /**
- * Order on the PO, from 0.
+ * 1-based order on the PO.
  */
 position: number, 
 /**
- * What is sold.
+ * What is billed.
  */
 description: string, 
 /**
@@ -431,33 +431,33 @@ description: string,
  */
 quantity: number, 
 /**
- * Unit price, minor units.
+ * Price of one, minor units.
  */
 unit_amount: number, 
 /**
- * Quantity × unit price, minor units.
+ * quantity × unit_amount, minor units.
  */
 amount: number, };
 
 export type PoPayment = { 
 /**
- * Stable id.
+ * `pay_…`
  */
 id: string, 
 /**
- * Amount, minor units of the PO's currency.
+ * Minor units of the PO's currency.
  */
 amount: number, 
 /**
- * How it was paid.
+ * How it arrived.
  */
 method: PaymentMethod, 
 /**
- * Cheque number, wire reference…
+ * Cheque number, wire reference, Stripe invoice number…
  */
 reference: string | null, 
 /**
- * When it arrived, `YYYY-MM-DD`.
+ * `YYYY-MM-DD`.
  */
 received_on: string, 
 /**
@@ -465,17 +465,17 @@ received_on: string,
  */
 note: string | null, 
 /**
- * Whether Stripe knows of it (paid through Stripe, or marked paid out of band there).
+ * Whether Stripe's invoice counts it (a Stripe payment, or one marked paid out of band).
  */
 recorded_in_stripe: boolean, };
 
 export type NewPayment = { 
 /**
- * Amount in major units as typed, e.g. `"500.00"`.
+ * Major units as typed (`"1,250.00"`).
  */
 amount: string, 
 /**
- * How it was paid.
+ * How it arrived (not `stripe`: those come from sync).
  */
 method: PaymentMethod, 
 /**
@@ -483,7 +483,7 @@ method: PaymentMethod,
  */
 reference: string | null, 
 /**
- * When it arrived, `YYYY-MM-DD`.
+ * `YYYY-MM-DD`.
  */
 received_on: string, 
 /**
@@ -493,55 +493,55 @@ note: string | null, };
 
 export type AuditEntry = { 
 /**
- * Row id.
+ * Row id (newer rows have larger ids).
  */
 id: number, 
 /**
- * When (RFC 3339).
+ * RFC 3339.
  */
 at: string, 
 /**
- * What was done, e.g. `created`, `issued`, `payment_recorded`.
+ * `created`, `updated`, `issued`, `payment_recorded`, `status`, …
  */
 action: string, 
 /**
- * The field that changed, if one did.
+ * The field changed, if one.
  */
 field: string | null, 
 /**
- * Its value before.
+ * Value before.
  */
 old_value: string | null, 
 /**
- * Its value after.
+ * Value after.
  */
 new_value: string | null, 
 /**
- * Stripe's `Request-Id` of the request that made the change, if any.
+ * Stripe's `Request-Id` of the request that made the change.
  */
 stripe_request_id: string | null, };
 
 export type TimelineEntry = { 
 /**
- * When, Unix seconds.
+ * Unix seconds.
  */
 at: number, 
 /**
- * `created`, `finalized`, `sent`, `payment`, `paid`, `voided`, `uncollectible` or `updated`.
+ * `created`, `finalized`, `sent`, `payment`, `paid`, `voided`, `uncollectible`, `updated`.
  */
 kind: string, 
 /**
- * What happened, in words.
+ * A readable sentence.
  */
 label: string, 
 /**
- * The amount involved, minor units, if any.
+ * The amount, for payments.
  */
 amount: number | null, };
 
 export type PoSummary = { 
 /**
- * Stable id.
+ * `po_…`
  */
 id: string, 
 /**
@@ -549,57 +549,57 @@ id: string,
  */
 po_number: string, 
 /**
- * The buying organization.
+ * Customer organization.
  */
 organization: string, 
 /**
- * Where the invoice goes.
+ * Contact email.
  */
 contact_email: string, 
 /**
- * Currency of every amount.
+ * Lowercase ISO currency of every amount.
  */
 currency: string, 
 /**
- * Total, minor units.
+ * Sum of the lines.
  */
 total: number, 
 /**
- * Paid so far, minor units.
+ * Sum of the payments.
  */
 paid: number, 
 /**
- * Still due, minor units (never negative).
+ * Still owed (0 when paid, overpaid or cancelled).
  */
 balance: number, 
 /**
- * Where the PO is in its life.
+ * Where it is.
  */
 status: PoStatus, 
 /**
- * Past due and not paid.
+ * Past due and still owed.
  */
 overdue: boolean, 
 /**
- * The Stripe invoice's number, once issued.
+ * Stripe's invoice number once issued.
  */
 invoice_number: string | null, 
 /**
- * Stripe's status of the invoice: `open`, `paid`, `void` or `uncollectible`.
+ * Stripe's invoice status (`open`, `paid`, `void`, `uncollectible`).
  */
 invoice_status: string | null, 
 /**
- * Due date, `YYYY-MM-DD`, once issued.
+ * `YYYY-MM-DD`, once issued.
  */
 due_date: string | null, 
 /**
- * When the PO was entered (RFC 3339).
+ * RFC 3339.
  */
 created_at: string, };
 
 export type PurchaseOrder = { 
 /**
- * What the list shows.
+ * The list's view of it.
  */
 summary: PoSummary, 
 /**
@@ -607,7 +607,7 @@ summary: PoSummary,
  */
 contact_name: string, 
 /**
- * Billing address, free text.
+ * Postal address.
  */
 billing_address: string | null, 
 /**
@@ -615,53 +615,53 @@ billing_address: string | null,
  */
 payment_terms_days: number, 
 /**
- * Internal notes.
+ * Free text.
  */
 notes: string | null, 
 /**
- * The line items, in order.
+ * Its lines, in order.
  */
 lines: Array<PoLine>, 
 /**
- * Payments received, oldest first.
+ * Its payments, oldest first.
  */
 payments: Array<PoPayment>, 
 /**
- * Paid beyond the total, minor units.
+ * Paid beyond the total, minor units (0 if not overpaid).
  */
 overpaid: number, 
 /**
- * The Stripe invoice, once issued.
+ * Stripe invoice id.
  */
 invoice_id: string | null, 
 /**
- * Stripe's hosted payment page.
+ * The hosted invoice page.
  */
 hosted_invoice_url: string | null, 
 /**
- * Stripe's PDF of the invoice.
+ * The invoice PDF.
  */
 invoice_pdf: string | null, 
 /**
- * A partial payment was recorded here only; Stripe still shows it due.
+ * A payment recorded here is not in Stripe yet: Stripe still shows it as due.
  */
 stripe_shows_remainder: boolean, 
 /**
- * What happened to the invoice, oldest first.
+ * The invoice's life from Stripe's events, oldest first.
  */
 timeline: Array<TimelineEntry>, 
 /**
- * Every change, oldest first.
+ * Every change, newest first.
  */
 audit: Array<AuditEntry>, };
 
 export type PoListQuery = { 
 /**
- * Words to look for in the PO number, organization, email or invoice number.
+ * Matches PO number, organization, email or invoice number (case-insensitive).
  */
 search: string | null, 
 /**
- * Only POs with this status.
+ * Only this status.
  */
 status: PoStatus | null, 
 /**
@@ -669,7 +669,8 @@ status: PoStatus | null,
  */
 overdue_only: boolean, 
 /**
- * `po_number`, `organization`, `total`, `balance`, `due_date`, `created_at` or `status`; default: overdue first, then newest.
+ * `po_number`, `organization`, `total`, `balance`, `due_date`, `created_at`, `status`;
+ * `None` = overdue first, then newest.
  */
 sort: string | null, 
 /**
@@ -697,11 +698,11 @@ rows: Array<PoSummary>, };
 
 export type AgingBucket = { 
 /**
- * Currency of every amount.
+ * Lowercase ISO currency.
  */
 currency: string, 
 /**
- * Open balances not yet due, minor units.
+ * Not yet due.
  */
 current: number, 
 /**
@@ -727,11 +728,11 @@ total: number, };
 
 export type CsvRowError = { 
 /**
- * The row's number in the file (the header is row 1).
+ * Row number in the file; the header is row 1.
  */
 row: number, 
 /**
- * What is wrong with it.
+ * What is wrong.
  */
 message: string, };
 
@@ -741,6 +742,6 @@ export type CsvImportReport = {
  */
 imported: number, 
 /**
- * Problems found; when any, nothing was imported.
+ * Every error found.
  */
 errors: Array<CsvRowError>, };
