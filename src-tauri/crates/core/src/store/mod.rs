@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_accounts.sql"),
     include_str!("migrations/0002_gateway.sql"),
     include_str!("migrations/0003_cache.sql"),
+    // 0004 is the purchase-order migration; until it is merged this is the fourth entry.
+    include_str!("migrations/0005_demo.sql"),
 ];
 
 /// The schema version this build writes.
