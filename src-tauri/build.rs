@@ -20,6 +20,11 @@ const COMMANDS: &[&str] = &[
     "get_sync_settings",
     "set_sync_settings",
     "list_request_log",
+    "start_demo",
+    "reset_demo",
+    "remove_demo",
+    "simulate",
+    "simulation_targets",
 ];
 
 fn main() {

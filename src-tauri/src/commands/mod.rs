@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activity;
+mod demo;
 mod sync;
 
 use billfold_core::ErrorPayload;
@@ -29,5 +30,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::get_sync_settings,
         sync::set_sync_settings,
         activity::list_request_log,
+        demo::start_demo,
+        demo::reset_demo,
+        demo::remove_demo,
+        demo::simulate,
+        demo::simulation_targets,
     ]
 }
