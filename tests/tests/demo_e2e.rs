@@ -25,18 +25,34 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
     let app = AppSession::launch(data.path()).await;
 
     app.find("first-run").await;
-    app.client.execute(WATCH_PROGRESS, vec![]).await.expect("watch for the progress bar");
+    app.client
+        .execute(WATCH_PROGRESS, vec![])
+        .await
+        .expect("watch for the progress bar");
     let clicked = Instant::now();
     app.click("try-demo").await;
 
     app.find("demo-banner").await;
-    let banner = app.wait_for_text("demo-banner", "nothing leaves this computer").await;
-    assert!(banner.contains("Reset") && banner.contains("Remove"), "{banner}");
+    let banner = app
+        .wait_for_text("demo-banner", "nothing leaves this computer")
+        .await;
+    assert!(
+        banner.contains("Reset") && banner.contains("Remove"),
+        "{banner}"
+    );
     app.find("simulate-menu").await;
     let status = app.wait_for_text("sync-status", "Synced").await;
     assert!(!status.contains("failed"), "{status}");
-    let saw_progress = app.client.execute("return window.__sawSyncProgress === true;", vec![]).await.unwrap();
-    assert_eq!(saw_progress, serde_json::json!(true), "the first sync showed its progress bar");
+    let saw_progress = app
+        .client
+        .execute("return window.__sawSyncProgress === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        saw_progress,
+        serde_json::json!(true),
+        "the first sync showed its progress bar"
+    );
 
     // The first conference's seeded invoices (euros), from the cache.
     app.click("nav-invoices").await;
@@ -50,19 +66,44 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
     print!("{timing}");
     let list = app.wait_for_text("view-invoices", "€").await;
     // The list is virtualized: only the rows in view are in the page.
-    let organizations = ["Acme GmbH", "Globex Corporation", "Initech", "Umbrella Events", "Hooli", "Stark Industries", "Wayne Foundation", "Tyrell Systems"];
-    let shown = organizations.iter().filter(|name| list.contains(*name)).count();
-    assert!(shown >= 3, "only {shown} seeded organizations on screen: {list}");
-    let rows = app.client.find_all(Locator::Css("[data-testid='invoices-row']")).await.unwrap();
+    let organizations = [
+        "Acme GmbH",
+        "Globex Corporation",
+        "Initech",
+        "Umbrella Events",
+        "Hooli",
+        "Stark Industries",
+        "Wayne Foundation",
+        "Tyrell Systems",
+    ];
+    let shown = organizations
+        .iter()
+        .filter(|name| list.contains(*name))
+        .count();
+    assert!(
+        shown >= 3,
+        "only {shown} seeded organizations on screen: {list}"
+    );
+    let rows = app
+        .client
+        .find_all(Locator::Css("[data-testid='invoices-row']"))
+        .await
+        .unwrap();
     assert!(rows.len() >= 8, "{} invoice rows", rows.len());
     let shot = app.screenshot("demo-dashboard").await;
     std::fs::write(shot.with_file_name("demo-timing.txt"), &timing).expect("write the timing");
 
     // Switch to the second conference: its own invoices, in dollars.
     let switcher = app.find("account-switcher").await;
-    switcher.select_by_label("FinOps Summit 2027").await.expect("switch conference");
+    switcher
+        .select_by_label("FinOps Summit 2027")
+        .await
+        .expect("switch conference");
     let list = app.wait_for_text("view-invoices", "$").await;
-    assert!(!list.contains("€"), "the second conference shows only its own data: {list}");
+    assert!(
+        !list.contains("€"),
+        "the second conference shows only its own data: {list}"
+    );
     app.wait_for_text("sync-status", "Synced").await;
 
     // The customer pays an open invoice, chosen in the Simulate menu.
@@ -78,7 +119,8 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
         .unwrap_or_default();
     let number = chosen.split(" · ").next().unwrap().trim().to_string();
     assert!(!number.is_empty(), "{chosen}");
-    app.type_into("[data-testid='invoices-search']", &number).await;
+    app.type_into("[data-testid='invoices-search']", &number)
+        .await;
     let row = app.wait_for_text("invoices-row", &number).await;
     assert!(row.contains("open") && !row.contains("paid"), "{row}");
 

@@ -11,16 +11,26 @@ use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::resources::subscriptions::billing::At;
 use crate::resources::subscriptions::{self, lifecycle};
-use crate::resources::{charges, disputes, invoices, payment_methods, payment_intents};
+use crate::resources::{charges, disputes, invoices, payment_intents, payment_methods};
 use crate::state::{lock, SimState};
 
 /// The customer pays an invoice by `card` or `bank_transfer`: `amount` in minor units, or
 /// all that remains when `None`. Answers the invoice.
-pub fn customer_payment(state: &SimState, invoice_id: &str, amount: Option<i64>, method: &str) -> Result<Value, ApiError> {
+pub fn customer_payment(
+    state: &SimState,
+    invoice_id: &str,
+    amount: Option<i64>,
+    method: &str,
+) -> Result<Value, ApiError> {
     if !matches!(method, "card" | "bank_transfer") {
-        return Err(ApiError::invalid_param("method", "method must be card or bank_transfer"));
+        return Err(ApiError::invalid_param(
+            "method",
+            "method must be card or bank_transfer",
+        ));
     }
-    let account = state.account_holding(invoice_id).ok_or_else(|| ApiError::no_such("invoice", invoice_id, "id"))?;
+    let account = state
+        .account_holding(invoice_id)
+        .ok_or_else(|| ApiError::no_such("invoice", invoice_id, "id"))?;
     let mut data = lock(&account.data);
     invoices::record_payment(&mut data, invoice_id, amount, method, state.now())
 }
@@ -37,7 +47,12 @@ pub fn fail_renewal(state: &SimState, subscription_id: &str) -> Result<Value, Ap
     fail_renewal_in(&mut data, subscription_id, state.base_url(), state.now())
 }
 
-fn fail_renewal_in(data: &mut AccountData, id: &str, base_url: &str, now: i64) -> Result<Value, ApiError> {
+fn fail_renewal_in(
+    data: &mut AccountData,
+    id: &str,
+    base_url: &str,
+    now: i64,
+) -> Result<Value, ApiError> {
     let old = subscriptions::find(data, id)?.clone();
     let status = old["status"].as_str().unwrap_or("").to_string();
     if !matches!(status.as_str(), "active" | "trialing" | "past_due") {
@@ -47,7 +62,10 @@ fn fail_renewal_in(data: &mut AccountData, id: &str, base_url: &str, now: i64) -
         ));
     }
     if old["collection_method"] != "charge_automatically" {
-        return Err(ApiError::wrong_state(None, "This subscription is invoiced by email, so no card is charged when it renews."));
+        return Err(ApiError::wrong_state(
+            None,
+            "This subscription is invoiced by email, so no card is charged when it renews.",
+        ));
     }
     let customer = old["customer"].as_str().unwrap_or("").to_string();
     let origin = Origin::default();
@@ -61,14 +79,28 @@ fn fail_renewal_in(data: &mut AccountData, id: &str, base_url: &str, now: i64) -
         renewing["trial_end"] = json!(now);
         renewing["status"] = json!("active");
     }
-    let at = At { origin: &origin, base_url, now };
-    Ok(lifecycle::start_period(data, &declining, renewing, now, "subscription_cycle", &[], &at))
+    let at = At {
+        origin: &origin,
+        base_url,
+        now,
+    };
+    Ok(lifecycle::start_period(
+        data,
+        &declining,
+        renewing,
+        now,
+        "subscription_cycle",
+        &[],
+        &at,
+    ))
 }
 
 /// The cardholder disputes a charge (`ch_…`, or a payment intent `pi_…` meaning its latest
 /// charge): a fraud dispute opens and the funds are withdrawn. Answers the dispute.
 pub fn open_dispute(state: &SimState, id: &str) -> Result<Value, ApiError> {
-    let account = state.account_holding(id).ok_or_else(|| ApiError::no_such("charge", id, "id"))?;
+    let account = state
+        .account_holding(id)
+        .ok_or_else(|| ApiError::no_such("charge", id, "id"))?;
     let mut data = lock(&account.data);
     open_dispute_in(&mut data, id, state.now())
 }
@@ -79,19 +111,30 @@ fn open_dispute_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, 
         intent["latest_charge"]
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| ApiError::wrong_state(None, "This payment intent has no charge to dispute."))?
+            .ok_or_else(|| {
+                ApiError::wrong_state(None, "This payment intent has no charge to dispute.")
+            })?
     } else {
         id.to_string()
     };
     let charge = charges::find(data, &charge_id)?.clone();
     if charge["status"] != "succeeded" {
-        return Err(ApiError::wrong_state(None, "Only a succeeded charge can be disputed."));
+        return Err(ApiError::wrong_state(
+            None,
+            "Only a succeeded charge can be disputed.",
+        ));
     }
     if charge["disputed"] == true {
-        return Err(ApiError::wrong_state(None, "This charge is already disputed."));
+        return Err(ApiError::wrong_state(
+            None,
+            "This charge is already disputed.",
+        ));
     }
     if charge["refunded"] == true {
-        return Err(ApiError::wrong_state(None, "This charge was refunded in full; there is nothing left to dispute."));
+        return Err(ApiError::wrong_state(
+            None,
+            "This charge was refunded in full; there is nothing left to dispute.",
+        ));
     }
     Ok(disputes::open_for(data, &charge, &Origin::default(), now))
 }

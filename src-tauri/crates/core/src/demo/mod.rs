@@ -45,7 +45,9 @@ pub struct DemoRuntime {
 
 impl std::fmt::Debug for DemoRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DemoRuntime").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("DemoRuntime")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -86,7 +88,10 @@ fn save_if_changed(sim: &Simulator, path: &Path, saved: &AtomicU64) {
 impl DemoRuntime {
     /// The demo runtime of the data folder `data_dir`; nothing starts until asked.
     pub(crate) fn new(data_dir: &Path) -> Self {
-        DemoRuntime { dir: data_dir.join(DEMO_DIR), running: tokio::sync::Mutex::new(None) }
+        DemoRuntime {
+            dir: data_dir.join(DEMO_DIR),
+            running: tokio::sync::Mutex::new(None),
+        }
     }
 
     fn snapshot_path(&self) -> PathBuf {
@@ -98,28 +103,48 @@ impl DemoRuntime {
     async fn launch(&self, restore: bool) -> Result<Running> {
         // No emulator-side rate limit: the seed runs at full speed, and the app's own
         // client-side limit (Stripe's test-mode 25 requests/s) still applies to its syncs.
-        let config = SimConfig { rate_limit_per_sec: None, ..SimConfig::default() };
+        let config = SimConfig {
+            rate_limit_per_sec: None,
+            ..SimConfig::default()
+        };
         let sim = Simulator::start(config)
             .await
             .map_err(|err| Error::Internal(format!("the demo emulator could not start: {err}")))?;
         let snapshot = self.snapshot_path();
         std::fs::create_dir_all(&self.dir).map_err(|err| {
-            Error::Store(format!("cannot create the demo folder {}: {err}", self.dir.display()))
+            Error::Store(format!(
+                "cannot create the demo folder {}: {err}",
+                self.dir.display()
+            ))
         })?;
         if restore && snapshot.exists() {
             sim.load_snapshot(&snapshot).map_err(|err| {
-                Error::Store(format!("the demo data in {} cannot be read: {err}", snapshot.display()))
+                Error::Store(format!(
+                    "the demo data in {} cannot be read: {err}",
+                    snapshot.display()
+                ))
             })?;
         } else {
-            sim.seed_demo().await.map_err(|err| Error::Internal(err.to_string()))?;
+            sim.seed_demo()
+                .await
+                .map_err(|err| Error::Internal(err.to_string()))?;
         }
         let sim = Arc::new(sim);
         // u64::MAX: never equal to a revision, so the first save always writes.
         let saved = Arc::new(AtomicU64::new(u64::MAX));
         save_if_changed(&sim, &snapshot, &saved);
-        let saver = tokio::spawn(keep_saving(Arc::downgrade(&sim), snapshot.clone(), saved.clone()));
+        let saver = tokio::spawn(keep_saving(
+            Arc::downgrade(&sim),
+            snapshot.clone(),
+            saved.clone(),
+        ));
         tracing::info!(base = %sim.base_url(), "demo emulator started");
-        Ok(Running { sim, snapshot, saved, saver })
+        Ok(Running {
+            sim,
+            snapshot,
+            saved,
+            saver,
+        })
     }
 
     /// Deletes the demo folder (the snapshot) if it is there.
@@ -127,7 +152,10 @@ impl DemoRuntime {
         match std::fs::remove_dir_all(&self.dir) {
             Ok(()) => Ok(()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(err) => Err(Error::Store(format!("cannot delete the demo folder {}: {err}", self.dir.display()))),
+            Err(err) => Err(Error::Store(format!(
+                "cannot delete the demo folder {}: {err}",
+                self.dir.display()
+            ))),
         }
     }
 }
@@ -144,7 +172,12 @@ async fn keep_saving(sim: Weak<Simulator>, path: PathBuf, saved: Arc<AtomicU64>)
 impl Billfold {
     /// The demo accounts, in the order they were registered.
     fn demo_accounts(&self) -> Result<Vec<Account>> {
-        let mut accounts: Vec<Account> = self.store().list_accounts()?.into_iter().filter(|a| a.is_demo).collect();
+        let mut accounts: Vec<Account> = self
+            .store()
+            .list_accounts()?
+            .into_iter()
+            .filter(|a| a.is_demo)
+            .collect();
         accounts.sort_by(|a, b| (&a.created_at, demo_rank(a)).cmp(&(&b.created_at, demo_rank(b))));
         Ok(accounts)
     }
@@ -164,7 +197,10 @@ impl Billfold {
                 *running = Some(self.relaunch(&existing).await?);
             }
             // Read again: a relaunch without its snapshot registers the demo afresh.
-            self.demo_accounts()?.into_iter().map(|account| account.id).collect()
+            self.demo_accounts()?
+                .into_iter()
+                .map(|account| account.id)
+                .collect()
         };
         if let Some(first) = ids.first() {
             self.store().set_active_account(first)?;
@@ -197,7 +233,9 @@ impl Billfold {
             return Err(Error::NotFound("There is no demo account to reset.".into()));
         }
         let active = self.store().active_account_id()?;
-        let was_active = old.iter().any(|account| Some(&account.id) == active.as_ref());
+        let was_active = old
+            .iter()
+            .any(|account| Some(&account.id) == active.as_ref());
         self.unregister_demo(&mut running, &old).await?;
         let ids = self.register_demo(&mut running).await?;
         if was_active || self.store().active_account_id()?.is_none() {
@@ -231,7 +269,9 @@ impl Billfold {
     /// The demo emulator's API base while it runs (tests, diagnostics).
     pub async fn demo_api_base(&self) -> Option<String> {
         let running = self.demo_runtime().running.lock().await;
-        running.as_ref().map(|running| running.sim.base_url().to_string())
+        running
+            .as_ref()
+            .map(|running| running.sim.base_url().to_string())
     }
 
     /// Called after an account was removed the normal way: the last demo account gone
@@ -280,7 +320,11 @@ impl Billfold {
     }
 
     /// Removes the given demo accounts, stops the emulator and deletes its snapshot.
-    async fn unregister_demo(&self, running: &mut Option<Running>, accounts: &[Account]) -> Result<()> {
+    async fn unregister_demo(
+        &self,
+        running: &mut Option<Running>,
+        accounts: &[Account],
+    ) -> Result<()> {
         for account in accounts {
             // A sync in flight stops at its next request instead of writing to a removed account.
             self.cancel_sync(&account.id)?;
@@ -298,11 +342,13 @@ impl Billfold {
             let mut running = None;
             self.unregister_demo(&mut running, accounts).await?;
             self.register_demo(&mut running).await?;
-            return running.ok_or_else(|| Error::Internal("the demo emulator did not start".into()));
+            return running
+                .ok_or_else(|| Error::Internal("the demo emulator did not start".into()));
         }
         let running = self.demo_runtime().launch(true).await?;
         for account in accounts {
-            self.store().set_api_base(&account.id, running.sim.base_url())?;
+            self.store()
+                .set_api_base(&account.id, running.sim.base_url())?;
             self.forget_gateway(&account.id);
         }
         Ok(running)
@@ -310,11 +356,17 @@ impl Billfold {
 
     fn demo_views(&self, ids: &[String]) -> Result<Vec<AccountView>> {
         let accounts = self.list_accounts()?;
-        Ok(ids.iter().filter_map(|id| accounts.iter().find(|view| &view.id == id).cloned()).collect())
+        Ok(ids
+            .iter()
+            .filter_map(|id| accounts.iter().find(|view| &view.id == id).cloned())
+            .collect())
     }
 }
 
 /// Orders accounts registered in the same second as [`DEMO_ACCOUNTS`] lists them.
 fn demo_rank(account: &Account) -> usize {
-    DEMO_ACCOUNTS.iter().position(|demo| demo.name == account.name).unwrap_or(DEMO_ACCOUNTS.len())
+    DEMO_ACCOUNTS
+        .iter()
+        .position(|demo| demo.name == account.name)
+        .unwrap_or(DEMO_ACCOUNTS.len())
 }

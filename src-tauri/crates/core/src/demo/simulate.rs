@@ -93,19 +93,33 @@ impl Billfold {
             SimulateAction::PayInvoice { invoice_id, amount } => {
                 let path = object_path("invoices", "in_", invoice_id)?;
                 if amount.is_some_and(|amount| amount <= 0) {
-                    return Err(Error::Validation("A payment must be more than zero.".into()));
+                    return Err(Error::Validation(
+                        "A payment must be more than zero.".into(),
+                    ));
                 }
                 gateway.get_json(&path, &[]).await?;
-                let method = if amount.is_some() { "bank_transfer" } else { "card" };
-                sim.customer_payment(invoice_id, *amount, method).map_err(refused)?;
+                let method = if amount.is_some() {
+                    "bank_transfer"
+                } else {
+                    "card"
+                };
+                sim.customer_payment(invoice_id, *amount, method)
+                    .map_err(refused)?;
             }
             SimulateAction::FailRenewal { subscription_id } => {
-                gateway.get_json(&object_path("subscriptions", "sub_", subscription_id)?, &[]).await?;
+                gateway
+                    .get_json(&object_path("subscriptions", "sub_", subscription_id)?, &[])
+                    .await?;
                 sim.fail_renewal(subscription_id).map_err(refused)?;
             }
-            SimulateAction::OpenDispute { payment_intent_id, charge_id } => {
+            SimulateAction::OpenDispute {
+                payment_intent_id,
+                charge_id,
+            } => {
                 let (path, id) = match (payment_intent_id, charge_id) {
-                    (Some(intent), None) => (object_path("payment_intents", "pi_", intent)?, intent),
+                    (Some(intent), None) => {
+                        (object_path("payment_intents", "pi_", intent)?, intent)
+                    }
                     (None, Some(charge)) => (object_path("charges", "ch_", charge)?, charge),
                     _ => {
                         return Err(Error::Validation(
@@ -118,7 +132,9 @@ impl Billfold {
             }
             SimulateAction::AdvanceClock { days } => {
                 if !(1..=MAX_DAYS).contains(days) {
-                    return Err(Error::Validation(format!("Move the clock by 1 to {MAX_DAYS} days.")));
+                    return Err(Error::Validation(format!(
+                        "Move the clock by 1 to {MAX_DAYS} days."
+                    )));
                 }
                 sim.advance_clock(days * 86_400);
             }
@@ -135,13 +151,21 @@ impl Billfold {
         let name_of = |id: &Value| -> Option<String> {
             let id = id.as_str()?;
             let customer = customers.iter().find(|customer| customer["id"] == id)?;
-            customer["name"].as_str().or(customer["email"].as_str()).map(str::to_string)
+            customer["name"]
+                .as_str()
+                .or(customer["email"].as_str())
+                .map(str::to_string)
         };
         let subscriptions = self
             .store()
             .cached_objects(account_id, "subscriptions")?
             .into_iter()
-            .filter(|s| matches!(s["status"].as_str(), Some("active" | "trialing" | "past_due")))
+            .filter(|s| {
+                matches!(
+                    s["status"].as_str(),
+                    Some("active" | "trialing" | "past_due")
+                )
+            })
             .filter(|s| s["collection_method"] == "charge_automatically")
             .map(|s| SimulationTarget {
                 id: text(&s["id"]),
@@ -155,7 +179,9 @@ impl Billfold {
             .store()
             .cached_objects(account_id, "charges")?
             .into_iter()
-            .filter(|c| c["status"] == "succeeded" && c["disputed"] != true && c["refunded"] != true)
+            .filter(|c| {
+                c["status"] == "succeeded" && c["disputed"] != true && c["refunded"] != true
+            })
             .map(|c| SimulationTarget {
                 id: text(&c["id"]),
                 customer: name_of(&c["customer"]),
@@ -164,7 +190,10 @@ impl Billfold {
                 currency: c["currency"].as_str().map(str::to_string),
             })
             .collect();
-        Ok(SimulationTargets { subscriptions, charges })
+        Ok(SimulationTargets {
+            subscriptions,
+            charges,
+        })
     }
 }
 
@@ -198,18 +227,43 @@ mod tests {
     #[test]
     fn actions_arrive_as_the_ui_sends_them() {
         let pay: SimulateAction =
-            serde_json::from_str(r#"{"kind":"pay_invoice","invoiceId":"in_1","amount":null}"#).unwrap();
-        assert_eq!(pay, SimulateAction::PayInvoice { invoice_id: "in_1".into(), amount: None });
-        let dispute: SimulateAction =
-            serde_json::from_str(r#"{"kind":"open_dispute","paymentIntentId":null,"chargeId":"ch_9"}"#).unwrap();
-        assert_eq!(dispute, SimulateAction::OpenDispute { payment_intent_id: None, charge_id: Some("ch_9".into()) });
+            serde_json::from_str(r#"{"kind":"pay_invoice","invoiceId":"in_1","amount":null}"#)
+                .unwrap();
+        assert_eq!(
+            pay,
+            SimulateAction::PayInvoice {
+                invoice_id: "in_1".into(),
+                amount: None
+            }
+        );
+        let dispute: SimulateAction = serde_json::from_str(
+            r#"{"kind":"open_dispute","paymentIntentId":null,"chargeId":"ch_9"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            dispute,
+            SimulateAction::OpenDispute {
+                payment_intent_id: None,
+                charge_id: Some("ch_9".into())
+            }
+        );
         assert!(serde_json::from_str::<SimulateAction>(r#"{"kind":"refund_everything"}"#).is_err());
     }
 
     #[test]
     fn only_well_formed_ids_reach_a_path() {
-        assert_eq!(object_path("invoices", "in_", "in_1Abc").unwrap(), "/v1/invoices/in_1Abc");
-        for bad in ["", "in_", "sub_1", "in_../../v1/customers", "in_1?expand[]=x", "in_1/pay"] {
+        assert_eq!(
+            object_path("invoices", "in_", "in_1Abc").unwrap(),
+            "/v1/invoices/in_1Abc"
+        );
+        for bad in [
+            "",
+            "in_",
+            "sub_1",
+            "in_../../v1/customers",
+            "in_1?expand[]=x",
+            "in_1/pay",
+        ] {
             assert!(object_path("invoices", "in_", bad).is_err(), "{bad}");
         }
     }
