@@ -11,11 +11,16 @@ STRIPE_PYTHON_VERSION := 16.1.0
 LOCALSTRIPE_VERSION := 1.15.10
 TEST_VENV := tests/.venv
 
-.PHONY: run test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
+.PHONY: run demo test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
 
 ## Start the app (debug build).
 run: setup ui
 	$(CARGO) run --locked -p billfold
+
+## Start the app straight into the demo accounts: two conferences on the built-in Stripe
+## emulator, no Stripe account or network needed (made on first use, kept between starts).
+demo: setup ui
+	BILLFOLD_DEMO=1 $(CARGO) run --locked -p billfold
 
 ## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
 ## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).

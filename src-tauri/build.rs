@@ -33,6 +33,11 @@ const COMMANDS: &[&str] = &[
     "import_purchase_orders_csv",
     "export_purchase_orders_csv",
     "export_po_payments_csv",
+    "start_demo",
+    "reset_demo",
+    "remove_demo",
+    "simulate",
+    "simulation_targets",
 ];
 
 fn main() {

@@ -21,17 +21,29 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 pub fn run() {
     let app = build_app(tauri::Builder::default()).setup(|app| {
         let state = AppState::start(app.handle())?;
+        let open_demo = AppState::demo_requested();
+        let startup = if open_demo { state.hold_startup() } else { None };
         app.manage(state);
         let handle = app.handle().clone();
         tauri::async_runtime::spawn(async move {
             let state = handle.state::<AppState>();
-            state.start_background(&handle).await;
+            state.start_background(&handle, open_demo).await;
+            drop(startup);
         });
         Ok(())
     });
-    let result = app.run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("Billfold could not start: {err}");
-        std::process::exit(1);
+    match app.build(tauri::generate_context!()) {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // The demo emulator is also saved on a timer; this keeps the last seconds.
+                if let Some(core) = handle.try_state::<AppState>().and_then(|state| state.core().ok().cloned()) {
+                    core.save_demo();
+                }
+            }
+        }),
+        Err(err) => {
+            eprintln!("Billfold could not start: {err}");
+            std::process::exit(1);
+        }
     }
 }

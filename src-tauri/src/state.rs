@@ -12,6 +12,9 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::WindowEvents;
 
+/// Set to `1` to start straight into the demo accounts (`make demo`).
+pub const DEMO_ENV: &str = "BILLFOLD_DEMO";
+
 /// Set up once in `setup`. A start-up failure (say, a database from a newer version) is
 /// kept and returned by every command, so the window can say what is wrong instead of
 /// the app crashing.
@@ -19,6 +22,9 @@ pub struct AppState {
     core: Result<Billfold, ErrorPayload>,
     /// The webhook listener while it is enabled.
     listener: tauri::async_runtime::Mutex<Option<ListenerHandle>>,
+    /// Held for writing while start-up work the first overview must not miss runs (the demo
+    /// asked for by [`DEMO_ENV`]).
+    startup: Arc<tauri::async_runtime::RwLock<()>>,
     _log_guard: Option<logging::LogGuard>,
 }
 
@@ -36,18 +42,45 @@ impl AppState {
             }
         };
         tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %data_dir.display(), "Billfold starting");
-        Ok(AppState { core: open_core(&data_dir), listener: Default::default(), _log_guard: log_guard })
+        Ok(AppState {
+            core: open_core(&data_dir),
+            listener: Default::default(),
+            startup: Default::default(),
+            _log_guard: log_guard,
+        })
     }
 
     /// A state around an already opened core (tests).
     pub fn with_core(core: Billfold) -> Self {
-        AppState { core: Ok(core), listener: Default::default(), _log_guard: None }
+        AppState { core: Ok(core), listener: Default::default(), startup: Default::default(), _log_guard: None }
     }
 
-    /// Background work once the window exists: finish operations a crash or kill left
-    /// unfinished, start polling every account, and the webhook listener if enabled.
-    pub async fn start_background<R: Runtime>(&self, app: &AppHandle<R>) {
+    /// Whether the app was started with `BILLFOLD_DEMO=1` (`make demo`).
+    pub fn demo_requested() -> bool {
+        std::env::var(DEMO_ENV).is_ok_and(|value| value == "1")
+    }
+
+    /// Makes the first overview wait until the returned guard is dropped (once the demo
+    /// asked for at start is open). Taken in `setup`, before the window can ask.
+    pub fn hold_startup(&self) -> Option<impl Send + 'static> {
+        self.startup.clone().try_write_owned().ok()
+    }
+
+    /// Waits until start-up work the UI depends on is done.
+    pub async fn startup_done(&self) {
+        drop(self.startup.read().await);
+    }
+
+    /// Background work once the window exists: restart the demo emulator if there is a
+    /// demo, finish operations a crash or kill left unfinished, start polling every account,
+    /// open the demo if `open_demo`, and start the webhook listener if enabled. The first
+    /// overview waits for the demo to be open (see [`AppState::hold_startup`]).
+    pub async fn start_background<R: Runtime>(&self, app: &AppHandle<R>, open_demo: bool) {
         let Ok(core) = &self.core else { return };
+        // Before anything syncs: demo accounts must point at the emulator's new port.
+        if let Err(err) = core.resume_demo().await {
+            tracing::error!(%err, "the demo could not be restarted");
+        }
         match core.resume_operations().await {
             Ok(0) => {}
             Ok(finished) => tracing::info!(finished, "resumed unfinished operations"),
@@ -55,6 +88,13 @@ impl AppState {
         }
         if let Err(err) = core.start_sync(Arc::new(WindowEvents::new(app.clone()))) {
             tracing::error!(%err, "sync could not start");
+        }
+        // After the scheduler, so the demo's first sync reports its progress to the window.
+        if open_demo {
+            match core.start_demo().await {
+                Ok(accounts) => tracing::info!(accounts = accounts.len(), "opened the demo"),
+                Err(err) => tracing::error!(%err, "the demo could not start"),
+            }
         }
         match core.sync_settings() {
             Ok(settings) => {

@@ -8,9 +8,11 @@ use tauri::State;
 use super::CommandResult;
 use crate::AppState;
 
-/// Accounts, the active one and its sync status: the first thing the UI asks for.
+/// Accounts, the active one and its sync status: the first thing the UI asks for. Waits
+/// for a demo asked for at start (`BILLFOLD_DEMO=1`), so the window opens straight into it.
 #[tauri::command]
-pub fn app_overview(state: State<'_, AppState>) -> CommandResult<AppOverview> {
+pub async fn app_overview(state: State<'_, AppState>) -> CommandResult<AppOverview> {
+    state.startup_done().await;
     state.core()?.overview().map_err(|err| err.payload())
 }
 

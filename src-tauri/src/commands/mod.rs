@@ -4,6 +4,7 @@
 mod accounts;
 mod activity;
 mod purchase_orders;
+mod demo;
 mod sync;
 
 use billfold_core::ErrorPayload;
@@ -43,5 +44,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         purchase_orders::import_purchase_orders_csv,
         purchase_orders::export_purchase_orders_csv,
         purchase_orders::export_po_payments_csv,
+        demo::start_demo,
+        demo::reset_demo,
+        demo::remove_demo,
+        demo::simulate,
+        demo::simulation_targets,
     ]
 }

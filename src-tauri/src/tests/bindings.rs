@@ -3,6 +3,7 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
+use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::store::{
     CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
@@ -55,6 +56,9 @@ fn generate() -> String {
         AgingBucket::decl(&cfg),
         CsvRowError::decl(&cfg),
         CsvImportReport::decl(&cfg),
+        SimulateAction::decl(&cfg),
+        SimulationTarget::decl(&cfg),
+        SimulationTargets::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

@@ -154,3 +154,31 @@ fn sync_settings_and_the_api_log_cross_ipc_with_clear_errors() {
     let err = invoke(&main, "list_invoices", json!({ "accountId": "no-such-account", "query": query })).unwrap_err();
     assert_eq!(err["code"], "not_found");
 }
+
+#[test]
+fn the_main_window_runs_the_demo_through_ipc() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let started = invoke(&main, "start_demo", json!({})).unwrap();
+    let accounts = started.as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    assert!(accounts.iter().all(|account| account["is_demo"] == true));
+    assert!(!started.to_string().contains("sk_test_demo0"), "a demo key crossed IPC: {started}");
+    let id = accounts[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(invoke(&main, "app_overview", json!({})).unwrap()["active_account_id"], id.as_str());
+
+    let targets = invoke(&main, "simulation_targets", json!({ "accountId": id })).unwrap();
+    assert!(targets["subscriptions"].is_array() && targets["charges"].is_array(), "{targets}");
+    let week = json!({ "accountId": id, "action": { "kind": "advance_clock", "days": 7 } });
+    assert_eq!(invoke(&main, "simulate", week).unwrap(), Value::Null);
+    let unknown = json!({ "accountId": id, "action": { "kind": "pay_everything" } });
+    assert!(invoke(&main, "simulate", unknown).is_err());
+    let bad_id = json!({ "accountId": id, "action": { "kind": "pay_invoice", "invoiceId": "in_1/pay", "amount": null } });
+    assert_eq!(invoke(&main, "simulate", bad_id).unwrap_err()["code"], "validation");
+
+    let reset = invoke(&main, "reset_demo", json!({})).unwrap();
+    assert_eq!(reset.as_array().unwrap().len(), 2);
+    assert_ne!(reset[0]["id"], id.as_str());
+    invoke(&main, "remove_demo", json!({})).unwrap();
+    assert_eq!(invoke(&main, "list_accounts", json!({})).unwrap(), json!([]));
+}

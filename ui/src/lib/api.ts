@@ -17,6 +17,8 @@ import type {
   PoPage,
   PurchaseOrder,
   RequestLogEntry,
+  SimulateAction,
+  SimulationTargets,
   SyncSettings,
   SyncStatus,
 } from './bindings';
@@ -87,6 +89,13 @@ export const api = {
   exportPoPaymentsCsv: (accountId: string) => call<string>('export_po_payments_csv', { accountId }),
   getSyncSettings: () => call<SyncSettings>('get_sync_settings'),
   setSyncSettings: (settings: SyncSettings) => call<SyncSettings>('set_sync_settings', { settings }),
+  /** Starts the demo (two conferences on the built-in emulator); the first becomes active. */
+  startDemo: () => call<AccountView[]>('start_demo'),
+  resetDemo: () => call<AccountView[]>('reset_demo'),
+  removeDemo: () => call<null>('remove_demo'),
+  /** Acts as the customer on a demo account's emulator, then syncs the account. */
+  simulate: (accountId: string, action: SimulateAction) => call<null>('simulate', { accountId, action }),
+  simulationTargets: (accountId: string) => call<SimulationTargets>('simulation_targets', { accountId }),
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

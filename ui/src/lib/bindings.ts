@@ -59,7 +59,11 @@ is_active: boolean,
 /**
  * RFC 3339 creation time.
  */
-created_at: string, };
+created_at: string, 
+/**
+ * Whether this is a demo account (built-in emulator data, nothing leaves the computer).
+ */
+is_demo: boolean, };
 
 export type NewAccount = { 
 /**
@@ -745,3 +749,61 @@ imported: number,
  * Every error found.
  */
 errors: Array<CsvRowError>, };
+
+export type SimulateAction = { "kind": "pay_invoice", 
+/**
+ * `in_…`
+ */
+invoiceId: string, 
+/**
+ * Minor units; `null` pays all that remains (by card).
+ */
+amount: number | null, } | { "kind": "fail_renewal", 
+/**
+ * `sub_…`
+ */
+subscriptionId: string, } | { "kind": "open_dispute", 
+/**
+ * `pi_…`, or `null` when the charge is given.
+ */
+paymentIntentId: string | null, 
+/**
+ * `ch_…`, or `null` when the payment intent is given.
+ */
+chargeId: string | null, } | { "kind": "advance_clock", 
+/**
+ * Whole days, 1 to 366.
+ */
+days: number, };
+
+export type SimulationTarget = { 
+/**
+ * The Stripe id (`sub_…`, `ch_…`).
+ */
+id: string, 
+/**
+ * Who it belongs to, for the menu.
+ */
+customer: string | null, 
+/**
+ * Its status now.
+ */
+status: string, 
+/**
+ * Amount in minor units (a charge's; a subscription's is not shown).
+ */
+amount: number | null, 
+/**
+ * Currency of `amount`.
+ */
+currency: string | null, };
+
+export type SimulationTargets = { 
+/**
+ * Subscriptions whose renewal can fail (active, trialing or past due; charged to a card).
+ */
+subscriptions: Array<SimulationTarget>, 
+/**
+ * Charges that can be disputed (succeeded, not disputed, not fully refunded).
+ */
+charges: Array<SimulationTarget>, };

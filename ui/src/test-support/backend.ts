@@ -32,6 +32,7 @@ export function account(overrides: Partial<AccountView> = {}): AccountView {
     has_webhook_secret: false,
     is_active: true,
     created_at: '2026-11-23T10:00:00Z',
+    is_demo: false,
     ...overrides,
   };
 }

@@ -98,6 +98,8 @@ pub struct Account {
     pub has_webhook_secret: bool,
     /// RFC 3339 creation time.
     pub created_at: String,
+    /// Whether this is one of the demo accounts on the built-in emulator.
+    pub is_demo: bool,
 }
 
 /// What the UI sees of an account.
@@ -125,6 +127,8 @@ pub struct AccountView {
     pub is_active: bool,
     /// RFC 3339 creation time.
     pub created_at: String,
+    /// Whether this is a demo account (built-in emulator data, nothing leaves the computer).
+    pub is_demo: bool,
 }
 
 impl AccountView {
@@ -142,6 +146,7 @@ impl AccountView {
             masked_key: account.key_hint,
             has_webhook_secret: account.has_webhook_secret,
             created_at: account.created_at,
+            is_demo: account.is_demo,
         }
     }
 }

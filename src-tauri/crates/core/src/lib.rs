@@ -4,6 +4,7 @@
 //! turns [`Error`] into `{code, message}`. Modules are split by area, not by layer.
 
 pub mod accounts;
+pub mod demo;
 pub mod error;
 pub mod gateway;
 pub mod journal;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::accounts::{self, Account, AccountView, NewAccount};
+use crate::demo::DemoRuntime;
 use crate::error::{Error, Result};
 use crate::gateway::{Gateway, GatewayConfig, RequestLogEntry};
 use crate::secrets::{Keychain, Secret, SecretKind};
@@ -39,13 +40,21 @@ pub struct Billfold {
     gateways: Arc<Mutex<HashMap<String, Gateway>>>,
     /// Background polling, "Sync now" and cancel, per account.
     sync: Arc<SyncRuntime>,
+    /// The demo accounts' in-process emulator, while there are demo accounts.
+    demo: Arc<DemoRuntime>,
 }
 
 impl Billfold {
     /// Opens the database in `data_dir` with the given keychain.
     pub fn open(data_dir: &Path, keychain: Keychain) -> Result<Self> {
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
-        Ok(Billfold { store: Arc::new(store), keychain, gateways: Arc::default(), sync: Arc::default() })
+        Ok(Billfold {
+            store: Arc::new(store),
+            keychain,
+            gateways: Arc::default(),
+            sync: Arc::default(),
+            demo: Arc::new(DemoRuntime::new(data_dir)),
+        })
     }
 
     /// The data folder: `BILLFOLD_DATA_DIR` if set, else the platform default given.
@@ -69,6 +78,11 @@ impl Billfold {
     /// The sync scheduler's shared state.
     pub(crate) fn sync_runtime(&self) -> &SyncRuntime {
         &self.sync
+    }
+
+    /// The demo emulator's state.
+    pub(crate) fn demo_runtime(&self) -> &DemoRuntime {
+        &self.demo
     }
 
     /// The keychain, for modules that need an account's secrets.
@@ -99,7 +113,8 @@ impl Billfold {
         Ok(gateways.get(account_id).cloned())
     }
 
-    fn forget_gateway(&self, account_id: &str) {
+    /// Drops the account's cached gateway, so the next request reads its API base afresh.
+    pub(crate) fn forget_gateway(&self, account_id: &str) {
         if let Ok(mut gateways) = self.gateways.lock() {
             gateways.remove(account_id);
         }
@@ -173,6 +188,11 @@ impl Billfold {
     /// in the keychain and the rest in SQLite. The first account becomes active.
     /// Nothing is kept if any step fails.
     pub async fn add_account(&self, input: NewAccount) -> Result<AccountView> {
+        self.add_account_as(input, false).await
+    }
+
+    /// [`Billfold::add_account`], marking the account as a demo one or not.
+    pub(crate) async fn add_account_as(&self, input: NewAccount, is_demo: bool) -> Result<AccountView> {
         let input = accounts::validate_new_account(input)?;
         stripe::verify_key(&input.api_base, &input.secret_key).await?;
 
@@ -188,6 +208,7 @@ impl Billfold {
             key_hint: input.secret_key.masked(),
             has_webhook_secret: input.webhook_secret.is_some(),
             created_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            is_demo,
         };
 
         let keychain = self.keychain.clone();
@@ -251,8 +272,19 @@ impl Billfold {
     }
 
     /// Removes an account: its keychain entries first (so no secret outlives the row that
-    /// names it), then its rows. Another account becomes active if this one was.
+    /// names it), then its rows. Another account becomes active if this one was. Removing
+    /// the last demo account removes the demo (its emulator and saved data) too.
     pub async fn remove_account(&self, id: &str) -> Result<()> {
+        let account = self.store.get_account(id)?;
+        self.remove_account_only(id).await?;
+        if account.is_demo {
+            self.demo_account_removed().await?;
+        }
+        Ok(())
+    }
+
+    /// [`Billfold::remove_account`] without the demo bookkeeping (the demo module's own path).
+    pub(crate) async fn remove_account_only(&self, id: &str) -> Result<()> {
         self.store.get_account(id)?;
         let keychain = self.keychain.clone();
         let key_id = id.to_string();
@@ -302,7 +334,7 @@ impl Billfold {
 }
 
 /// Runs a blocking keychain call off the async runtime.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|err| Error::Internal(format!("a background task failed: {err}")))?

@@ -37,6 +37,7 @@ async fn fixture() -> Fixture {
             key_hint: "sk_test_…9c1e".into(),
             has_webhook_secret: false,
             created_at: "2026-11-23T00:00:00Z".into(),
+            is_demo: false,
         })
         .unwrap();
     Fixture { sim, store, _dir: dir }

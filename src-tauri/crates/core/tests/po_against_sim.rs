@@ -69,7 +69,7 @@ async fn a_po_is_issued_in_at_most_five_requests_for_one_line_or_fifty() {
         let invoice = get(&app, &account, &format!("/v1/invoices/{invoice_id}")).await;
         assert_eq!(invoice["metadata"]["po_id"], issued.summary.id.as_str());
         assert_eq!(invoice["metadata"]["po_number"], "PO-4711");
-        assert_eq!(invoice["metadata"]["account"], "po-conf");
+        assert_eq!(invoice["metadata"]["account_slug"], "po-conf");
         assert_eq!(invoice["custom_fields"][0]["name"], "PO number");
         assert_eq!(invoice["custom_fields"][0]["value"], "PO-4711");
         assert_eq!(invoice["collection_method"], "send_invoice");

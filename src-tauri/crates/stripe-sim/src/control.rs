@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use axum::{Json, Router};
 
-use crate::resources::{disputes, invoices};
+use crate::resources::disputes;
+use crate::simulate;
 use crate::state::{lock, Faults, SimState};
 
 /// Routes under `/_sim`.
@@ -22,6 +23,8 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
         .route("/_sim/disputes/{id}/resolve", post(resolve_dispute))
+        .route("/_sim/subscriptions/{id}/fail_renewal", post(fail_renewal))
+        .route("/_sim/charges/{id}/dispute", post(open_dispute))
         .route("/_sim/generate", post(generate))
         .with_state(state)
 }
@@ -74,15 +77,22 @@ async fn customer_payment(
     Path(id): Path<String>,
     Json(payment): Json<CustomerPayment>,
 ) -> Response {
-    if !matches!(payment.method.as_str(), "card" | "bank_transfer") {
-        return crate::errors::ApiError::invalid_param("method", "method must be card or bank_transfer").into_response();
-    }
-    let Some(account) = state.account_holding(&id) else {
-        return crate::errors::ApiError::no_such("invoice", &id, "id").into_response();
-    };
-    let mut data = lock(&account.data);
-    match invoices::record_payment(&mut data, &id, payment.amount, &payment.method, state.now()) {
-        Ok(invoice) => Json(invoice).into_response(),
+    answer(simulate::customer_payment(&state, &id, payment.amount, &payment.method))
+}
+
+/// The subscription's card starts declining and it renews now (see [`simulate::fail_renewal`]).
+async fn fail_renewal(State(state): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
+    answer(simulate::fail_renewal(&state, &id))
+}
+
+/// The cardholder disputes a charge or a payment intent's charge (see [`simulate::open_dispute`]).
+async fn open_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
+    answer(simulate::open_dispute(&state, &id))
+}
+
+fn answer(result: Result<Value, crate::errors::ApiError>) -> Response {
+    match result {
+        Ok(object) => Json(object).into_response(),
         Err(err) => err.into_response(),
     }
 }

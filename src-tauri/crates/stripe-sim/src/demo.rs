@@ -19,12 +19,25 @@ pub struct DemoAccount {
     pub key: &'static str,
     /// Default currency.
     pub currency: &'static str,
+    /// The URL name Billfold gives an account of this name; purchase-order invoices carry it
+    /// in their metadata, as Billfold's own do.
+    pub slug: &'static str,
 }
 
 /// The two demo conferences.
 pub const DEMO_ACCOUNTS: [DemoAccount; 2] = [
-    DemoAccount { name: "RustConf Europe 2027", key: "sk_test_demo0RustConfEurope2027xxxxxxxxxx", currency: "eur" },
-    DemoAccount { name: "FinOps Summit 2027", key: "sk_test_demo0FinOpsSummit2027xxxxxxxxxxxx", currency: "usd" },
+    DemoAccount {
+        name: "RustConf Europe 2027",
+        key: "sk_test_demo0RustConfEurope2027xxxxxxxxxx",
+        currency: "eur",
+        slug: "rustconf-europe-2027",
+    },
+    DemoAccount {
+        name: "FinOps Summit 2027",
+        key: "sk_test_demo0FinOpsSummit2027xxxxxxxxxxxx",
+        currency: "usd",
+        slug: "finops-summit-2027",
+    },
 ];
 
 /// Why seeding stopped.
@@ -187,9 +200,9 @@ async fn seed_before_clock(api: &Api, account: DemoAccount) -> Result<Catalog, S
         .await?);
 
     // Due in a week: overdue once the clock has moved two weeks.
-    let overdue = po_invoice(api, &customers[1], &c, "PO-2027-0101", 7, &[("Bronze sponsorship", 1, 350_000)]).await?;
+    let overdue = po_invoice(api, &customers[1], account, "PO-2027-0101", 7, &[("Bronze sponsorship", 1, 350_000)]).await?;
     finalize_and_send(api, &overdue).await?;
-    let overdue_part = po_invoice(api, &customers[3], &c, "PO-2027-0102", 7, &[("Team tickets", 6, 59_900)]).await?;
+    let overdue_part = po_invoice(api, &customers[3], account, "PO-2027-0102", 7, &[("Team tickets", 6, 59_900)]).await?;
     finalize_and_send(api, &overdue_part).await?;
     api.control(&format!("/_sim/invoices/{overdue_part}/customer_payment"), r#"{"amount": 119800, "method": "bank_transfer"}"#).await?;
 
@@ -222,26 +235,26 @@ async fn seed_after_clock(api: &Api, account: DemoAccount, catalog: &Catalog) ->
     let customers = &catalog.customers;
 
     // Purchase orders in every state.
-    po_invoice(api, &customers[5], &c, "PO-2027-0201", 30, &[("Gold sponsorship", 1, 1_250_000), ("Booth", 1, 150_000)]).await?;
-    let open = po_invoice(api, &customers[2], &c, "PO-2027-0202", 30, &[("Silver sponsorship", 1, 650_000), ("Speaker dinner", 8, 9_500)]).await?;
+    po_invoice(api, &customers[5], account, "PO-2027-0201", 30, &[("Gold sponsorship", 1, 1_250_000), ("Booth", 1, 150_000)]).await?;
+    let open = po_invoice(api, &customers[2], account, "PO-2027-0202", 30, &[("Silver sponsorship", 1, 650_000), ("Speaker dinner", 8, 9_500)]).await?;
     finalize_and_send(api, &open).await?;
-    let partly = po_invoice(api, &customers[4], &c, "PO-2027-0203", 30, &[("Workshop seats", 12, 24_900)]).await?;
+    let partly = po_invoice(api, &customers[4], account, "PO-2027-0203", 30, &[("Workshop seats", 12, 24_900)]).await?;
     finalize_and_send(api, &partly).await?;
     api.control(&format!("/_sim/invoices/{partly}/customer_payment"), r#"{"amount": 100000, "method": "bank_transfer"}"#).await?;
-    let wire = po_invoice(api, &customers[6], &c, "PO-2027-0204", 30, &[("Diversity scholarship fund", 1, 500_000)]).await?;
+    let wire = po_invoice(api, &customers[6], account, "PO-2027-0204", 30, &[("Diversity scholarship fund", 1, 500_000)]).await?;
     finalize_and_send(api, &wire).await?;
     api.post(&format!("/v1/invoices/{wire}/pay"), &[("paid_out_of_band", "true".to_string())]).await?;
-    let card = po_invoice(api, &customers[0], &c, "PO-2027-0205", 30, &[("Conference tickets", 4, 59_900)]).await?;
+    let card = po_invoice(api, &customers[0], account, "PO-2027-0205", 30, &[("Conference tickets", 4, 59_900)]).await?;
     finalize_and_send(api, &card).await?;
     api.control(&format!("/_sim/invoices/{card}/customer_payment"), r#"{"method": "card"}"#).await?;
-    let voided = po_invoice(api, &customers[7], &c, "PO-2027-0206", 30, &[("Media partnership", 1, 200_000)]).await?;
+    let voided = po_invoice(api, &customers[7], account, "PO-2027-0206", 30, &[("Media partnership", 1, 200_000)]).await?;
     finalize_and_send(api, &voided).await?;
     api.act(&format!("/v1/invoices/{voided}/void")).await?;
-    let bad_debt = po_invoice(api, &catalog.declining, &c, "PO-2027-0207", 30, &[("Startup alley table", 1, 90_000)]).await?;
+    let bad_debt = po_invoice(api, &catalog.declining, account, "PO-2027-0207", 30, &[("Startup alley table", 1, 90_000)]).await?;
     finalize_and_send(api, &bad_debt).await?;
     api.act(&format!("/v1/invoices/{bad_debt}/mark_uncollectible")).await?;
     // A priced line from the catalog, to show both kinds of line.
-    let priced = api.post("/v1/invoices", &po_form(&customers[2], &c, "PO-2027-0208", 30)).await?;
+    let priced = api.post("/v1/invoices", &po_form(&customers[2], account, "PO-2027-0208", 30)).await?;
     let priced = id(&priced);
     api.post(
         &format!("/v1/invoices/{priced}/add_lines"),
@@ -282,21 +295,34 @@ async fn seed_after_clock(api: &Api, account: DemoAccount, catalog: &Catalog) ->
     Ok(())
 }
 
-fn po_form(customer: &str, currency: &str, po_number: &str, days: i64) -> Vec<(&'static str, String)> {
+/// A purchase order's id as Billfold's metadata names it: UUID-shaped and the same on every
+/// seed, so a snapshot and a fresh seed agree.
+pub fn po_id(account: DemoAccount, po_number: &str) -> String {
+    let index = DEMO_ACCOUNTS.iter().position(|candidate| candidate.key == account.key).unwrap_or(0);
+    let digits: String = po_number.chars().filter(char::is_ascii_digit).collect();
+    format!("00000000-de00-4000-8000-{index:04}{:0>8}", &digits[digits.len().saturating_sub(8)..])
+}
+
+/// A purchase-order invoice as Billfold issues one: sent by email, due in `days`, with the
+/// PO's id, number and the account's slug in its metadata and the number printed on it.
+fn po_form(customer: &str, account: DemoAccount, po_number: &str, days: i64) -> Vec<(&'static str, String)> {
     vec![
         ("customer", customer.to_string()),
         ("collection_method", "send_invoice".to_string()),
         ("days_until_due", days.to_string()),
-        ("currency", currency.to_string()),
+        ("currency", account.currency.to_string()),
+        ("metadata[po_id]", po_id(account, po_number)),
         ("metadata[po_number]", po_number.to_string()),
+        ("metadata[account_slug]", account.slug.to_string()),
         ("custom_fields[0][name]", "PO number".to_string()),
         ("custom_fields[0][value]", po_number.to_string()),
     ]
 }
 
 /// A draft purchase-order invoice with its lines (description, quantity, unit amount).
-async fn po_invoice(api: &Api, customer: &str, currency: &str, po_number: &str, days: i64, lines: &[(&str, i64, i64)]) -> Result<String, SeedError> {
-    let invoice = id(&api.post("/v1/invoices", &po_form(customer, currency, po_number, days)).await?);
+async fn po_invoice(api: &Api, customer: &str, account: DemoAccount, po_number: &str, days: i64, lines: &[(&str, i64, i64)]) -> Result<String, SeedError> {
+    let currency = account.currency;
+    let invoice = id(&api.post("/v1/invoices", &po_form(customer, account, po_number, days)).await?);
     let mut form = Vec::new();
     for (index, (description, quantity, unit_amount)) in lines.iter().enumerate() {
         let key = |field: &str| format!("lines[{index}][{field}]");

@@ -20,6 +20,7 @@ mod list;
 mod money;
 mod resources;
 mod server;
+mod simulate;
 mod state;
 mod webhooks;
 
@@ -100,6 +101,30 @@ impl Simulator {
     /// and runs what fell due meanwhile: trial ends, renewals, payment retries.
     pub fn advance_clock(&self, seconds: i64) {
         self.state.advance_clock(seconds);
+    }
+
+    /// The customer pays an invoice by `card` or `bank_transfer`, `amount` minor units or
+    /// all that remains when `None` (the library form of `POST /_sim/invoices/{id}/customer_payment`).
+    pub fn customer_payment(&self, invoice_id: &str, amount: Option<i64>, method: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::customer_payment(&self.state, invoice_id, amount, method)
+    }
+
+    /// The subscription's card starts declining and it renews now, so it turns `past_due`
+    /// (the library form of `POST /_sim/subscriptions/{id}/fail_renewal`).
+    pub fn fail_renewal(&self, subscription_id: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::fail_renewal(&self.state, subscription_id)
+    }
+
+    /// The cardholder disputes a charge (`ch_…`) or a payment intent's charge (`pi_…`)
+    /// (the library form of `POST /_sim/charges/{id}/dispute`).
+    pub fn open_dispute(&self, charge_or_intent_id: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::open_dispute(&self.state, charge_or_intent_id)
+    }
+
+    /// A number that grows whenever the emulator's data changes (every change emits an event)
+    /// or its clock moves: compare two readings to know whether a snapshot is out of date.
+    pub fn revision(&self) -> u64 {
+        self.state.revision()
     }
 
     /// Seeds the two demo conferences' accounts ([`demo::DEMO_ACCOUNTS`]) through the API.

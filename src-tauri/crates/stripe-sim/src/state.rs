@@ -134,6 +134,14 @@ impl SimState {
         }
     }
 
+    /// Events emitted in every account plus seconds the clock moved: both only grow, so the
+    /// sum changes exactly when the data or the clock did.
+    pub fn revision(&self) -> u64 {
+        let accounts: Vec<Arc<Account>> = lock(&self.accounts).values().cloned().collect();
+        let events: usize = accounts.iter().map(|account| lock(&account.data).events().len()).sum();
+        (events as u64).wrapping_add(self.clock_offset.load(Ordering::Relaxed).max(0) as u64)
+    }
+
     /// Replaces the fault settings.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.faults) = faults;

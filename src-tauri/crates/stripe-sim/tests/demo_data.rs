@@ -41,7 +41,17 @@ async fn both_demo_conferences_have_every_state_to_explore() {
             account.name
         );
         assert!(invoices.iter().any(|i| i.amount_paid > 0 && i.amount_remaining > 0), "{}: no partly paid invoice", account.name);
-        assert!(invoices.iter().any(|i| i.metadata.as_ref().is_some_and(|m| m.contains_key("po_number"))));
+        // Purchase-order invoices carry what Billfold rebuilds a PO from: its id, number and
+        // the account's slug, and the number printed as a custom field.
+        let po_invoices: Vec<_> = invoices.iter().filter(|i| i.metadata.as_ref().is_some_and(|m| m.contains_key("po_number"))).collect();
+        assert!(po_invoices.len() >= 8, "{}: {} PO invoices", account.name, po_invoices.len());
+        for invoice in &po_invoices {
+            let metadata = invoice.metadata.as_ref().unwrap();
+            assert_eq!(metadata.get("account_slug").map(String::as_str), Some(account.slug));
+            assert_eq!(metadata.get("po_id"), Some(&stripe_sim::demo::po_id(account, &metadata["po_number"])));
+            let fields = invoice.custom_fields.as_ref().unwrap();
+            assert!(fields.iter().any(|f| f.name == "PO number" && f.value == metadata["po_number"]));
+        }
 
         let subscriptions: Vec<_> = ListSubscription::new()
             .status(ListSubscriptionStatus::All)

@@ -141,7 +141,7 @@ impl Billfold {
                 metadata: [
                     ("po_id", po.id.clone()),
                     ("po_number", po.po_number.clone()),
-                    ("account", account.slug.clone()),
+                    ("account_slug", account.slug.clone()),
                     ("contact_name", po.contact_name.clone()),
                     ("payment_terms_days", po.payment_terms_days.to_string()),
                 ]

@@ -13,7 +13,7 @@ use super::sync_state::{poll_interval_secs, SyncState};
 const ACTIVE_ACCOUNT_KEY: &str = "active_account_id";
 
 const ACCOUNT_COLUMNS: &str =
-    "id, name, slug, default_currency, mode, api_base, key_hint, has_webhook_secret, created_at";
+    "id, name, slug, default_currency, mode, api_base, key_hint, has_webhook_secret, created_at, is_demo";
 
 /// The last sync of one account, as the UI shows it ("Synced 2 min ago").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -52,6 +52,7 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         key_hint: row.get(6)?,
         has_webhook_secret: row.get(7)?,
         created_at: row.get(8)?,
+        is_demo: row.get(9)?,
     })
 }
 
@@ -62,7 +63,7 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let inserted = tx.execute(
-            &format!("INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            &format!("INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             params![
                 account.id,
                 account.name,
@@ -73,6 +74,7 @@ impl Store {
                 account.key_hint,
                 account.has_webhook_secret,
                 account.created_at,
+                account.is_demo,
             ],
         );
         match inserted {
@@ -137,6 +139,18 @@ impl Store {
             "UPDATE accounts SET has_webhook_secret = ?2 WHERE id = ?1",
             params![id, has_secret],
         )?;
+        if changed == 0 {
+            return Err(Error::NotFound("That account does not exist (any more).".into()));
+        }
+        Ok(())
+    }
+
+    /// Points an account at another API base (the demo emulator listens on a new port after
+    /// each start).
+    pub fn set_api_base(&self, id: &str, api_base: &str) -> Result<()> {
+        let changed = self
+            .conn()?
+            .execute("UPDATE accounts SET api_base = ?2 WHERE id = ?1", params![id, api_base])?;
         if changed == 0 {
             return Err(Error::NotFound("That account does not exist (any more).".into()));
         }
@@ -236,6 +250,7 @@ mod tests {
             key_hint: "sk_live_…abcd".into(),
             has_webhook_secret: true,
             created_at: "2026-11-23T10:00:00Z".into(),
+            is_demo: false,
         }
     }
 

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_gateway.sql"),
     include_str!("migrations/0003_cache.sql"),
     include_str!("migrations/0004_purchase_orders.sql"),
+    include_str!("migrations/0005_demo.sql"),
 ];
 
 /// The schema version this build writes.

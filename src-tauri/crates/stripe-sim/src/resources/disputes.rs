@@ -42,8 +42,9 @@ fn as_of(dispute: &Value, now: i64) -> Value {
     out
 }
 
-/// Opens a fraud dispute on a charge that just succeeded and withdraws its funds.
-pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i64) {
+/// Opens a fraud dispute on a charge that just succeeded and withdraws its funds; answers
+/// the dispute.
+pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i64) -> Value {
     let mut evidence: Map<String, Value> = EVIDENCE_FIELDS.iter().map(|field| (field.to_string(), Value::Null)).collect();
     evidence.insert("enhanced_evidence".into(), json!({}));
     let dispute = json!({
@@ -74,6 +75,7 @@ pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i6
     }
     data.emit("charge.dispute.created", &dispute, None, origin, now);
     data.emit("charge.dispute.funds_withdrawn", &dispute, None, origin, now);
+    dispute
 }
 
 /// `GET /v1/disputes/{id}`

@@ -24,6 +24,7 @@ fn open() -> (tempfile::TempDir, Store) {
             key_hint: "sk_test_…abcd".into(),
             has_webhook_secret: false,
             created_at: "2026-11-23T10:00:00Z".into(),
+            is_demo: false,
         })
         .unwrap();
     (dir, store)

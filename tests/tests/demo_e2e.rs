@@ -1,0 +1,135 @@
+//! The demo in the real app, with no Stripe account and no emulator of the test's own: first
+//! run → Try the demo account → the first sync's progress bar → both conferences' seeded
+//! invoices → switch conference → the Simulate menu's customer pays → Sync now → paid on
+//! screen. Saves `tests/artifacts/demo-dashboard.png` and prints (and writes to
+//! `tests/artifacts/demo-timing.txt`) how long first start to a populated list took.
+
+use std::time::Instant;
+
+use billfold_e2e::AppSession;
+use fantoccini::Locator;
+
+/// Records whether the sync progress bar was ever in the page: the demo's first sync is
+/// quick, so polling for the bar from the test could miss it.
+const WATCH_PROGRESS: &str = r#"
+    window.__sawSyncProgress = !!document.querySelector("[data-testid='sync-progress']");
+    new MutationObserver(() => {
+        if (document.querySelector("[data-testid='sync-progress']")) window.__sawSyncProgress = true;
+    }).observe(document.body, { childList: true, subtree: true });
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_account_runs_the_whole_app_on_this_computer() {
+    let data = tempfile::tempdir().unwrap();
+    let launched = Instant::now();
+    let app = AppSession::launch(data.path()).await;
+
+    app.find("first-run").await;
+    app.client
+        .execute(WATCH_PROGRESS, vec![])
+        .await
+        .expect("watch for the progress bar");
+    let clicked = Instant::now();
+    app.click("try-demo").await;
+
+    app.find("demo-banner").await;
+    let banner = app
+        .wait_for_text("demo-banner", "nothing leaves this computer")
+        .await;
+    assert!(
+        banner.contains("Reset") && banner.contains("Remove"),
+        "{banner}"
+    );
+    app.find("simulate-menu").await;
+    let status = app.wait_for_text("sync-status", "Synced").await;
+    assert!(!status.contains("failed"), "{status}");
+    let saw_progress = app
+        .client
+        .execute("return window.__sawSyncProgress === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        saw_progress,
+        serde_json::json!(true),
+        "the first sync showed its progress bar"
+    );
+
+    // The first conference's seeded invoices (euros), from the cache.
+    app.click("nav-invoices").await;
+    app.find("invoices-row").await;
+    let populated = Instant::now();
+    let timing = format!(
+        "demo: first start to populated invoice list {:.1} s (of which Try the demo account to populated list {:.1} s)\n",
+        (populated - launched).as_secs_f64(),
+        (populated - clicked).as_secs_f64()
+    );
+    print!("{timing}");
+    let list = app.wait_for_text("view-invoices", "€").await;
+    // The list is virtualized: only the rows in view are in the page.
+    let organizations = [
+        "Acme GmbH",
+        "Globex Corporation",
+        "Initech",
+        "Umbrella Events",
+        "Hooli",
+        "Stark Industries",
+        "Wayne Foundation",
+        "Tyrell Systems",
+    ];
+    let shown = organizations
+        .iter()
+        .filter(|name| list.contains(*name))
+        .count();
+    assert!(
+        shown >= 3,
+        "only {shown} seeded organizations on screen: {list}"
+    );
+    let rows = app
+        .client
+        .find_all(Locator::Css("[data-testid='invoices-row']"))
+        .await
+        .unwrap();
+    assert!(rows.len() >= 8, "{} invoice rows", rows.len());
+    let shot = app.screenshot("demo-dashboard").await;
+    std::fs::write(shot.with_file_name("demo-timing.txt"), &timing).expect("write the timing");
+
+    // Switch to the second conference: its own invoices, in dollars.
+    let switcher = app.find("account-switcher").await;
+    switcher
+        .select_by_label("FinOps Summit 2027")
+        .await
+        .expect("switch conference");
+    let list = app.wait_for_text("view-invoices", "$").await;
+    assert!(
+        !list.contains("€"),
+        "the second conference shows only its own data: {list}"
+    );
+    app.wait_for_text("sync-status", "Synced").await;
+
+    // The customer pays an open invoice, chosen in the Simulate menu.
+    app.click("simulate-menu").await;
+    let picker = app.find("simulate-invoice").await;
+    let chosen = picker
+        .find(Locator::Css("option:checked"))
+        .await
+        .expect("an open invoice is offered")
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let number = chosen.split(" · ").next().unwrap().trim().to_string();
+    assert!(!number.is_empty(), "{chosen}");
+    app.type_into("[data-testid='invoices-search']", &number)
+        .await;
+    let row = app.wait_for_text("invoices-row", &number).await;
+    assert!(row.contains("open") && !row.contains("paid"), "{row}");
+
+    app.click("simulate-pay-full").await;
+    app.wait_for_text("simulate-result", "paid").await;
+    app.click("simulate-menu").await;
+    app.click("sync-now").await;
+    let row = app.wait_for_text("invoices-row", "paid").await;
+    assert!(row.contains(&number) && !row.contains("open"), "{row}");
+    app.screenshot("demo-after-payment").await;
+    app.close().await;
+}
