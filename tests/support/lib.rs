@@ -147,6 +147,22 @@ impl AppSession {
         self.find("add-account-submit").await.click().await.expect("submit");
     }
 
+    /// Waits until an attribute of an element (by `data-testid`) has the value `expected`.
+    pub async fn wait_for_attr(&self, test_id: &str, attribute: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let value = self.find(test_id).await.attr(attribute).await.ok().flatten().unwrap_or_default();
+            if value == expected {
+                return;
+            }
+            if started.elapsed() >= PATIENCE {
+                let shot = self.screenshot(&format!("failed-waiting-for-{test_id}")).await;
+                panic!("[data-testid='{test_id}'] has {attribute}={value:?}, never {expected:?} (see {})", shot.display());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Clicks an element found by `data-testid`.
     pub async fn click(&self, test_id: &str) {
         self.find(test_id).await.click().await.unwrap_or_else(|err| panic!("cannot click {test_id}: {err}"));
