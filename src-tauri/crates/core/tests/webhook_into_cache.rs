@@ -4,7 +4,6 @@
 //! webhook endpoint (as with `stripe listen`) reach the cache with no poll at all.
 
 #[path = "support/webhooks.rs"]
-#[allow(dead_code)]
 mod webhooks;
 #[allow(dead_code)]
 mod sync_support;
