@@ -90,8 +90,19 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
         .await
         .unwrap();
     assert!(rows.len() >= 8, "{} invoice rows", rows.len());
-    let shot = app.screenshot("demo-dashboard").await;
+    let shot = app.screenshot("demo-invoices").await;
     std::fs::write(shot.with_file_name("demo-timing.txt"), &timing).expect("write the timing");
+
+    // Its purchase orders were rebuilt from the invoices' metadata, and the dashboard shows
+    // what they still owe by age.
+    app.click("nav-purchase-orders").await;
+    let pos = app.wait_for_text("po-list-row", "PO-").await;
+    assert!(!pos.trim().is_empty(), "{pos}");
+    app.click("nav-dashboard").await;
+    let aging = app.wait_for_text("aging-eur", "€").await;
+    assert!(aging.chars().any(|c| c.is_ascii_digit()), "{aging}");
+    app.screenshot("demo-dashboard").await;
+    app.click("nav-invoices").await;
 
     // Switch to the second conference: its own invoices, in dollars.
     let switcher = app.find("account-switcher").await;

@@ -90,6 +90,14 @@ async fn the_demo_registers_two_accounts_that_sync_like_real_ones() {
                 account.name
             );
         }
+        // Its purchase orders come back from the invoices' metadata, two of them overdue by
+        // the real calendar (the seeded history ends today).
+        let pos = app
+            .list_purchase_orders(&account.id, &billfold_core::po::PoListQuery { limit: 100, ..Default::default() })
+            .unwrap();
+        assert!(pos.total >= 8, "{}: {} purchase orders", account.name, pos.total);
+        let overdue: Vec<&str> = pos.rows.iter().filter(|po| po.overdue).map(|po| po.po_number.as_str()).collect();
+        assert!(overdue.len() >= 2, "{}: overdue {overdue:?} of {:?}", account.name, pos.rows.iter().map(|po| (&po.po_number, po.status, &po.due_date)).collect::<Vec<_>>());
         let customers = app.list_customers(&account.id, &query(None)).unwrap();
         assert!(
             customers.total >= 8,

@@ -22,6 +22,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/clock", get(get_clock))
         .route("/_sim/invoices/{id}/customer_payment", post(customer_payment))
         .route("/_sim/clock/advance", post(advance_clock))
+        .route("/_sim/clock/start", post(start_clock))
         .route("/_sim/disputes/{id}/resolve", post(resolve_dispute))
         .route("/_sim/subscriptions/{id}/fail_renewal", post(fail_renewal))
         .route("/_sim/charges/{id}/dispute", post(open_dispute))
@@ -56,6 +57,27 @@ struct Advance {
 async fn advance_clock(State(state): State<Arc<SimState>>, Json(advance): Json<Advance>) -> Json<Value> {
     state.advance_clock(advance.seconds);
     Json(json!({ "now": state.now() }))
+}
+
+/// `{"seconds_ago": N}`: where an empty emulator's clock starts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockStart {
+    seconds_ago: i64,
+}
+
+/// Starts the clock of an emulator that holds nothing yet `seconds_ago` in the past (so
+/// seeded history can end at the real present); refused once any account holds data.
+async fn start_clock(State(state): State<Arc<SimState>>, Json(start): Json<ClockStart>) -> Response {
+    if !state.start_clock_in_past(start.seconds_ago) {
+        return crate::errors::ApiError::invalid_request(
+            None,
+            "The clock can only be started in the past while the emulator is empty, and seconds_ago must not be negative.",
+            Some("seconds_ago"),
+        )
+        .into_response();
+    }
+    Json(json!({ "now": state.now() })).into_response()
 }
 
 /// What the customer pays: all that remains when `amount` is absent.

@@ -263,6 +263,11 @@ impl AccountData {
         }
     }
 
+    /// Whether the account holds no objects and no events yet.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty() && self.events.is_empty()
+    }
+
     /// Events, oldest first.
     pub fn events(&self) -> &[StoredEvent] {
         &self.events

@@ -125,9 +125,13 @@ pub(crate) fn id(value: &Value) -> String {
     value["id"].as_str().unwrap_or_default().to_string()
 }
 
-/// Seeds both demo accounts on the emulator listening at `addr`. Moves the simulated clock
-/// two weeks forward on the way, so some invoices are overdue and renewals have happened.
+/// Seeds both demo accounts on the emulator listening at `addr`. The history starts two weeks
+/// ago and the clock is moved to the present on the way, so some invoices are overdue (by the
+/// real calendar too) and renewals have happened.
 pub async fn seed(addr: SocketAddr) -> Result<(), SeedError> {
+    Api::new(addr, DEMO_ACCOUNTS[0].key)
+        .control("/_sim/clock/start", &format!("{{\"seconds_ago\": {}}}", 14 * 86_400))
+        .await?;
     let mut before = Vec::new();
     for account in DEMO_ACCOUNTS {
         before.push(seed_before_clock(&Api::new(addr, account.key), account).await?);

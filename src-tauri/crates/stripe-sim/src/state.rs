@@ -122,6 +122,19 @@ impl SimState {
         real + self.clock_offset.load(Ordering::Relaxed)
     }
 
+    /// Sets the simulated clock `seconds_ago` into the past, so that history can be written
+    /// and then caught up to the present with [`SimState::advance_clock`] (the demo does).
+    /// Only while no account holds anything: turning back a clock with data behind it would
+    /// let objects come before their own events. Returns whether it was set.
+    pub fn start_clock_in_past(&self, seconds_ago: i64) -> bool {
+        let accounts: Vec<Arc<Account>> = lock(&self.accounts).values().cloned().collect();
+        if seconds_ago < 0 || accounts.iter().any(|account| !lock(&account.data).is_empty()) {
+            return false;
+        }
+        self.clock_offset.store(-seconds_ago, Ordering::Relaxed);
+        true
+    }
+
     /// Moves the simulated clock forward and runs, in every account, what fell due
     /// (renewals, trial ends, payment retries; see [`crate::clock`]).
     pub fn advance_clock(&self, seconds: i64) {
