@@ -230,3 +230,24 @@ async fn the_customer_pays_part_then_the_rest_and_the_revision_moves() {
         "moving the clock is a change"
     );
 }
+
+#[tokio::test]
+async fn an_empty_emulator_may_start_its_clock_in_the_past_and_only_then() {
+    use stripe_core::customer::CreateCustomer;
+    let (sim, client) = common::start().await;
+    let real_now = common::raw_json_get(&sim, "/_sim/clock").await["now"].as_i64().unwrap();
+    let (status, _, started) =
+        common::http(&sim, "POST", "/_sim/clock/start", &[("Content-Type", "application/json")], r#"{"seconds_ago": 86400}"#).await;
+    assert_eq!(status, 200);
+    let then = started["now"].as_i64().unwrap();
+    assert!((real_now - 86_400 - then).abs() <= 2, "one day back: {then} vs {real_now}");
+    let customer = CreateCustomer::new().send(&client).await.unwrap();
+    assert!((customer.created - then).abs() <= 2, "objects are made at the simulated time");
+
+    // With data behind it the clock only moves forward.
+    let (status, _, refused) =
+        common::http(&sim, "POST", "/_sim/clock/start", &[("Content-Type", "application/json")], r#"{"seconds_ago": 3600}"#).await;
+    assert_eq!(status, 400, "{refused}");
+    let after = common::raw_json_get(&sim, "/_sim/clock").await["now"].as_i64().unwrap();
+    assert!(after >= then, "the refused start left the clock alone");
+}
