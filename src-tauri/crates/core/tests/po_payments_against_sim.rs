@@ -207,6 +207,21 @@ async fn partial_out_of_band_and_over_payments_follow_stripe_and_a_second_deskto
         450_000,
         "the cheque and wire, marked paid out of band"
     );
+    // The second desktop has no events from before its first sync; its timeline comes from
+    // the invoice's status transitions and payments, in order.
+    let seen: Vec<&str> = synced.timeline.iter().map(|entry| entry.kind.as_str()).collect();
+    assert_eq!(seen.iter().filter(|kind| **kind == "payment").count(), 1, "no step twice: {seen:?}");
+    let kinds: Vec<&str> = rebuilt.timeline.iter().map(|entry| entry.kind.as_str()).collect();
+    assert_eq!(kinds.first(), Some(&"created"), "{kinds:?}");
+    assert!(kinds.contains(&"finalized") && kinds.contains(&"paid"), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|kind| **kind == "payment").count(), 1, "the card payment: {kinds:?}");
+    assert!(rebuilt.timeline.windows(2).all(|pair| pair[0].at <= pair[1].at));
+    assert_eq!(
+        rebuilt.timeline.len(),
+        synced.timeline.iter().filter(|entry| entry.kind != "sent").count(),
+        "the same steps as the desktop that saw the events, but the email: {kinds:?} vs {:?}",
+        synced.timeline.iter().map(|entry| entry.kind.as_str()).collect::<Vec<_>>()
+    );
     let rebuilt_small = other
         .purchase_order(&other_account, &small.summary.id)
         .unwrap();

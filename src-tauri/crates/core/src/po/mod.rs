@@ -14,6 +14,7 @@ mod query;
 mod service;
 pub mod status;
 mod store;
+mod timeline;
 mod track;
 mod validate;
 

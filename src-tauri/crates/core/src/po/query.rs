@@ -5,11 +5,10 @@
 use chrono::Utc;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde_json::Value;
 
 use super::{
     store, AuditEntry, PaymentMethod, PoListQuery, PoPage, PoPayment, PoStatus, PoSummary,
-    PurchaseOrder, TimelineEntry,
+    PurchaseOrder,
 };
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -178,7 +177,7 @@ impl Store {
             && summary.invoice_status.as_deref() == Some("open")
             && payments.iter().any(|payment| !payment.recorded_in_stripe);
         let timeline = match &invoice_id {
-            Some(invoice_id) => timeline(&conn, account_id, invoice_id)?,
+            Some(invoice_id) => super::timeline::timeline(&conn, account_id, invoice_id)?,
             None => Vec::new(),
         };
         Ok(PurchaseOrder {
@@ -236,66 +235,6 @@ fn audit(conn: &Connection, account_id: &str, po_id: &str) -> Result<Vec<AuditEn
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The invoice's events (and its payments' events) as timeline steps, oldest first.
-fn timeline(conn: &Connection, account_id: &str, invoice_id: &str) -> Result<Vec<TimelineEntry>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT type, created, raw FROM cache_events
-         WHERE account_id = ?1 AND (object_id = ?2 OR object_id IN
-               (SELECT id FROM cache_invoice_payments WHERE account_id = ?1 AND invoice_id = ?2))
-         ORDER BY created, rowid",
-    )?;
-    let rows = statement.query_map(params![account_id, invoice_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let (kind, at, raw) = row?;
-        let event: Value = serde_json::from_str(&raw).unwrap_or_default();
-        let object = &event["data"]["object"];
-        let number = object["number"].as_str().unwrap_or("the invoice");
-        let (kind, label, amount) = match kind.as_str() {
-            "invoice.created" => ("created", "Invoice created as a draft".to_string(), None),
-            "invoice.finalized" => ("finalized", format!("Invoice {number} finalized"), None),
-            "invoice.sent" => (
-                "sent",
-                format!(
-                    "Invoice emailed to {}",
-                    object["customer_email"].as_str().unwrap_or("the customer")
-                ),
-                None,
-            ),
-            "invoice_payment.paid" => (
-                "payment",
-                "Payment received in Stripe".to_string(),
-                object["amount_paid"].as_i64(),
-            ),
-            "invoice.paid" => (
-                "paid",
-                format!("Invoice {number} paid"),
-                object["amount_paid"].as_i64(),
-            ),
-            "invoice.voided" => ("voided", format!("Invoice {number} voided"), None),
-            "invoice.marked_uncollectible" => (
-                "uncollectible",
-                format!("Invoice {number} marked uncollectible"),
-                None,
-            ),
-            _ => continue,
-        };
-        entries.push(TimelineEntry {
-            at,
-            kind: kind.to_string(),
-            label,
-            amount,
-        });
-    }
-    Ok(entries)
 }
 
 impl Store {
