@@ -99,9 +99,20 @@ impl Billfold {
         let account = self.store.get_account(account_id)?;
         let keychain = self.keychain.clone();
         let key_id = account.id.clone();
-        let key = blocking(move || keychain.get(&key_id, SecretKind::ApiKey)).await?.ok_or_else(|| {
-            Error::KeychainLocked(format!("the API key of '{}' is missing from the keychain", account.name))
-        })?;
+        let stored = blocking(move || keychain.get(&key_id, SecretKind::ApiKey)).await;
+        let key = match (stored, crate::demo::public_demo_key(&account)) {
+            (Ok(Some(key)), _) => key,
+            // A demo account's key is a public fixture: without a keychain it still works.
+            (Ok(None), Some(public)) => public,
+            (Err(err), Some(public)) if crate::demo::keychain_missing(&err) => public,
+            (Ok(None), None) => {
+                return Err(Error::KeychainLocked(format!(
+                    "the API key of '{}' is missing from the keychain",
+                    account.name
+                )))
+            }
+            (Err(err), _) => return Err(err),
+        };
         let config = self.gateway_config(account.mode)?;
         let gateway = Gateway::new(self.store.clone(), &account.id, &account.api_base, &key, config)?;
         let mut gateways = self.gateways.lock().map_err(|_| Error::Internal("gateway lock poisoned".into()))?;
@@ -213,7 +224,7 @@ impl Billfold {
 
         let keychain = self.keychain.clone();
         let (key, hook, key_id) = (input.secret_key, input.webhook_secret, id.clone());
-        blocking(move || {
+        let stored = blocking(move || {
             keychain.set(&key_id, SecretKind::ApiKey, &key)?;
             if let Some(hook) = hook {
                 if let Err(err) = keychain.set(&key_id, SecretKind::WebhookSecret, &hook) {
@@ -223,7 +234,16 @@ impl Billfold {
             }
             Ok(())
         })
-        .await?;
+        .await;
+        match stored {
+            Ok(()) => {}
+            // The demo's keys are public fixtures, so a computer without a keychain can still
+            // run the demo; real keys never go anywhere but the keychain.
+            Err(err) if is_demo && crate::demo::keychain_missing(&err) => {
+                tracing::info!(%err, "no usable keychain: the demo account uses its public fixture key");
+            }
+            Err(err) => return Err(err),
+        }
 
         if let Err(err) = self.store.insert_account(&account) {
             self.forget_secrets(&id).await;
@@ -285,14 +305,20 @@ impl Billfold {
 
     /// [`Billfold::remove_account`] without the demo bookkeeping (the demo module's own path).
     pub(crate) async fn remove_account_only(&self, id: &str) -> Result<()> {
-        self.store.get_account(id)?;
+        let account = self.store.get_account(id)?;
         let keychain = self.keychain.clone();
         let key_id = id.to_string();
-        blocking(move || {
+        let forgotten = blocking(move || {
             keychain.delete(&key_id, SecretKind::ApiKey)?;
             keychain.delete(&key_id, SecretKind::WebhookSecret)
         })
-        .await?;
+        .await;
+        match forgotten {
+            Ok(()) => {}
+            // Without a keychain a demo account never had an entry in one.
+            Err(err) if account.is_demo && crate::demo::keychain_missing(&err) => {}
+            Err(err) => return Err(err),
+        }
         self.store.delete_account(id)?;
         self.forget_gateway(id);
         if self.store.active_account_id()?.is_none() {

@@ -469,3 +469,33 @@ async fn each_simulation_changes_the_demo_and_is_synced() {
         .unwrap_err();
     assert_eq!(bad_clock.code(), ErrorCode::Validation);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_runs_on_a_computer_without_a_keychain_where_real_accounts_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Billfold::open(dir.path(), Keychain::unavailable()).unwrap();
+    let demo = app.start_demo().await.unwrap();
+    assert_eq!(demo.len(), 2);
+    for account in &demo {
+        synced(&app, &account.id).await;
+        assert!(!invoices(&app, &account.id, None).is_empty(), "{} synced with its public key", account.name);
+    }
+
+    // A real key still needs the keychain: nothing is kept without one.
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    let refused = app
+        .add_account(NewAccount {
+            name: "Real Conf".into(),
+            secret_key: Secret::new("sk_test_51RealKeyNeedsAKeychain00000000000000"),
+            default_currency: "usd".into(),
+            api_base: Some(sim.base_url().into()),
+            webhook_secret: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::KeychainUnavailable);
+    assert_eq!(app.list_accounts().unwrap().len(), 2);
+
+    app.remove_demo().await.unwrap();
+    assert!(app.list_accounts().unwrap().is_empty());
+}

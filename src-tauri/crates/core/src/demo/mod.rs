@@ -364,6 +364,25 @@ impl Billfold {
 }
 
 /// Orders accounts registered in the same second as [`DEMO_ACCOUNTS`] lists them.
+/// The fixed, public key of a demo account (it only opens the in-process emulator), found by
+/// the slug the account got when the demo registered it. Used when no keychain can hold it,
+/// so the demo works on a computer without a Secret Service.
+pub(crate) fn public_demo_key(account: &Account) -> Option<Secret> {
+    if !account.is_demo {
+        return None;
+    }
+    DEMO_ACCOUNTS
+        .iter()
+        .find(|demo| account.slug == demo.slug || account.slug.starts_with(&format!("{}-", demo.slug)))
+        .map(|demo| Secret::new(demo.key))
+}
+
+/// Whether a keychain failure only means "no usable keychain here", which a demo account's
+/// public key can do without.
+pub(crate) fn keychain_missing(err: &Error) -> bool {
+    matches!(err, Error::KeychainUnavailable(_) | Error::KeychainLocked(_))
+}
+
 fn demo_rank(account: &Account) -> usize {
     DEMO_ACCOUNTS
         .iter()
