@@ -7,13 +7,19 @@
 //! rows the new generation did not write (objects Stripe no longer has) are swept.
 
 use super::{
-    is_missing, kind_index, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE,
+    is_missing, kind_index, list_all_pages, list_parts, page_query, Run, Step, Stop, SyncPhase,
+    PAGE_SIZE,
 };
 use crate::store::cache::kinds::{Kind, Listing, KINDS};
 use crate::store::BackfillPosition;
 
 /// Customers whose payment methods are read per batch of cache reads.
 const CUSTOMER_BATCH: usize = 200;
+
+/// Customers whose payment methods are asked for at once. One small request per customer
+/// would otherwise leave the rate limit idle while each answer travels; the gateway's token
+/// bucket still paces them.
+const CUSTOMERS_IN_FLIGHT: usize = 4;
 
 /// Continues the backfill under way, or starts one.
 pub(super) async fn run(run: &mut Run<'_>) -> Step {
@@ -150,30 +156,53 @@ async fn per_customer(
         if customers.is_empty() {
             return Ok(());
         }
-        for customer in customers {
-            let path = format!("/v1/customers/{customer}/payment_methods");
-            let objects = match run.list_all(&path, &[]).await {
-                Ok(objects) => objects,
-                // Deleted since it was listed: its deletion event will remove it.
-                Err(Stop::Failed(err)) if is_missing(&err) => Vec::new(),
-                Err(other) => return Err(other),
-            };
-            let (written, changed) = run.store.cache_write(run.account_id(), |tx| {
-                let mut written = 0;
-                for object in &objects {
-                    written +=
-                        u64::from(tx.upsert(kind, object, version, false, &Default::default())?);
-                }
-                tx.set_backfill_position(kind.resource, Some(&customer))?;
-                Ok(written)
-            })?;
-            run.report.objects_written += written;
-            run.changed(changed);
-            done += 1;
-            if done % PAGE_SIZE == 0 || done as i64 == total {
-                run.progress(SyncPhase::Backfill, kind.resource, done, Some(total));
+        for group in customers.chunks(CUSTOMERS_IN_FLIGHT) {
+            if run.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Stop::Cancelled);
             }
-            after = Some(customer);
+            let gateway = run.gateway;
+            let lists = group.iter().map(|customer| async move {
+                let path = format!("/v1/customers/{customer}/payment_methods");
+                list_all_pages(gateway, &path, &[]).await
+            });
+            let answers = futures_util::future::join_all(lists).await;
+            // Committed in customer order, one transaction per customer, so the position
+            // never passes a customer whose payment methods are not stored.
+            for (customer, answer) in group.iter().zip(answers) {
+                let objects = match answer {
+                    Ok((objects, requests)) => {
+                        run.report.requests += requests;
+                        objects
+                    }
+                    // Deleted since it was listed: its deletion event will remove it.
+                    Err(err) if is_missing(&err) => {
+                        run.report.requests += 1;
+                        Vec::new()
+                    }
+                    Err(err) => return Err(Stop::Failed(err)),
+                };
+                let (written, changed) = run.store.cache_write(run.account_id(), |tx| {
+                    let mut written = 0;
+                    for object in &objects {
+                        written += u64::from(tx.upsert(
+                            kind,
+                            object,
+                            version,
+                            false,
+                            &Default::default(),
+                        )?);
+                    }
+                    tx.set_backfill_position(kind.resource, Some(customer))?;
+                    Ok(written)
+                })?;
+                run.report.objects_written += written;
+                run.changed(changed);
+                done += 1;
+                if done % PAGE_SIZE == 0 || done as i64 == total {
+                    run.progress(SyncPhase::Backfill, kind.resource, done, Some(total));
+                }
+                after = Some(customer.clone());
+            }
         }
     }
 }

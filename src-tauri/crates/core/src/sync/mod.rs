@@ -214,21 +214,37 @@ impl Run<'_> {
 
     /// Every item of a list, in the list's order, following `starting_after`.
     async fn list_all(&mut self, path: &str, extra: &[(String, String)]) -> Step<Vec<Value>> {
-        let mut all = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .get(path, &page_query(extra, after.as_deref(), None))
-                .await?;
-            let (items, has_more) = list_parts(page)?;
-            after = items
-                .last()
-                .and_then(|item| item["id"].as_str())
-                .map(str::to_string);
-            all.extend(items);
-            if !has_more || after.is_none() {
-                return Ok(all);
-            }
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Stop::Cancelled);
+        }
+        let (all, requests) = list_all_pages(self.gateway, path, extra).await?;
+        self.report.requests += requests;
+        Ok(all)
+    }
+}
+
+/// Every item of a list, page by page; also how many requests it took.
+async fn list_all_pages(
+    gateway: &Gateway,
+    path: &str,
+    extra: &[(String, String)],
+) -> Result<(Vec<Value>, u64)> {
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    let mut requests = 0;
+    loop {
+        requests += 1;
+        let page = gateway
+            .get_json(path, &page_query(extra, after.as_deref(), None))
+            .await?;
+        let (items, has_more) = list_parts(page)?;
+        after = items
+            .last()
+            .and_then(|item| item["id"].as_str())
+            .map(str::to_string);
+        all.extend(items);
+        if !has_more || after.is_none() {
+            return Ok((all, requests));
         }
     }
 }
