@@ -16,7 +16,7 @@ use billfold_core::secrets::Secret;
 use serde_json::Value;
 use stripe_sim::SimConfig;
 
-const SIGNING_SECRET: &str = "whsec_billfoldWebhookIntoCache01";
+const SIGNING_SECRET: &str = "whsec_billfoldHookTest01";
 
 #[tokio::test]
 async fn an_sdk_signed_delivery_is_cached_once_and_polling_skips_it() {

@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Two accounts with signing secrets and one without.
 pub const ALPHA_SLUG: &str = "alpha-conf";
 pub const ALPHA_ID: &str = "acct-alpha";
-pub const ALPHA_SECRET: &str = "whsec_alphaTestSigningSecret01";
+pub const ALPHA_SECRET: &str = "whsec_alphaTestSecret01";
 pub const BETA_SLUG: &str = "beta-conf";
 pub const BETA_ID: &str = "acct-beta";
 pub const BETA_SECRET: &str = "whsec_betaTestSigningSecret02";
