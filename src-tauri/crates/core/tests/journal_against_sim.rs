@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use billfold_core::accounts::NewAccount;
 use billfold_core::gateway::{Gateway, GatewayConfig};
@@ -14,6 +13,9 @@ use billfold_core::store::{Store, DATABASE_FILE};
 use billfold_core::{Billfold, ErrorCode};
 use serde_json::Value;
 use stripe_sim::{Faults, SimConfig, Simulator};
+
+#[path = "support/kill.rs"]
+mod kill;
 
 /// Set in the environment of the child process the kill test starts.
 const CHILD_ENV: &str = "BILLFOLD_JOURNAL_CHILD";
@@ -183,29 +185,11 @@ async fn a_process_killed_at_any_step_resumes_into_one_customer_and_one_invoice(
         let key = unique_key();
         let dir = tempfile::tempdir().unwrap();
         let (app, account) = open_with_account(dir.path(), &sim, &key).await;
-        // Each request sits in the emulator long enough to be killed while in flight; the
-        // emulator still completes it, as Stripe does, so the answer is lost, not the write.
-        sim.set_faults(Faults { latency_ms: 300, ..Faults::default() });
-        let base = sim.request_count();
         let config = serde_json::json!({ "dir": dir.path(), "account": account, "base": sim.base_url() });
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "a_process_killed_at_any_step_resumes_into_one_customer_and_one_invoice", "--nocapture"])
-            .env(CHILD_ENV, config.to_string())
-            .env("BILLFOLD_JOURNAL_CHILD_KEY", &key)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut waited = 0;
-        while sim.request_count() < base + step + 1 {
-            assert!(child.try_wait().unwrap().is_none(), "the child ended before step {step}");
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            waited += 1;
-            assert!(waited < 6000, "the child never reached step {step}");
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        sim.set_faults(Faults::default());
+        let env = [(CHILD_ENV, config.to_string()), ("BILLFOLD_JOURNAL_CHILD_KEY", key.clone())];
+        let env: Vec<(&str, &str)> = env.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        kill::kill_child_in_flight(&sim, "a_process_killed_at_any_step_resumes_into_one_customer_and_one_invoice", &env, step + 1)
+            .await;
 
         let pending = journal::unfinished(app.store()).unwrap();
         assert_eq!(pending.len(), 1, "step {step}: the killed operation is pending");

@@ -3,8 +3,8 @@
 //! resumed into exactly one customer and one invoice.
 
 mod po_support;
-
-use std::time::Duration;
+#[path = "support/kill.rs"]
+mod kill;
 
 use billfold_core::journal::{self, OperationStatus};
 use billfold_core::po::{PoListQuery, PoStatus};
@@ -12,7 +12,6 @@ use billfold_core::secrets::{Keychain, Secret, SecretKind};
 use billfold_core::{Billfold, ErrorCode};
 use po_support::{all, get, open_with_account, po, sim, unique_key};
 use serde_json::Value;
-use stripe_sim::Faults;
 
 /// Set in the environment of the child process the kill test starts.
 const CHILD_ENV: &str = "BILLFOLD_PO_CHILD";
@@ -215,40 +214,17 @@ async fn a_process_killed_at_any_step_of_issuing_resumes_into_one_customer_and_o
         let draft = app
             .create_purchase_order(&account, po("PO-9", "ap@acme.test", 3))
             .unwrap();
-        // Each request sits in the emulator long enough to be killed while in flight; the
-        // emulator still completes it, so the answer is lost, not the write.
-        sim.set_faults(Faults {
-            latency_ms: 300,
-            ..Faults::default()
-        });
-        let base = sim.request_count();
         let config =
             serde_json::json!({ "dir": dir.path(), "account": account, "po": draft.summary.id });
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "a_process_killed_at_any_step_of_issuing_resumes_into_one_customer_and_one_invoice",
-                "--nocapture",
-            ])
-            .env(CHILD_ENV, config.to_string())
-            .env("BILLFOLD_PO_CHILD_KEY", &key)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut waited = 0;
-        while sim.request_count() < base + step + 1 {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the child ended before step {step}"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            waited += 1;
-            assert!(waited < 6000, "the child never reached step {step}");
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        sim.set_faults(Faults::default());
+        let env = [(CHILD_ENV, config.to_string()), ("BILLFOLD_PO_CHILD_KEY", key.clone())];
+        let env: Vec<(&str, &str)> = env.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        kill::kill_child_in_flight(
+            &sim,
+            "a_process_killed_at_any_step_of_issuing_resumes_into_one_customer_and_one_invoice",
+            &env,
+            step + 1,
+        )
+        .await;
 
         let pending = journal::unfinished(app.store()).unwrap();
         assert_eq!(
