@@ -11,16 +11,24 @@ use super::{
     PurchaseOrder,
 };
 use crate::error::{Error, Result};
+use crate::store::listing::{check_page, like_pattern};
 use crate::store::Store;
 
-/// The most rows one page may hold.
-const MAX_PAGE: i64 = 500;
+/// A PO still owed after its due date (`:today` is bound by name); the SQL twin of
+/// [`super::status::overdue`]. A macro so the column list and the filter share the literal.
+macro_rules! overdue_sql {
+    () => {
+        "(status IN ('invoiced', 'partially_paid') AND due_date IS NOT NULL AND due_date < :today)"
+    };
+}
 
-/// Summary columns, in the order [`summary`] reads them; `?today` is bound by name.
-const SUMMARY: &str = "id, po_number, organization, contact_email, currency, total, paid, status,
-    (status IN ('invoiced', 'partially_paid') AND due_date IS NOT NULL AND due_date < :today) AS overdue,
-    invoice_number, invoice_status, due_date, created_at,
-    CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END AS balance";
+/// Summary columns, in the order [`summary`] reads them.
+const SUMMARY: &str = concat!(
+    "id, po_number, organization, contact_email, currency, total, paid, status, ",
+    overdue_sql!(),
+    " AS overdue, invoice_number, invoice_status, due_date, created_at,
+    CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END AS balance"
+);
 
 /// Today as due dates are written (`YYYY-MM-DD`, UTC).
 pub(super) fn today() -> String {
@@ -67,11 +75,7 @@ fn sort_column(key: &str) -> Result<&'static str> {
 impl Store {
     /// One page of an account's POs.
     pub fn list_purchase_orders(&self, account_id: &str, query: &PoListQuery) -> Result<PoPage> {
-        if !(1..=MAX_PAGE).contains(&query.limit) || query.offset < 0 {
-            return Err(Error::Validation(format!(
-                "A page holds 1 to {MAX_PAGE} rows from offset 0 on."
-            )));
-        }
+        check_page(query.limit, query.offset)?;
         let mut filter = String::from("account_id = :account");
         let mut named: Vec<(&str, SqlValue)> = vec![
             (":account", SqlValue::Text(account_id.into())),
@@ -83,22 +87,18 @@ impl Store {
             .map(str::trim)
             .filter(|text| !text.is_empty())
         {
-            let escaped = search
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
             filter.push_str(
                 " AND (po_number LIKE :search ESCAPE '\\' OR organization LIKE :search ESCAPE '\\'
                        OR contact_email LIKE :search ESCAPE '\\' OR invoice_number LIKE :search ESCAPE '\\')",
             );
-            named.push((":search", SqlValue::Text(format!("%{escaped}%"))));
+            named.push((":search", SqlValue::Text(like_pattern(search))));
         }
         if let Some(status) = query.status {
             filter.push_str(" AND status = :status");
             named.push((":status", SqlValue::Text(status.as_str().into())));
         }
         if query.overdue_only {
-            filter.push_str(" AND status IN ('invoiced', 'partially_paid') AND due_date IS NOT NULL AND due_date < :today");
+            filter.push_str(concat!(" AND ", overdue_sql!()));
         }
         let direction = if query.descending { "DESC" } else { "ASC" };
         let order = match query.sort.as_deref() {

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod cache;
+pub(crate) mod listing;
 mod settings;
 mod sync_state;
 

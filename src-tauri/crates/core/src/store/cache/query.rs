@@ -6,11 +6,9 @@ use rusqlite::{params_from_iter, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::super::listing::{check_page, like_pattern};
 use super::super::Store;
 use crate::error::{Error, Result};
-
-/// The most rows one page may hold.
-const MAX_PAGE: i64 = 500;
 
 /// What a table view asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -97,15 +95,6 @@ pub struct InvoicePage {
     pub rows: Vec<InvoiceRow>,
 }
 
-/// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped.
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// The ORDER BY column for a sort key, from `allowed` (key, SQL expression).
 fn order_by(query: &ListQuery, allowed: &[(&str, &str)], prefix: &str) -> Result<String> {
     let key = query.sort.as_deref().unwrap_or("created");
@@ -120,11 +109,7 @@ fn order_by(query: &ListQuery, allowed: &[(&str, &str)], prefix: &str) -> Result
 }
 
 fn paging(query: &ListQuery) -> Result<(i64, i64)> {
-    if query.offset < 0 || !(1..=MAX_PAGE).contains(&query.limit) {
-        return Err(Error::Validation(format!(
-            "A page holds 1 to {MAX_PAGE} rows from an offset of 0 or more."
-        )));
-    }
+    check_page(query.limit, query.offset)?;
     Ok((query.limit, query.offset))
 }
 
