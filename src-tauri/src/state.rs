@@ -72,19 +72,14 @@ impl AppState {
     }
 
     /// Background work once the window exists: restart the demo emulator if there is a
-    /// demo, finish operations a crash or kill left unfinished, start polling every account,
-    /// open the demo if `open_demo`, and start the webhook listener if enabled. The first
+    /// demo, start polling every account, open the demo if `open_demo`, start the webhook
+    /// listener if enabled, and finish operations a crash or kill left unfinished. The first
     /// overview waits for the demo to be open (see [`AppState::hold_startup`]).
     pub async fn start_background<R: Runtime>(&self, app: &AppHandle<R>, open_demo: bool) {
         let Ok(core) = &self.core else { return };
         // Before anything syncs: demo accounts must point at the emulator's new port.
         if let Err(err) = core.resume_demo().await {
             tracing::error!(%err, "the demo could not be restarted");
-        }
-        match core.resume_operations().await {
-            Ok(0) => {}
-            Ok(finished) => tracing::info!(finished, "resumed unfinished operations"),
-            Err(err) => tracing::warn!(%err, "could not resume unfinished operations"),
         }
         if let Err(err) = core.start_sync(Arc::new(WindowEvents::new(app.clone()))) {
             tracing::error!(%err, "sync could not start");
@@ -103,6 +98,13 @@ impl AppState {
                 }
             }
             Err(err) => tracing::warn!(%err, "could not read the sync settings"),
+        }
+        // Last: while Stripe is unreachable each unfinished operation spends its retries, and
+        // polling, the demo and the listener should not wait for that.
+        match core.resume_operations().await {
+            Ok(0) => {}
+            Ok(finished) => tracing::info!(finished, "resumed unfinished operations"),
+            Err(err) => tracing::warn!(%err, "could not resume unfinished operations"),
         }
     }
 
