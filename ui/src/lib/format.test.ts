@@ -36,6 +36,21 @@ describe('money', () => {
 
   it('follows the locale for separators', () => {
     expect(money(123456, 'eur', 'de-DE')).toBe('1.234,56 €');
+    // Spanish leaves four-digit numbers ungrouped by default; amounts are grouped anyway.
+    expect(money(655000, 'eur', 'es-ES')).toBe('6.550,00 €');
+  });
+
+  it('groups amounts whatever the locale, C and POSIX included', () => {
+    // WebKitGTK in the C locale resolves to en-US-u-va-posix, which would print "€ 6550.00".
+    for (const locale of ['C', 'POSIX', 'en-US-POSIX', 'en-US-u-va-posix', 'en-US', 'not a locale']) {
+      expect(money(655000, 'eur', locale)).toBe('€6,550.00');
+      expect(money(1250000, 'jpy', locale)).toBe('¥1,250,000');
+      expect(money(1250, 'bhd', locale)).toBe('BHD 1.250');
+      expect(money(123456789, 'bhd', locale)).toBe('BHD 123,456.789');
+      expect(money(-1250, 'usd', locale)).toBe('-$12.50');
+    }
+    // The system locale (whatever the test machine has) groups too.
+    expect(formatMoney(655000, 'usd')).toMatch(/^\D*6\D550\D00\D*$/);
   });
 });
 

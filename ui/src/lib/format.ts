@@ -29,21 +29,53 @@ export function minorToDecimal(minor: number, exponent: number): `${number}` {
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-/** Formats an amount in minor units, e.g. `(123456, "usd")` → `"$1,234.56"`, `(500, "jpy")` → `"¥500"`. */
+/**
+ * Used when the asked-for locale cannot be used or would print amounts ungrouped. WebKitGTK in
+ * the C/POSIX locale resolves to `en-US-u-va-posix`, whose pattern has no grouping at all
+ * ("€ 6550.00"); money in a table must read "€6,550.00" everywhere.
+ */
+const FALLBACK_MONEY_LOCALE = 'en-US';
+
+/** Whether `format` groups thousands and is not the POSIX variant (which spaces the symbol off). */
+function readsWell(format: Intl.NumberFormat): boolean {
+  if (/posix/i.test(format.resolvedOptions().locale)) return false;
+  return format.formatToParts(1234567).some((part) => part.type === 'group');
+}
+
+function moneyFormat(locale: string | undefined, code: string, exponent: number): Intl.NumberFormat {
+  const options: Intl.NumberFormatOptions = {
+    style: 'currency',
+    currency: code,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+    // Some locales (es, pl…) leave four-digit amounts ungrouped by default; a column of amounts
+    // reads better when 6,550 and 16,550 are written alike.
+    useGrouping: 'always',
+  };
+  try {
+    const format = new Intl.NumberFormat(locale, options);
+    if (readsWell(format)) return format;
+  } catch {
+    // Not a BCP 47 tag ("C", "POSIX"): the fallback below.
+  }
+  return new Intl.NumberFormat(FALLBACK_MONEY_LOCALE, options);
+}
+
+/**
+ * Formats an amount in minor units, always with grouped thousands: `(123456, "usd")` → `"$1,234.56"`,
+ * `(500, "jpy")` → `"¥500"`, `(1250, "bhd")` → `"BHD 1.250"`. `locale` defaults to the system's;
+ * a locale that would not group (C/POSIX) or is not valid gives way to `en-US`.
+ */
 export function formatMoney(minor: number, currency: string, locale?: string): string {
   const code = currency.toUpperCase();
   const key = `${locale ?? ''}|${code}`;
   const exponent = currencyExponent(code);
   let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: code,
-      minimumFractionDigits: exponent,
-      maximumFractionDigits: exponent,
-    });
+    format = moneyFormat(locale, code, exponent);
     moneyFormats.set(key, format);
   }
+  // A decimal string, not a number: Intl keeps every digit of it.
   return format.format(minorToDecimal(minor, exponent));
 }
 
