@@ -1,9 +1,20 @@
-// The customers list: paging as it scrolls, search, sort, keyboard, re-query on data-changed.
+// The customers list: paging as it scrolls (keyset cursors), search with its debounce and hint,
+// late answers dropped, sort, keyboard, re-query on data-changed.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { CustomerRow, ListQuery } from '../lib/bindings';
-import { account, emitFromRust, fakeBackend, overview, resetApp, settle } from '../test-support/backend';
+import {
+  account,
+  cursorAt,
+  emitFromRust,
+  fakeBackend,
+  overview,
+  resetApp,
+  searchOf,
+  settle,
+  SHORT_SEARCH_HINT,
+} from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -22,14 +33,16 @@ function customer(index: number, suffix = ''): CustomerRow {
   };
 }
 
-/** A cache of `count` customers answering pages like Rust would. */
+/** A cache of `count` customers answering pages like Rust would (cursors and search hint too). */
 function customers(count: number, suffix = () => '') {
-  return ({ query }: { query: ListQuery }) => ({
-    total: count,
-    rows: Array.from({ length: Math.max(0, Math.min(query.limit, count - query.offset)) }, (_, i) =>
-      customer(query.offset + i, suffix()),
-    ),
-  });
+  return ({ query }: { query: ListQuery }) => {
+    const { hint } = searchOf(query);
+    const end = Math.min(count, query.offset + query.limit);
+    // As the core does, a cursor must name the row right before `offset`.
+    if (query.after !== null && query.after !== cursorAt(query.offset)) throw new Error(`bad cursor ${query.after}`);
+    const rows = Array.from({ length: Math.max(0, end - query.offset) }, (_, i) => customer(query.offset + i, suffix()));
+    return { total: count, rows, next: end < count ? cursorAt(end) : null, search_hint: hint };
+  };
 }
 
 async function openCustomers() {
@@ -51,7 +64,10 @@ describe('customers', () => {
     expect(grid.getAttribute('aria-rowcount')).toBe('10001');
     expect(rowTexts().length).toBeLessThan(60);
     expect(backend.argsOf('list_customers')).toEqual([
-      { accountId: 'a1', query: { search: null, status: null, sort: null, descending: false, offset: 0, limit: 200 } },
+      {
+        accountId: 'a1',
+        query: { search: null, status: null, sort: null, descending: false, offset: 0, limit: 200, after: null },
+      },
     ]);
     expect(rowTexts()[1]).toContain('$1.00');
 
@@ -61,6 +77,77 @@ describe('customers', () => {
     const offsets = backend.argsOf('list_customers').map((args) => args.query.offset);
     expect(offsets).toContain(5000 - (5000 % 200));
     expect(offsets).not.toContain(2000);
+    // A jump by the scrollbar: no cursor to seek from, the offset alone.
+    const jump = backend.argsOf('list_customers').find((args) => args.query.offset === 4800);
+    expect(jump.query.after).toBeNull();
+
+    // Scrolling on to the next page hands Rust the cursor after the last loaded row.
+    const pageEnd = 5000 - (5000 % 200) + 200;
+    grid.scrollTop = 32 * (pageEnd - 5);
+    await fireEvent.scroll(grid);
+    await waitFor(() => expect(rowTexts().some((text) => text.includes(`Customer ${pageEnd}`))).toBe(true));
+    const next = backend.argsOf('list_customers').find((args) => args.query.offset === pageEnd);
+    expect(next.query).toMatchObject({ offset: pageEnd, limit: 200, after: cursorAt(pageEnd) });
+  });
+
+  it('sends no search until typing pauses for 250 ms', async () => {
+    const backend = fakeBackend({ list_customers: customers(50) });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts().length).toBeGreaterThan(0));
+    const search = screen.getByTestId('customers-search') as HTMLInputElement;
+    for (const value of ['a', 'ac', 'acm', 'acme']) {
+      await fireEvent.input(search, { target: { value } });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    // Typing is never held up: the box shows every keystroke while Rust has not been asked.
+    expect(search.value).toBe('acme');
+    expect(backend.argsOf('list_customers')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(backend.argsOf('list_customers')).toHaveLength(1);
+    await waitFor(() => expect(backend.argsOf('list_customers')).toHaveLength(2));
+    expect(backend.argsOf('list_customers')[1].query).toMatchObject({ search: 'acme', offset: 0, after: null });
+  });
+
+  it('drops a slow answer for an older search that arrives after the newer one', async () => {
+    // "ac" is answered slowly (held until released), "acme" at once.
+    const held: Array<() => void> = [];
+    fakeBackend({
+      list_customers: ({ query }: { query: ListQuery }) => {
+        const rows = query.search === 'ac' ? [customer(1, ' (ac)'), customer(2, ' (ac)')] : query.search === 'acme' ? [customer(3, ' (acme)')] : [customer(0)];
+        const answer = { total: rows.length, rows, next: null, search_hint: null };
+        if (query.search !== 'ac') return answer;
+        return new Promise((resolve) => held.push(() => resolve(answer)));
+      },
+    });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts()).toHaveLength(1));
+    const search = screen.getByTestId('customers-search');
+    await fireEvent.input(search, { target: { value: 'ac' } });
+    await waitFor(() => expect(held).toHaveLength(1));
+    await fireEvent.input(search, { target: { value: 'acme' } });
+    await waitFor(() => expect(rowTexts()[0]).toContain('(acme)'));
+
+    held[0]();
+    await settle();
+    expect(rowTexts()).toHaveLength(1);
+    expect(rowTexts()[0]).toContain('Customer 3 (acme)');
+    expect(screen.getByTestId('customers-count').textContent).toBe('1 customers');
+  });
+
+  it('shows Rust’s hint under the search box while the text is too short', async () => {
+    const backend = fakeBackend({ list_customers: customers(50) });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts().length).toBeGreaterThan(0));
+    expect(screen.queryByTestId('customers-search-hint')).toBeNull();
+    const search = screen.getByTestId('customers-search');
+    await fireEvent.input(search, { target: { value: 'ac' } });
+    expect((await screen.findByTestId('customers-search-hint')).textContent).toBe(SHORT_SEARCH_HINT);
+    expect(backend.argsOf('list_customers').at(-1).query.search).toBe('ac');
+    // The rows are the unfiltered list meanwhile.
+    expect(screen.getByTestId('customers-count').textContent).toBe('50 customers');
+
+    await fireEvent.input(search, { target: { value: 'acme' } });
+    await waitFor(() => expect(screen.queryByTestId('customers-search-hint')).toBeNull());
   });
 
   it('re-queries when data-changed names customers of the active account', async () => {
@@ -97,6 +184,30 @@ describe('customers', () => {
     await settle();
     expect(backend.argsOf('list_customers').at(-1).query).toMatchObject({ sort: 'name', descending: true });
     expect(screen.getByTestId('sort-name').parentElement?.getAttribute('aria-sort')).toBe('descending');
+    // A third click goes back to Rust's default order, newest first.
+    await fireEvent.click(screen.getByTestId('sort-name'));
+    await settle();
+    expect(backend.argsOf('list_customers').at(-1).query).toMatchObject({ sort: null });
+    expect(screen.getByTestId('sort-created').parentElement?.getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('gives long names, emails and ids their full text as a tooltip', async () => {
+    fakeBackend({
+      list_customers: () => ({
+        total: 1,
+        rows: [{ ...customer(1), name: 'Crab Labs International Association of Rustaceans' }],
+        next: null,
+        search_hint: null,
+      }),
+    });
+    await openCustomers();
+    await waitFor(() => expect(rowTexts()).toHaveLength(1));
+    const row = screen.getAllByTestId('customers-row')[0];
+    expect(within(row).getByText('Crab Labs International Association of Rustaceans').getAttribute('title')).toBe(
+      'Crab Labs International Association of Rustaceans',
+    );
+    expect(within(row).getByText('c1@example.com').getAttribute('title')).toBe('c1@example.com');
+    expect(within(row).getByText('cus_1').getAttribute('title')).toBe('cus_1');
   });
 
   it('moves the selected row with the arrow keys', async () => {

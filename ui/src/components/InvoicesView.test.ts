@@ -1,9 +1,10 @@
-// The invoices list: status chips, money in each currency's exponent, re-query on data-changed.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+// The invoices list: status chips, money in each currency's exponent, newest first by default
+// with the header saying so, tooltips on long text, re-query on data-changed.
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { InvoiceRow, ListQuery } from '../lib/bindings';
-import { emitFromRust, fakeBackend, resetApp } from '../test-support/backend';
+import { emitFromRust, fakeBackend, pageOf, resetApp, settle } from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -37,8 +38,10 @@ const INVOICES = [
 ];
 
 function answer({ query }: { query: ListQuery }) {
-  const rows = INVOICES.filter((row) => !query.status || row.status === query.status);
-  return { total: rows.length, rows: rows.slice(query.offset, query.offset + query.limit) };
+  return pageOf(
+    INVOICES.filter((row) => !query.status || row.status === query.status),
+    query,
+  );
 }
 
 async function openInvoices() {
@@ -85,6 +88,56 @@ describe('invoices', () => {
     await fireEvent.click(screen.getByTestId('status-uncollectible'));
     const empty = await screen.findByTestId('invoices-empty');
     expect(empty.textContent).toContain('No invoices match');
+  });
+
+  it('says the default order is newest first, and comes back to it', async () => {
+    const backend = fakeBackend({ list_invoices: answer });
+    await openInvoices();
+    const lastQuery = () => backend.argsOf('list_invoices').at(-1).query;
+    const arrow = (key: string) => screen.getByTestId(`sort-${key}-arrow`).textContent;
+    const ariaSort = (key: string) => screen.getByTestId(`sort-${key}`).parentElement?.getAttribute('aria-sort');
+
+    // Rust's default order (`sort: null`) is newest first: the header shows "Created ↓".
+    expect(lastQuery()).toMatchObject({ sort: null });
+    expect(screen.getByTestId('sort-created').textContent?.replace(/\s+/g, ' ').trim()).toBe('Created ↓');
+    expect(ariaSort('created')).toBe('descending');
+    expect(screen.getByTestId('sort-created').getAttribute('title')).toContain('Newest first');
+    expect(arrow('number')).toBe('');
+
+    // Another column: ascending, descending, then the default again.
+    await fireEvent.click(screen.getByTestId('sort-number'));
+    await settle();
+    expect(lastQuery()).toMatchObject({ sort: 'number', descending: false, offset: 0, after: null });
+    expect([arrow('number'), arrow('created')]).toEqual(['↑', '']);
+    expect(ariaSort('created')).toBe('none');
+    await fireEvent.click(screen.getByTestId('sort-number'));
+    await settle();
+    expect(lastQuery()).toMatchObject({ sort: 'number', descending: true });
+    expect(arrow('number')).toBe('↓');
+    await fireEvent.click(screen.getByTestId('sort-number'));
+    await settle();
+    expect(lastQuery()).toMatchObject({ sort: null });
+    expect([arrow('number'), arrow('created')]).toEqual(['', '↓']);
+
+    // The default column itself: oldest first, then back to the default.
+    await fireEvent.click(screen.getByTestId('sort-created'));
+    await settle();
+    expect(lastQuery()).toMatchObject({ sort: 'created', descending: false });
+    expect(arrow('created')).toBe('↑');
+    expect(screen.getByTestId('sort-created').getAttribute('title')).toBeNull();
+    await fireEvent.click(screen.getByTestId('sort-created'));
+    await settle();
+    expect(lastQuery()).toMatchObject({ sort: null });
+    expect(arrow('created')).toBe('↓');
+  });
+
+  it('gives numbers, ids and customers their full text as a tooltip', async () => {
+    fakeBackend({ list_invoices: answer });
+    await openInvoices();
+    const [first, , , draft] = screen.getAllByTestId('invoices-row');
+    expect(within(first).getByText('RC-0001').getAttribute('title')).toBe('RC-0001');
+    expect(within(first).getByText('Ferris Foundation').getAttribute('title')).toBe('Ferris Foundation · ap@ferris.example');
+    expect(within(draft).getByText('in_4').getAttribute('title')).toBe('in_4');
   });
 
   it('re-queries when invoices (or the customers they show) change', async () => {

@@ -5,7 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import { app } from '../lib/app-state.svelte';
 import type { PoSummary } from '../lib/bindings';
-import { emitFromRust, fakeBackend, poListFrom, poSummary, purchaseOrder, resetApp } from '../test-support/backend';
+import {
+  cursorAt,
+  emitFromRust,
+  fakeBackend,
+  poListFrom,
+  poSummary,
+  purchaseOrder,
+  resetApp,
+  SHORT_SEARCH_HINT,
+} from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -71,7 +80,16 @@ describe('PO list', () => {
     const listed = backend.argsOf('list_purchase_orders').filter((args) => args.query.limit > 1);
     expect(listed[0]).toEqual({
       accountId: 'a1',
-      query: { search: null, status: null, overdue_only: false, sort: null, descending: false, offset: 0, limit: 200 },
+      query: {
+        search: null,
+        status: null,
+        overdue_only: false,
+        sort: null,
+        descending: false,
+        offset: 0,
+        limit: 200,
+        after: null,
+      },
     });
     const [kwd, partial, draft, open] = screen.getAllByTestId('po-list-row');
     expect(within(kwd).getByTestId('po-overdue').textContent).toBe('Overdue');
@@ -84,6 +102,34 @@ describe('PO list', () => {
     expect(rowTexts()[2]).toContain('¥500,000');
     expect(within(open).queryByTestId('po-overdue')).toBeNull();
     expect(screen.getByTestId('po-list-count').textContent).toBe('4 purchase orders');
+    // The default order shows on "Entered" and says the rest in its tooltip.
+    expect(screen.getByTestId('sort-created_at').parentElement?.getAttribute('aria-sort')).toBe('descending');
+    expect(screen.getByTestId('sort-created_at').getAttribute('title')).toContain('Overdue first, then newest');
+    // Every chip's word is in the status cell's tooltip, in case the cell cuts one off.
+    expect(within(kwd).getByTestId('po-overdue').parentElement?.getAttribute('title')).toBe('Invoiced · Overdue · Uncollectible');
+  });
+
+  it('says when the search text is too short, and pages on with cursors', async () => {
+    const many = Array.from({ length: 450 }, (_, index) =>
+      poSummary({ id: `po_${index}`, po_number: `PO-${index}`, created_at: `2027-01-01T00:00:00Z` }),
+    );
+    const backend = fakeBackend({ list_purchase_orders: poListFrom(many) });
+    await openList();
+    await fireEvent.input(screen.getByTestId('po-search'), { target: { value: 'po' } });
+    expect((await screen.findByTestId('po-list-search-hint')).textContent).toBe(SHORT_SEARCH_HINT);
+    expect(screen.getByTestId('po-list-count').textContent).toBe('450 purchase orders');
+    await fireEvent.input(screen.getByTestId('po-search'), { target: { value: 'po-44' } });
+    await waitFor(() => expect(screen.queryByTestId('po-list-search-hint')).toBeNull());
+    await fireEvent.input(screen.getByTestId('po-search'), { target: { value: '' } });
+    await waitFor(() => expect(screen.getByTestId('po-list-count').textContent).toBe('450 purchase orders'));
+
+    // Scrolling to the end of the first page asks for the second with the first's cursor.
+    const grid = screen.getByTestId('po-list');
+    grid.scrollTop = 32 * 190;
+    await fireEvent.scroll(grid);
+    await waitFor(() => expect(numbers()).toContain('PO-205'));
+    const pages = backend.argsOf('list_purchase_orders').filter((args) => args.query.limit > 1);
+    expect(pages.at(-1).query).toMatchObject({ search: null, offset: 200, after: cursorAt(200) });
   });
 
   it('filters by status, overdue and search, and sorts by header', async () => {

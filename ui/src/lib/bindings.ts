@@ -241,7 +241,11 @@ offset: number,
 /**
  * Rows to return (1–500).
  */
-limit: number, };
+limit: number, 
+/**
+ * Cursor from the previous page's `next`: Rust seeks from it instead of counting `offset` rows.
+ */
+after: string | null, };
 
 export type CustomerRow = { 
 /**
@@ -335,7 +339,15 @@ total: number,
 /**
  * This page.
  */
-rows: Array<CustomerRow>, };
+rows: Array<CustomerRow>, 
+/**
+ * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ */
+next: string | null, 
+/**
+ * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ */
+search_hint: string | null, };
 
 export type InvoicePage = { 
 /**
@@ -345,7 +357,15 @@ total: number,
 /**
  * This page.
  */
-rows: Array<InvoiceRow>, };
+rows: Array<InvoiceRow>, 
+/**
+ * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ */
+next: string | null, 
+/**
+ * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ */
+search_hint: string | null, };
 
 export type SyncSettings = { 
 /**
@@ -688,7 +708,11 @@ offset: number,
 /**
  * Rows to return (1–500).
  */
-limit: number, };
+limit: number, 
+/**
+ * Cursor from the previous page's `next`: Rust seeks from it instead of counting `offset` rows.
+ */
+after: string | null, };
 
 export type PoPage = { 
 /**
@@ -698,7 +722,15 @@ total: number,
 /**
  * This page.
  */
-rows: Array<PoSummary>, };
+rows: Array<PoSummary>, 
+/**
+ * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ */
+next: string | null, 
+/**
+ * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ */
+search_hint: string | null, };
 
 export type AgingBucket = { 
 /**

@@ -67,11 +67,11 @@ const DEFAULTS: Record<string, Handler> = {
   sync_status: (args) => syncStatus({ account_id: args.accountId }),
   sync_now: () => null,
   cancel_sync: () => null,
-  list_customers: () => ({ total: 0, rows: [] }),
-  list_invoices: () => ({ total: 0, rows: [] }),
+  list_customers: () => ({ total: 0, rows: [], next: null, search_hint: null }),
+  list_invoices: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   list_request_log: () => [],
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
-  list_purchase_orders: () => ({ total: 0, rows: [] }),
+  list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],
 };
 
@@ -138,14 +138,46 @@ export function agingBucket(overrides: Partial<AgingBucket> = {}): AgingBucket {
   };
 }
 
+/** What the core says of a search text too short for its trigram index (it then lists all rows). */
+export const SHORT_SEARCH_HINT = 'Type at least 3 characters to search.';
+
+/** The search text the core applies (null when there is none or it is too short), and its hint. */
+export function searchOf(query: { search: string | null }): { needle: string | null; hint: string | null } {
+  const text = query.search?.trim().toLowerCase() ?? '';
+  if (!text) return { needle: null, hint: null };
+  if (text.length < 3) return { needle: null, hint: SHORT_SEARCH_HINT };
+  return { needle: text, hint: null };
+}
+
+/** The fake's opaque cursor right after `offset` rows. */
+export const cursorAt = (offset: number) => `after:${offset}`;
+
+/**
+ * One page of `rows` (already filtered and sorted) the way the core answers it: `next` is the
+ * cursor after the page's last row, null at the end. A query's `after` must be the cursor for
+ * its `offset` (what the core seeks from), else this throws, so a UI mixing them up fails.
+ */
+export function pageOf<T>(
+  rows: T[],
+  query: { offset: number; limit: number; after: string | null },
+  hint: string | null = null,
+) {
+  if (query.after !== null && query.after !== cursorAt(query.offset)) {
+    throw new Error(`cursor ${query.after} does not match offset ${query.offset}`);
+  }
+  const page = rows.slice(query.offset, query.offset + query.limit);
+  const end = query.offset + page.length;
+  return { total: rows.length, rows: page, next: end < rows.length ? cursorAt(end) : null, search_hint: hint };
+}
+
 /**
  * Answers `list_purchase_orders` from `rows` the way the core does: search in PO number,
- * organization, email and invoice number; status and overdue filters; overdue first, then
- * newest, unless a sort key is given; then the page.
+ * organization, email and invoice number (from 3 characters; shorter text gives a hint); status
+ * and overdue filters; overdue first, then newest, unless a sort key is given; then the page.
  */
 export function poListFrom(rows: PoSummary[]): Handler {
   return ({ query }: { query: PoListQuery }) => {
-    const needle = query.search?.toLowerCase() ?? '';
+    const { needle, hint } = searchOf(query);
     const matches = rows.filter(
       (row) =>
         (!query.status || row.status === query.status) &&
@@ -164,7 +196,7 @@ export function poListFrom(rows: PoSummary[]): Handler {
       }
       return Number(b.overdue) - Number(a.overdue) || b.created_at.localeCompare(a.created_at);
     });
-    return { total: sorted.length, rows: sorted.slice(query.offset, query.offset + query.limit) };
+    return pageOf(sorted, query, hint);
   };
 }
 
