@@ -13,7 +13,7 @@ use crate::AppState;
 
 /// A page of POs: search, status and overdue filters, sort, overdue first by default.
 #[tauri::command]
-pub fn list_purchase_orders(state: State<'_, AppState>, account_id: String, query: PoListQuery) -> CommandResult<PoPage> {
+pub async fn list_purchase_orders(state: State<'_, AppState>, account_id: String, query: PoListQuery) -> CommandResult<PoPage> {
     state.core()?.list_purchase_orders(&account_id, &query).map_err(|err| err.payload())
 }
 

@@ -25,15 +25,16 @@ pub fn sync_status(state: State<'_, AppState>, account_id: String) -> CommandRes
     state.core()?.sync_status(&account_id).map_err(|err| err.payload())
 }
 
-/// A page of cached customers.
+/// A page of cached customers. Async, like every list, so a query never runs on the window's
+/// thread.
 #[tauri::command]
-pub fn list_customers(state: State<'_, AppState>, account_id: String, query: ListQuery) -> CommandResult<CustomerPage> {
+pub async fn list_customers(state: State<'_, AppState>, account_id: String, query: ListQuery) -> CommandResult<CustomerPage> {
     state.core()?.list_customers(&account_id, &query).map_err(|err| err.payload())
 }
 
 /// A page of cached invoices.
 #[tauri::command]
-pub fn list_invoices(state: State<'_, AppState>, account_id: String, query: ListQuery) -> CommandResult<InvoicePage> {
+pub async fn list_invoices(state: State<'_, AppState>, account_id: String, query: ListQuery) -> CommandResult<InvoicePage> {
     state.core()?.list_invoices(&account_id, &query).map_err(|err| err.payload())
 }
 

@@ -301,7 +301,8 @@ pub struct PurchaseOrder {
 /// What the PO list asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PoListQuery {
-    /// Matches PO number, organization, email or invoice number (case-insensitive).
+    /// Matches PO number, organization, email or invoice number (case-insensitive substrings
+    /// of 3 or more characters; a shorter search is not applied and the page says so).
     pub search: Option<String>,
     /// Only this status.
     pub status: Option<PoStatus>,
@@ -316,6 +317,9 @@ pub struct PoListQuery {
     pub offset: i64,
     /// Rows to return (1–500).
     pub limit: i64,
+    /// The previous page's `next`: this page starts right after it.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// One page of POs and how many match in all.
@@ -325,6 +329,10 @@ pub struct PoPage {
     pub total: i64,
     /// This page.
     pub rows: Vec<PoSummary>,
+    /// The cursor right after this page, when more rows follow.
+    pub next: Option<String>,
+    /// Why the search was not applied, when it was not (too short).
+    pub search_hint: Option<String>,
 }
 
 /// The resource name of POs in `DataChanged`.

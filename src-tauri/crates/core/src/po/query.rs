@@ -3,7 +3,6 @@
 //! with lines, payments, the invoice's timeline from cached events, and the audit log.
 
 use chrono::Utc;
-use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{
@@ -11,31 +10,29 @@ use super::{
     PurchaseOrder,
 };
 use crate::error::{Error, Result};
-use crate::store::listing::{check_page, like_pattern};
+use crate::store::listing::{list_page, Filter, ListSpec, PageRequest, SortKey};
 use crate::store::Store;
 
-/// A PO still owed after its due date (`:today` is bound by name); the SQL twin of
-/// [`super::status::overdue`]. A macro so the column list and the filter share the literal.
-macro_rules! overdue_sql {
-    () => {
-        "(status IN ('invoiced', 'partially_paid') AND due_date IS NOT NULL AND due_date < :today)"
-    };
+/// A PO still owed after its due date, for a `today` we write ourselves (`YYYY-MM-DD`); the
+/// SQL twin of [`super::status::overdue`].
+fn overdue_sql(today: &str) -> String {
+    format!("(status IN ('invoiced', 'partially_paid') AND due_date IS NOT NULL AND due_date < '{today}')")
 }
 
 /// Summary columns, in the order [`summary`] reads them.
-const SUMMARY: &str = concat!(
-    "id, po_number, organization, contact_email, currency, total, paid, status, ",
-    overdue_sql!(),
-    " AS overdue, invoice_number, invoice_status, due_date, created_at,
-    CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END AS balance"
-);
+const SUMMARY: &str = "id, po_number, organization, contact_email, currency, total, paid, status,
+    invoice_number, invoice_status, due_date, created_at,
+    CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END AS balance";
 
 /// Today as due dates are written (`YYYY-MM-DD`, UTC).
 pub(super) fn today() -> String {
     Utc::now().format("%Y-%m-%d").to_string()
 }
 
-fn summary(row: &Row<'_>) -> rusqlite::Result<PoSummary> {
+/// A summary row; overdue is worked out for `today`.
+fn summary(row: &Row<'_>, today: &str) -> rusqlite::Result<PoSummary> {
+    let status = PoStatus::parse(&row.get::<_, String>(7)?).unwrap_or(PoStatus::Draft);
+    let due_date: Option<String> = row.get(10)?;
     Ok(PoSummary {
         id: row.get(0)?,
         po_number: row.get(1)?,
@@ -44,93 +41,68 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<PoSummary> {
         currency: row.get(4)?,
         total: row.get(5)?,
         paid: row.get(6)?,
-        status: PoStatus::parse(&row.get::<_, String>(7)?).unwrap_or(PoStatus::Draft),
-        overdue: row.get(8)?,
-        invoice_number: row.get(9)?,
-        invoice_status: row.get(10)?,
-        due_date: row.get(11)?,
-        created_at: row.get(12)?,
-        balance: row.get(13)?,
+        status,
+        overdue: super::status::overdue(status, due_date.as_deref(), today),
+        invoice_number: row.get(8)?,
+        invoice_status: row.get(9)?,
+        due_date,
+        created_at: row.get(11)?,
+        balance: row.get(12)?,
     })
 }
 
-/// The SQL a sort key orders by.
-fn sort_column(key: &str) -> Result<&'static str> {
-    Ok(match key {
-        "po_number" => "po_number COLLATE NOCASE",
-        "organization" => "organization COLLATE NOCASE",
-        "total" => "total",
-        "balance" => "balance",
-        "due_date" => "due_date",
-        "created_at" => "created_at",
-        "status" => "status",
-        other => {
-            return Err(Error::Validation(format!(
-                "POs cannot be sorted by '{other}'."
-            )))
-        }
-    })
+/// The PO list for today: sorts (the default puts overdue POs first, which depends on the
+/// date, so it has no index: 20k POs sort in a few milliseconds), search columns, counting.
+fn list_spec(today: &str) -> ListSpec {
+    let overdue_first = overdue_sql(today);
+    ListSpec {
+        table: "purchase_orders",
+        fts: "purchase_orders_fts",
+        columns: SUMMARY,
+        live: "1",
+        count_index: Some("purchase_orders_status"),
+        sorts: vec![
+            SortKey { key: "default", exprs: vec![overdue_first, "created_at".into()], index: None },
+            SortKey::indexed("po_number", "lower(po_number)", "purchase_orders_by_po_number"),
+            SortKey::indexed("organization", "lower(organization)", "purchase_orders_by_organization"),
+            SortKey::indexed("total", "total", "purchase_orders_by_total"),
+            SortKey::indexed(
+                "balance",
+                "(CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END)",
+                "purchase_orders_by_balance",
+            ),
+            SortKey::indexed("due_date", "ifnull(due_date, '')", "purchase_orders_by_due_date"),
+            SortKey::indexed("created_at", "created_at", "purchase_orders_by_created_at"),
+            SortKey::indexed("status", "status", "purchase_orders_by_status"),
+        ],
+        default_sort: ("default", true),
+    }
 }
 
 impl Store {
     /// One page of an account's POs.
     pub fn list_purchase_orders(&self, account_id: &str, query: &PoListQuery) -> Result<PoPage> {
-        check_page(query.limit, query.offset)?;
-        let mut filter = String::from("account_id = :account");
-        let mut named: Vec<(&str, SqlValue)> = vec![
-            (":account", SqlValue::Text(account_id.into())),
-            (":today", SqlValue::Text(today())),
-        ];
-        if let Some(search) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-        {
-            filter.push_str(
-                " AND (po_number LIKE :search ESCAPE '\\' OR organization LIKE :search ESCAPE '\\'
-                       OR contact_email LIKE :search ESCAPE '\\' OR invoice_number LIKE :search ESCAPE '\\')",
-            );
-            named.push((":search", SqlValue::Text(like_pattern(search))));
-        }
+        let today = today();
+        let mut filters = Vec::new();
         if let Some(status) = query.status {
-            filter.push_str(" AND status = :status");
-            named.push((":status", SqlValue::Text(status.as_str().into())));
+            filters.push(Filter::equals("status", status.as_str().to_string()));
         }
         if query.overdue_only {
-            filter.push_str(concat!(" AND ", overdue_sql!()));
+            filters.push(Filter { sql: overdue_sql(&today), args: Vec::new() });
         }
-        let direction = if query.descending { "DESC" } else { "ASC" };
-        let order = match query.sort.as_deref() {
-            None => "overdue DESC, created_at DESC, id DESC".to_string(),
-            Some(key) => format!(
-                "{} {direction}, created_at DESC, id DESC",
-                sort_column(key)?
-            ),
+        let request = PageRequest {
+            search: query.search.as_deref(),
+            sort: query.sort.as_deref(),
+            descending: query.descending,
+            offset: query.offset,
+            limit: query.limit,
+            after: query.after.as_deref(),
         };
-        let conn = self.conn()?;
-        let total: i64 = {
-            let sql = format!("SELECT count(*) FROM purchase_orders WHERE {filter}");
-            let mut statement = conn.prepare_cached(&sql)?;
-            let bound: Vec<(&str, &dyn rusqlite::ToSql)> = named
-                .iter()
-                .filter(|(name, _)| sql.contains(name))
-                .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
-                .collect();
-            statement.query_row(bound.as_slice(), |row| row.get(0))?
-        };
-        let sql = format!("SELECT {SUMMARY} FROM purchase_orders WHERE {filter} ORDER BY {order} LIMIT :limit OFFSET :offset");
-        named.push((":limit", SqlValue::Integer(query.limit)));
-        named.push((":offset", SqlValue::Integer(query.offset)));
-        let mut statement = conn.prepare_cached(&sql)?;
-        let bound: Vec<(&str, &dyn rusqlite::ToSql)> = named
-            .iter()
-            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
-            .collect();
-        let rows = statement
-            .query_map(bound.as_slice(), summary)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(PoPage { total, rows })
+        let conn = self.read_conn()?;
+        let page = list_page(&conn, &list_spec(&today), account_id, &request, &filters, |row| {
+            summary(row, &today)
+        })?;
+        Ok(PoPage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
     }
 
     /// Everything about one PO.
@@ -144,17 +116,17 @@ impl Store {
         let found = conn
             .query_row(
                 &sql,
-                rusqlite::named_params! { ":account": account_id, ":id": po_id, ":today": today() },
+                rusqlite::named_params! { ":account": account_id, ":id": po_id },
                 |row| {
                     Ok((
-                        summary(row)?,
-                        row.get::<_, String>(14)?,
-                        row.get::<_, Option<String>>(15)?,
-                        row.get::<_, i64>(16)?,
+                        summary(row, &today())?,
+                        row.get::<_, String>(13)?,
+                        row.get::<_, Option<String>>(14)?,
+                        row.get::<_, i64>(15)?,
+                        row.get::<_, Option<String>>(16)?,
                         row.get::<_, Option<String>>(17)?,
                         row.get::<_, Option<String>>(18)?,
                         row.get::<_, Option<String>>(19)?,
-                        row.get::<_, Option<String>>(20)?,
                     ))
                 },
             )

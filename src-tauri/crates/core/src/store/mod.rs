@@ -31,14 +31,18 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_cache.sql"),
     include_str!("migrations/0004_purchase_orders.sql"),
     include_str!("migrations/0005_demo.sql"),
+    include_str!("migrations/0006_list_engine.sql"),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// The database: one connection behind a mutex (commands are short; sync will batch).
+/// The database: a connection for writes (and reads inside them) and one for the lists, each
+/// behind a mutex. In WAL mode the list reader sees the last committed state and never waits
+/// for a sync page being written.
 pub struct Store {
     conn: Mutex<Connection>,
+    reader: Mutex<Connection>,
     path: PathBuf,
 }
 
@@ -59,7 +63,12 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn), path: path.to_path_buf() })
+        let reader = Connection::open(path)?;
+        configure(&reader)?;
+        reader.pragma_update(None, "query_only", "ON")?;
+        // Lists walk indexes of a few MB per 100k rows; keep them in SQLite's own cache.
+        reader.pragma_update(None, "cache_size", -32_768)?;
+        Ok(Store { conn: Mutex::new(conn), reader: Mutex::new(reader), path: path.to_path_buf() })
     }
 
     /// Where the database file is.
@@ -70,6 +79,11 @@ impl Store {
     /// The connection, for store code in other modules (request log, journal, cache).
     pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
+    }
+
+    /// The list reader: for queries that read committed data only.
+    pub(crate) fn read_conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.reader.lock().map_err(|_| Error::Internal("the database lock was poisoned".into()))
     }
 }
 

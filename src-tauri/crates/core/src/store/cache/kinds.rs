@@ -194,6 +194,9 @@ pub static KINDS: &[Kind] = &[
             ("amount_remaining", Get::Int(&["amount_remaining"])),
             ("due_date", Get::Int(&["due_date"])),
             CREATED,
+            // As Stripe put them on the invoice: the list sorts and searches by them.
+            ("customer_name", Get::Text(&["customer_name"])),
+            ("customer_email", Get::Text(&["customer_email"])),
         ],
         listing: Listing::Account("/v1/invoices", &[]),
         children: Some(Children {

@@ -1,30 +1,35 @@
-//! Reading the cache for the tables the UI shows: search, status filter, sort and paging all
-//! happen in SQL. Sort keys come from a fixed list, never from the caller as SQL.
+//! The cached customers and invoices lists, through the list engine (`store::listing`). Sort
+//! keys come from a fixed list, never from the caller as SQL.
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Row};
+use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::super::listing::{check_page, like_pattern};
+use super::super::listing::{list_page, Filter, ListSpec, PageRequest, SortKey};
 use super::super::Store;
 use crate::error::{Error, Result};
 
 /// What a table view asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ListQuery {
-    /// Words to look for (id, name, email, number…), case-insensitive.
+    /// Words to look for (id, name, email, number…), case-insensitive substrings of 3 or
+    /// more characters; a shorter search is not applied (the page's `search_hint` says so).
     pub search: Option<String>,
     /// Only rows with this status (invoices: `draft`, `open`, …; customers: `delinquent`).
     pub status: Option<String>,
-    /// The column to sort by (each list names the ones it knows); default: created.
+    /// The column to sort by (each list names the ones it knows); `None`: the list's own
+    /// order (newest first), whatever `descending` says.
     pub sort: Option<String>,
     /// Sort descending.
     pub descending: bool,
-    /// Rows to skip.
+    /// Rows before this page.
     pub offset: i64,
     /// Rows to return (1–500).
     pub limit: i64,
+    /// The previous page's `next`: this page starts right after it (an index seek; the
+    /// offset then only says where that is). Ignored if it belongs to another sort.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// A customer as the customers table shows it.
@@ -53,6 +58,10 @@ pub struct CustomerPage {
     pub total: i64,
     /// This page.
     pub rows: Vec<CustomerRow>,
+    /// The cursor right after this page, when more rows follow.
+    pub next: Option<String>,
+    /// Why the search was not applied, when it was not (too short).
+    pub search_hint: Option<String>,
 }
 
 /// An invoice as the invoices table shows it.
@@ -93,24 +102,70 @@ pub struct InvoicePage {
     pub total: i64,
     /// This page.
     pub rows: Vec<InvoiceRow>,
+    /// The cursor right after this page, when more rows follow.
+    pub next: Option<String>,
+    /// Why the search was not applied, when it was not (too short).
+    pub search_hint: Option<String>,
 }
 
-/// The ORDER BY column for a sort key, from `allowed` (key, SQL expression).
-fn order_by(query: &ListQuery, allowed: &[(&str, &str)], prefix: &str) -> Result<String> {
-    let key = query.sort.as_deref().unwrap_or("created");
-    let column = allowed
-        .iter()
-        .find(|(name, _)| *name == key)
-        .map(|(_, column)| *column)
-        .ok_or_else(|| Error::Validation(format!("This list cannot be sorted by '{key}'.")))?;
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    // The id breaks ties so pages never overlap.
-    Ok(format!("{column} {direction}, {prefix}id {direction}"))
+/// The customers list: sorts, search columns and counting index (migration 0006).
+fn customers_spec() -> ListSpec {
+    ListSpec {
+        table: "cache_customers",
+        fts: "cache_customers_fts",
+        columns: "id, name, email, currency, coalesce(balance, 0), coalesce(delinquent, 0), coalesce(created, 0)",
+        live: "deleted = 0",
+        count_index: Some("cache_customers_by_delinquent_count"),
+        sorts: vec![
+            SortKey::indexed("created", "created", "cache_customers_by_created"),
+            SortKey::indexed("name", "lower(ifnull(name, ''))", "cache_customers_by_name"),
+            SortKey::indexed("email", "lower(ifnull(email, ''))", "cache_customers_by_email"),
+            SortKey::indexed("balance", &format!("ifnull(balance, {LOWEST})"), "cache_customers_by_balance"),
+        ],
+        default_sort: ("created", true),
+    }
 }
 
-fn paging(query: &ListQuery) -> Result<(i64, i64)> {
-    check_page(query.limit, query.offset)?;
-    Ok((query.limit, query.offset))
+/// The invoices list: sorts, search columns and counting index (migration 0006).
+fn invoices_spec() -> ListSpec {
+    ListSpec {
+        table: "cache_invoices",
+        fts: "cache_invoices_fts",
+        columns: "id, number, customer_id, customer_name, customer_email, coalesce(status, ''), coalesce(currency, ''),
+                  coalesce(total, 0), coalesce(amount_due, 0), coalesce(amount_paid, 0),
+                  coalesce(amount_remaining, 0), due_date, coalesce(created, 0)",
+        live: "deleted = 0",
+        count_index: Some("cache_invoices_by_status_count"),
+        sorts: vec![
+            SortKey::indexed("created", "created", "cache_invoices_by_created"),
+            SortKey::indexed("due_date", &format!("ifnull(due_date, {LOWEST})"), "cache_invoices_by_due_date"),
+            SortKey::indexed("number", "lower(ifnull(number, ''))", "cache_invoices_by_number"),
+            SortKey::indexed("status", "ifnull(status, '')", "cache_invoices_by_status"),
+            SortKey::indexed("total", &format!("ifnull(total, {LOWEST})"), "cache_invoices_by_total"),
+            SortKey::indexed("amount_due", &format!("ifnull(amount_due, {LOWEST})"), "cache_invoices_by_amount_due"),
+            SortKey::indexed(
+                "amount_remaining",
+                &format!("ifnull(amount_remaining, {LOWEST})"),
+                "cache_invoices_by_amount_remaining",
+            ),
+            SortKey::indexed("customer", "lower(ifnull(customer_name, ''))", "cache_invoices_by_customer"),
+        ],
+        default_sort: ("created", true),
+    }
+}
+
+/// Where NULL sorts, as the sort indexes write it (SQLite puts NULLs first anyway).
+const LOWEST: i64 = i64::MIN;
+
+fn request(query: &ListQuery) -> PageRequest<'_> {
+    PageRequest {
+        search: query.search.as_deref(),
+        sort: query.sort.as_deref(),
+        descending: query.descending,
+        offset: query.offset,
+        limit: query.limit,
+        after: query.after.as_deref(),
+    }
 }
 
 fn customer_row(row: &Row<'_>) -> rusqlite::Result<CustomerRow> {
@@ -146,113 +201,32 @@ fn invoice_row(row: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
 impl Store {
     /// A page of an account's cached customers.
     pub fn list_customers(&self, account_id: &str, query: &ListQuery) -> Result<CustomerPage> {
-        let (limit, offset) = paging(query)?;
-        let order = order_by(
-            query,
-            &[
-                ("created", "created"),
-                ("name", "name COLLATE NOCASE"),
-                ("email", "email COLLATE NOCASE"),
-                ("balance", "balance"),
-            ],
-            "",
-        )?;
-        let mut filter = String::from("account_id = ?1 AND deleted = 0");
-        let mut args = vec![SqlValue::Text(account_id.into())];
-        if let Some(search) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            args.push(SqlValue::Text(like_pattern(search)));
-            let n = args.len();
-            filter += &format!(" AND (name LIKE ?{n} ESCAPE '\\' OR email LIKE ?{n} ESCAPE '\\' OR id LIKE ?{n} ESCAPE '\\')");
-        }
-        match query.status.as_deref() {
-            None | Some("") => {}
-            Some("delinquent") => filter += " AND delinquent = 1",
+        let filters = match query.status.as_deref() {
+            None | Some("") => Vec::new(),
+            Some("delinquent") => vec![Filter::equals("delinquent", 1)],
             Some(other) => {
                 return Err(Error::Validation(format!(
                     "Customers have no status '{other}'."
                 )))
             }
-        }
-        let conn = self.conn()?;
-        let total: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM cache_customers WHERE {filter}"),
-            params_from_iter(args.iter()),
-            |row| row.get(0),
-        )?;
-        args.extend([SqlValue::Integer(limit), SqlValue::Integer(offset)]);
-        let n = args.len();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT id, name, email, currency, coalesce(balance, 0), coalesce(delinquent, 0), coalesce(created, 0)
-             FROM cache_customers WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
-            n - 1
-        ))?;
-        let rows = stmt
-            .query_map(params_from_iter(args.iter()), customer_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(CustomerPage { total, rows })
+        };
+        let conn = self.read_conn()?;
+        let page = list_page(&conn, &customers_spec(), account_id, &request(query), &filters, customer_row)?;
+        Ok(CustomerPage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
     }
 
-    /// A page of an account's cached invoices, with their customers' names and emails.
+    /// A page of an account's cached invoices, with their customers' names and emails as the
+    /// invoices carry them.
     pub fn list_invoices(&self, account_id: &str, query: &ListQuery) -> Result<InvoicePage> {
-        let (limit, offset) = paging(query)?;
-        let order = order_by(
-            query,
-            &[
-                ("created", "i.created"),
-                ("due_date", "i.due_date"),
-                ("number", "i.number"),
-                ("status", "i.status"),
-                ("total", "i.total"),
-                ("amount_due", "i.amount_due"),
-                ("amount_remaining", "i.amount_remaining"),
-                ("customer", "c.name COLLATE NOCASE"),
-            ],
-            "i.",
-        )?;
-        let mut filter = String::from("i.account_id = ?1 AND i.deleted = 0");
-        let mut args = vec![SqlValue::Text(account_id.into())];
-        if let Some(search) = query
-            .search
+        let filters: Vec<Filter> = query
+            .status
             .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            args.push(SqlValue::Text(like_pattern(search)));
-            let n = args.len();
-            filter += &format!(
-                " AND (i.id LIKE ?{n} ESCAPE '\\' OR i.number LIKE ?{n} ESCAPE '\\' OR i.customer_id LIKE ?{n} ESCAPE '\\'
-                   OR c.name LIKE ?{n} ESCAPE '\\' OR c.email LIKE ?{n} ESCAPE '\\')"
-            );
-        }
-        if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
-            args.push(SqlValue::Text(status.into()));
-            filter += &format!(" AND i.status = ?{}", args.len());
-        }
-        let from = "cache_invoices i LEFT JOIN cache_customers c
-                    ON c.account_id = i.account_id AND c.id = i.customer_id AND c.deleted = 0";
-        let conn = self.conn()?;
-        let total: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM {from} WHERE {filter}"),
-            params_from_iter(args.iter()),
-            |row| row.get(0),
-        )?;
-        args.extend([SqlValue::Integer(limit), SqlValue::Integer(offset)]);
-        let n = args.len();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT i.id, i.number, i.customer_id, c.name, c.email, coalesce(i.status, ''), coalesce(i.currency, ''),
-                    coalesce(i.total, 0), coalesce(i.amount_due, 0), coalesce(i.amount_paid, 0),
-                    coalesce(i.amount_remaining, 0), i.due_date, coalesce(i.created, 0)
-             FROM {from} WHERE {filter} ORDER BY {order} LIMIT ?{} OFFSET ?{n}",
-            n - 1
-        ))?;
-        let rows = stmt
-            .query_map(params_from_iter(args.iter()), invoice_row)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(InvoicePage { total, rows })
+            .filter(|status| !status.is_empty())
+            .map(|status| Filter::equals("status", status.to_string()))
+            .into_iter()
+            .collect();
+        let conn = self.read_conn()?;
+        let page = list_page(&conn, &invoices_spec(), account_id, &request(query), &filters, invoice_row)?;
+        Ok(InvoicePage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
     }
 }
