@@ -412,4 +412,6 @@ mod tests {
 }
 
 #[cfg(test)]
+mod migration_tests;
+#[cfg(test)]
 mod reference_tests;

@@ -1,0 +1,87 @@
+//! A cache written by the schema before the list engine (version 5) moves to the new schema
+//! without a re-sync: invoices gain their customers' names, every list searches and sorts.
+
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+use crate::po::PoListQuery;
+use crate::store::{ListQuery, Store, DATABASE_FILE, MIGRATIONS};
+
+/// The schema version this test starts from: the one before the list engine.
+const BEFORE_LIST_ENGINE: usize = 5;
+
+/// A database as the previous release left it, with an account, customers, invoices and POs.
+fn previous_release_database(path: &std::path::Path) {
+    let mut conn = Connection::open(path).unwrap();
+    for sql in &MIGRATIONS[..BEFORE_LIST_ENGINE] {
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(sql).unwrap();
+        tx.commit().unwrap();
+    }
+    conn.pragma_update(None, "user_version", BEFORE_LIST_ENGINE as i64).unwrap();
+    conn.execute_batch(
+        "INSERT INTO accounts (id, name, slug, default_currency, mode, api_base, key_hint, created_at)
+         VALUES ('acct-old', 'Old', 'old', 'eur', 'test', 'http://127.0.0.1:1/', 'sk_test_…abcd', '2026-01-01T00:00:00Z');
+         INSERT INTO sync_status (account_id) VALUES ('acct-old');",
+    )
+    .unwrap();
+    for n in 0..30 {
+        let name = if n % 3 == 0 { "Acme GmbH" } else { "Globex Ltd" };
+        let customer = format!("cus_{n:03}");
+        let raw = json!({"id": customer, "object": "customer", "name": name, "email": format!("{n}@example.com")});
+        conn.execute(
+            "INSERT INTO cache_customers (account_id, id, version, gen, raw, name, email, created)
+             VALUES ('acct-old', ?1, 1, 1, ?2, ?3, ?4, ?5)",
+            params![customer, raw.to_string(), name, format!("{n}@example.com"), 1_000 + n],
+        )
+        .unwrap();
+        let invoice = format!("in_{n:03}");
+        let raw = json!({"id": invoice, "object": "invoice", "customer": customer, "customer_name": name,
+                         "customer_email": format!("{n}@example.com"), "status": "open", "number": format!("OLD-{n:04}")});
+        conn.execute(
+            "INSERT INTO cache_invoices (account_id, id, version, gen, raw, number, customer_id, status, currency, total, created)
+             VALUES ('acct-old', ?1, 1, 1, ?2, ?3, ?4, 'open', 'eur', ?5, ?6)",
+            params![invoice, raw.to_string(), format!("OLD-{n:04}"), customer, n * 100, 2_000 + n],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO purchase_orders (account_id, id, po_number, po_number_key, organization, contact_name,
+                 contact_email, currency, payment_terms_days, total, status, created_at, updated_at)
+             VALUES ('acct-old', ?1, ?2, lower(?2), ?3, 'Ann', 'ann@example.com', 'eur', 30, 100, 'draft', ?4, ?4)",
+            params![format!("po-{n}"), format!("PO-{n:04}"), name, format!("2026-01-{:02}T00:00:00Z", n % 28 + 1)],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_cache_from_before_the_list_engine_lists_searches_and_sorts_without_a_resync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    previous_release_database(&path);
+
+    let store = Store::open(&path).unwrap();
+    store.verify_search_indexes().unwrap();
+    let acme = store
+        .list_invoices("acct-old", &ListQuery { search: Some("acme".into()), limit: 100, ..ListQuery::default() })
+        .unwrap();
+    assert_eq!(acme.total, 10);
+    assert!(acme.rows.iter().all(|row| row.customer_name.as_deref() == Some("Acme GmbH")));
+    let by_customer = store
+        .list_invoices("acct-old", &ListQuery { sort: Some("customer".into()), limit: 100, ..ListQuery::default() })
+        .unwrap();
+    assert_eq!(by_customer.rows[0].customer_name.as_deref(), Some("Acme GmbH"));
+    assert_eq!(by_customer.rows[29].customer_name.as_deref(), Some("Globex Ltd"));
+    let number = store
+        .list_invoices("acct-old", &ListQuery { search: Some("old-0017".into()), limit: 10, ..ListQuery::default() })
+        .unwrap();
+    assert_eq!(number.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), ["in_017"]);
+    let customers = store
+        .list_customers("acct-old", &ListQuery { search: Some("globex".into()), limit: 100, ..ListQuery::default() })
+        .unwrap();
+    assert_eq!(customers.total, 20);
+    let pos = store
+        .list_purchase_orders("acct-old", &PoListQuery { search: Some("po-001".into()), limit: 100, ..PoListQuery::default() })
+        .unwrap();
+    assert_eq!(pos.total, 10, "PO-0010 … PO-0019");
+}
