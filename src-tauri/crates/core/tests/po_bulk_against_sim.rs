@@ -209,12 +209,23 @@ async fn the_list_searches_filters_sorts_and_pages_ten_thousand_rows_in_sql() {
         .list_purchase_orders(
             &account,
             &PoListQuery {
-                search: Some("%".into()),
+                search: Some("5%_".into()),
                 ..query()
             },
         )
         .unwrap();
-    assert_eq!(percent.total, 0, "a % is searched for, not a wildcard");
+    assert_eq!(percent.total, 0, "% and _ are searched for, not wildcards");
+    let short = app
+        .list_purchase_orders(
+            &account,
+            &PoListQuery {
+                search: Some("5".into()),
+                ..query()
+            },
+        )
+        .unwrap();
+    assert_eq!(short.total, 10_000, "one character is too short to search by");
+    assert!(short.search_hint.is_some());
     assert!(app
         .list_purchase_orders(
             &account,

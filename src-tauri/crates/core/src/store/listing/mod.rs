@@ -14,8 +14,8 @@
 //!   from 9,900.
 //! - **Search**: FTS5 with the trigram tokenizer over the columns people search by (numbers,
 //!   names, emails, ids), kept in step by triggers in the transaction that writes the row.
-//!   Words of three or more characters must each occur somewhere (case-insensitive
-//!   substrings); shorter searches are not applied and the page says so in `search_hint`.
+//!   The text typed (three characters or more) must occur in one of them, anywhere, in any
+//!   case; a shorter search is not applied and the page says so in `search_hint`.
 //!   Few matches: the rows are read by the matches' rowids and sorted. Many: the sort index is
 //!   walked and each row tested against the match set, stopping when the page is full.
 //! - **Count**: exact, index-only (a narrow partial index per list), or over the matches.
@@ -154,21 +154,17 @@ struct Cursor {
     key: Vec<serde_json::Value>,
 }
 
-/// Words of the search as an FTS5 query (each a quoted phrase, all required), or the hint
-/// when no word is long enough. `Ok(None)` means no search.
+/// The search as an FTS5 query: the whole text, trimmed, as one quoted phrase (with trigrams
+/// that is "occurs anywhere, case-insensitive", as typed, spaces included), or the hint when it
+/// is too short. `(None, None)` means no search.
 fn match_query(search: Option<&str>) -> (Option<String>, Option<String>) {
     let Some(search) = search.map(str::trim).filter(|text| !text.is_empty()) else {
         return (None, None);
     };
-    let words: Vec<String> = search
-        .split_whitespace()
-        .filter(|word| word.chars().count() >= MIN_SEARCH_CHARS)
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
-        .collect();
-    if words.is_empty() {
+    if search.chars().count() < MIN_SEARCH_CHARS {
         return (None, Some(SHORT_SEARCH_HINT.to_string()));
     }
-    (Some(words.join(" AND ")), None)
+    (Some(format!("\"{}\"", search.replace('"', "\"\""))), None)
 }
 
 /// SQL text with its `?` values, built in order.
@@ -384,16 +380,14 @@ mod tests {
     }
 
     #[test]
-    fn searches_become_quoted_words_of_three_or_more_characters() {
+    fn a_search_is_one_phrase_of_three_or_more_characters() {
         assert_eq!(match_query(None), (None, None));
         assert_eq!(match_query(Some("   ")), (None, None));
-        assert_eq!(match_query(Some("ab")), (None, Some(SHORT_SEARCH_HINT.to_string())));
-        assert_eq!(match_query(Some("acme")).0.as_deref(), Some("\"acme\""));
-        // Short words among long ones are left out; quotes and FTS syntax are taken literally.
-        assert_eq!(
-            match_query(Some("ab acme \"x\"y OR")).0.as_deref(),
-            Some("\"acme\" AND \"\"\"x\"\"y\"")
-        );
+        assert_eq!(match_query(Some(" ab ")), (None, Some(SHORT_SEARCH_HINT.to_string())));
+        assert_eq!(match_query(Some(" acme ")).0.as_deref(), Some("\"acme\""));
+        // Spaces stay inside the phrase; quotes and FTS syntax are taken literally.
+        assert_eq!(match_query(Some("org 5")).0.as_deref(), Some("\"org 5\""));
+        assert_eq!(match_query(Some("\"x\"y OR")).0.as_deref(), Some("\"\"\"x\"\"y OR\""));
         assert_eq!(match_query(Some("ünï")).0.as_deref(), Some("\"ünï\""));
     }
 
