@@ -109,3 +109,54 @@ async fn accounts_are_isolated_per_key() {
     assert!(matches!(err, stripe::StripeError::Stripe(_, 404)));
     assert!(ListCustomer::new().send(&other).await.unwrap().data.is_empty());
 }
+
+#[tokio::test]
+async fn customer_lists_expand_the_default_payment_method_on_every_page() {
+    let (sim, _) = common::start().await;
+    let key = "sk_test_999999999999999999999999expandpm";
+    let client = common::client(&sim, key);
+    let mut with_card = Vec::new();
+    for n in 0..5 {
+        let body = if n % 2 == 0 {
+            format!("email=c{n}%40x.example&payment_method=pm_card_visa&invoice_settings[default_payment_method]=pm_card_visa")
+        } else {
+            format!("email=c{n}%40x.example")
+        };
+        let (status, _, customer) = common::raw_post(&sim, key, "/v1/customers", &body, None).await;
+        assert_eq!(status, 200, "{customer}");
+        if n % 2 == 0 {
+            let default = customer["invoice_settings"]["default_payment_method"].as_str().unwrap().to_string();
+            assert!(default.starts_with("pm_"), "the attached card is the default");
+            with_card.push((customer["id"].as_str().unwrap().to_string(), default));
+        }
+    }
+    // Pages of two: the second and third pages start after a cursor.
+    let listed: Vec<_> = ListCustomer::new()
+        .limit(2)
+        .expand(["data.invoice_settings.default_payment_method".to_string()])
+        .paginate()
+        .stream(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 5);
+    for customer in &listed {
+        let default = customer.invoice_settings.as_ref().and_then(|s| s.default_payment_method.as_ref());
+        match with_card.iter().find(|(id, _)| *id == customer.id.as_str()) {
+            Some((_, pm)) => match default {
+                Some(stripe_types::Expandable::Object(method)) => {
+                    assert_eq!(method.id.as_str(), pm);
+                    assert_eq!(method.customer.as_ref().map(|c| c.id().as_str().to_string()), Some(customer.id.to_string()));
+                }
+                other => panic!("expected an expanded payment method, got {other:?}"),
+            },
+            None => assert!(default.is_none()),
+        }
+    }
+    // Unexpanded, the same field is the id.
+    let plain = ListCustomer::new().limit(100).send(&client).await.unwrap();
+    assert!(plain.data.iter().any(|c| matches!(
+        c.invoice_settings.as_ref().and_then(|s| s.default_payment_method.as_ref()),
+        Some(stripe_types::Expandable::Id(_))
+    )));
+}
