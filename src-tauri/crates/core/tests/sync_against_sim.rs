@@ -3,6 +3,7 @@
 //! reordered events change nothing, an aged-out cursor falls back to a backfill, a cancelled
 //! backfill resumes, and the scheduler polls and answers "Sync now".
 
+#[allow(dead_code)]
 mod sync_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

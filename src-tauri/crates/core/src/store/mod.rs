@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_purchase_orders.sql"),
     include_str!("migrations/0005_demo.sql"),
     include_str!("migrations/0006_list_engine.sql"),
+    include_str!("migrations/0007_page_only_sync.sql"),
 ];
 
 /// The schema version this build writes.

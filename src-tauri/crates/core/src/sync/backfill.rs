@@ -5,21 +5,14 @@
 //! afterwards) and its id becomes the event cursor at the end. Each page is committed with the
 //! position reached, so a crash or cancel resumes at the next page. When a resource is done,
 //! rows the new generation did not write (objects Stripe no longer has) are swept.
+//!
+//! Nothing is asked for per object: kinds Stripe lists only per parent (payment methods) are
+//! not listed; the parent's list carries what matters expanded (a customer's default payment
+//! method), and the rest is fetched when the parent is opened.
 
-use super::{
-    is_missing, kind_index, list_all_pages, list_parts, page_query, Run, Step, Stop, SyncPhase,
-    PAGE_SIZE,
-};
+use super::{kind_index, list_parts, page_query, Run, Step, SyncPhase};
 use crate::store::cache::kinds::{Kind, Listing, KINDS};
 use crate::store::BackfillPosition;
-
-/// Customers whose payment methods are read per batch of cache reads.
-const CUSTOMER_BATCH: usize = 200;
-
-/// Customers whose payment methods are asked for at once. One small request per customer
-/// would otherwise leave the rate limit idle while each answer travels; the gateway's token
-/// bucket still paces them.
-const CUSTOMERS_IN_FLIGHT: usize = 4;
 
 /// Continues the backfill under way, or starts one.
 pub(super) async fn run(run: &mut Run<'_>) -> Step {
@@ -35,11 +28,8 @@ pub(super) async fn run(run: &mut Run<'_>) -> Step {
         } else {
             None
         };
-        match kind.listing {
-            Listing::Account(path, extra) => {
-                list_resource(run, kind, path, extra, after, position.version).await?
-            }
-            Listing::PerCustomer(_) => per_customer(run, kind, after, position.version).await?,
+        if let Listing::Account(path, extra) = kind.listing {
+            list_resource(run, kind, path, extra, after, position.version).await?;
         }
         let next = KINDS.get(index + 1);
         let (_, changed) = run.store.cache_write(run.account_id(), |tx| {
@@ -94,6 +84,7 @@ async fn list_resource(
     let extra: Vec<(String, String)> = extra
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
+        .chain(kind.expand_query())
         .collect();
     let mut done = 0;
     run.progress(SyncPhase::Backfill, kind.resource, done, None);
@@ -125,84 +116,5 @@ async fn list_resource(
             return Ok(());
         }
         after = last;
-    }
-}
-
-/// Lists a resource Stripe only lists per customer (payment methods), customer by customer in
-/// id order; the position is the last customer done.
-async fn per_customer(
-    run: &mut Run<'_>,
-    kind: &'static Kind,
-    mut after: Option<String>,
-    version: i64,
-) -> Step {
-    let total = run.store.cached_count(run.account_id(), "customers")?;
-    let mut done = match &after {
-        Some(after) => run
-            .store
-            .cached_customer_ids_after(run.account_id(), None, usize::MAX)?
-            .iter()
-            .filter(|id| *id <= after)
-            .count(),
-        None => 0,
-    };
-    run.progress(SyncPhase::Backfill, kind.resource, done, Some(total));
-    loop {
-        let customers = run.store.cached_customer_ids_after(
-            run.account_id(),
-            after.as_deref(),
-            CUSTOMER_BATCH,
-        )?;
-        if customers.is_empty() {
-            return Ok(());
-        }
-        for group in customers.chunks(CUSTOMERS_IN_FLIGHT) {
-            if run.cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return Err(Stop::Cancelled);
-            }
-            let gateway = run.gateway;
-            let lists = group.iter().map(|customer| async move {
-                let path = format!("/v1/customers/{customer}/payment_methods");
-                list_all_pages(gateway, &path, &[]).await
-            });
-            let answers = futures_util::future::join_all(lists).await;
-            // Committed in customer order, one transaction per customer, so the position
-            // never passes a customer whose payment methods are not stored.
-            for (customer, answer) in group.iter().zip(answers) {
-                let objects = match answer {
-                    Ok((objects, requests)) => {
-                        run.report.requests += requests;
-                        objects
-                    }
-                    // Deleted since it was listed: its deletion event will remove it.
-                    Err(err) if is_missing(&err) => {
-                        run.report.requests += 1;
-                        Vec::new()
-                    }
-                    Err(err) => return Err(Stop::Failed(err)),
-                };
-                let (written, changed) = run.store.cache_write(run.account_id(), |tx| {
-                    let mut written = 0;
-                    for object in &objects {
-                        written += u64::from(tx.upsert(
-                            kind,
-                            object,
-                            version,
-                            false,
-                            &Default::default(),
-                        )?);
-                    }
-                    tx.set_backfill_position(kind.resource, Some(customer))?;
-                    Ok(written)
-                })?;
-                run.report.objects_written += written;
-                run.changed(changed);
-                done += 1;
-                if done % PAGE_SIZE == 0 || done as i64 == total {
-                    run.progress(SyncPhase::Backfill, kind.resource, done, Some(total));
-                }
-                after = Some(customer.clone());
-            }
-        }
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! - **Backfill** ([`backfill`]): the first sync, or when the event cursor has aged out of
 //!   Stripe's retention: every resource listed with `limit=100`, parents first, each page
-//!   committed with its position so a crash or cancel resumes where it stopped.
+//!   committed with its position so a crash or cancel resumes where it stopped. Nothing is
+//!   asked for per object: a customer's payment methods are fetched when it is opened
+//!   ([`Billfold::refresh_customer_payment_methods`](crate::Billfold)).
 //! - **Incremental** ([`incremental`]): the events after the cursor, oldest first, one
 //!   transaction per page that also moves the cursor. Nothing new costs one request.
 //! - **Scheduling** ([`scheduler`]): a background poll per account with backoff, "Sync now",
@@ -12,6 +14,7 @@
 
 mod backfill;
 mod incremental;
+mod payment_methods;
 pub mod scheduler;
 mod service;
 
@@ -28,6 +31,7 @@ use crate::store::cache::kinds::{self, Kind};
 use crate::store::{FetchedChildren, Store, SyncStatus};
 
 pub use crate::store::{SyncSettings, SyncState};
+pub use payment_methods::PaymentMethodRow;
 
 /// Objects per list page: Stripe's maximum.
 pub const PAGE_SIZE: usize = 100;
@@ -51,7 +55,7 @@ pub struct SyncProgress {
     pub phase: SyncPhase,
     /// The resource being synced (`"invoices"`, `"events"`, …).
     pub resource: String,
-    /// Objects (or, for payment methods, customers) done so far in this resource.
+    /// Objects done so far in this resource.
     pub done: i64,
     /// How many there are, when known (Stripe's lists do not say).
     pub total: Option<i64>,

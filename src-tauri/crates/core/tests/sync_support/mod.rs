@@ -1,12 +1,13 @@
 //! Shared set-up for the sync tests: an app with one account on a fresh stripe-sim, the
 //! account's state as Stripe lists it and as the cache holds it, and seed data of every kind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use billfold_core::accounts::{Mode, NewAccount};
 use billfold_core::secrets::{Keychain, Secret};
 use billfold_core::store::SyncStatus;
-use billfold_core::sync::{NoObserver, SyncReport};
+use billfold_core::sync::{NoObserver, PaymentMethodRow, SyncReport};
 use billfold_core::Billfold;
 use serde_json::Value;
 use stripe_sim::{SimConfig, Simulator};
@@ -43,6 +44,8 @@ pub struct Harness {
     pub account: String,
     /// The account's test key.
     pub key: String,
+    /// Customers opened (whose payment methods were fetched), so the cache must hold them all.
+    opened: Mutex<BTreeSet<String>>,
     _dir: tempfile::TempDir,
 }
 
@@ -79,6 +82,7 @@ pub async fn harness(config: SimConfig, n: u32) -> Harness {
         app,
         account: view.id,
         key,
+        opened: Mutex::new(BTreeSet::new()),
         _dir: dir,
     }
 }
@@ -135,7 +139,17 @@ impl Harness {
         }
     }
 
-    /// Everything Stripe holds, by resource, each sorted by id.
+    /// Opens a customer as a customer view does: its payment methods are fetched.
+    pub async fn open_customer(&self, customer: &str) -> Vec<PaymentMethodRow> {
+        self.opened.lock().unwrap().insert(customer.to_string());
+        self.app
+            .refresh_customer_payment_methods(&self.account, customer)
+            .await
+            .unwrap()
+    }
+
+    /// Everything Stripe holds, by resource, each sorted by id; for payment methods, every
+    /// one attached to a customer.
     pub async fn stripe_state(&self) -> BTreeMap<String, Vec<Value>> {
         let mut state = BTreeMap::new();
         for (resource, path, extra) in RESOURCES {
@@ -173,23 +187,53 @@ impl Harness {
         state
     }
 
-    /// Asserts the cache holds exactly what Stripe lists, object for object.
+    /// Asserts the cache holds exactly what Stripe lists, object for object. Payment methods
+    /// are listed per customer, so the cache holds some of them: every customer's default,
+    /// every payment method of a customer opened, and whatever events brought; each one it
+    /// holds must be attached in Stripe and equal to it.
     pub async fn assert_cache_equals_stripe(&self) {
         let stripe = self.stripe_state().await;
         let cache = self.cache_state();
+        let ids = |list: &[Value]| {
+            list.iter()
+                .map(|o| o["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         for (resource, expected) in &stripe {
             let got = &cache[resource];
-            let ids = |list: &Vec<Value>| {
-                list.iter()
-                    .map(|o| o["id"].as_str().unwrap().to_string())
-                    .collect::<Vec<_>>()
+            let expected: Vec<Value> = if resource == "payment_methods" {
+                let opened = self.opened.lock().unwrap().clone();
+                let defaults: BTreeSet<&str> = stripe["customers"]
+                    .iter()
+                    .filter_map(|c| c["invoice_settings"]["default_payment_method"].as_str())
+                    .collect();
+                let must = |m: &Value| {
+                    defaults.contains(m["id"].as_str().unwrap())
+                        || opened.contains(m["customer"].as_str().unwrap())
+                };
+                let cached: BTreeSet<String> = ids(got).into_iter().collect();
+                for method in expected.iter().filter(|m| must(m)) {
+                    assert!(
+                        cached.contains(method["id"].as_str().unwrap()),
+                        "payment method {} of customer {} is not cached",
+                        method["id"],
+                        method["customer"]
+                    );
+                }
+                expected
+                    .iter()
+                    .filter(|m| cached.contains(m["id"].as_str().unwrap()))
+                    .cloned()
+                    .collect()
+            } else {
+                expected.clone()
             };
             assert_eq!(
                 ids(got),
-                ids(expected),
+                ids(&expected),
                 "{resource}: the cache holds other objects than Stripe"
             );
-            for (got, expected) in got.iter().zip(expected) {
+            for (got, expected) in got.iter().zip(&expected) {
                 assert_eq!(
                     got, expected,
                     "{resource} {} differs from Stripe",
@@ -235,7 +279,8 @@ fn sorted(mut objects: Vec<Value>) -> Vec<Value> {
 }
 
 /// Generated customers and invoices in every state, subscriptions, an invoice with more lines
-/// than it embeds, a payment with a refund, a dispute, a saved card and a credit note.
+/// than it embeds, a payment with a refund, a dispute, a default and a second saved card, and a
+/// credit note.
 pub async fn seed(h: &Harness) {
     h.sim.generate(&h.key, 25, 120, 7).await.unwrap();
     h.sim.generate_subscriptions(&h.key, 8, 7).await.unwrap();
@@ -294,8 +339,23 @@ pub async fn seed(h: &Harness) {
         ],
     )
     .await;
+    // A default card (which a backfill caches) and a second one (fetched when opened).
+    let card = h
+        .post(
+            "/v1/payment_methods/pm_card_visa/attach",
+            &[("customer", customer)],
+        )
+        .await;
     h.post(
-        "/v1/payment_methods/pm_card_visa/attach",
+        &format!("/v1/customers/{customer}"),
+        &[(
+            "invoice_settings[default_payment_method]",
+            card["id"].as_str().unwrap(),
+        )],
+    )
+    .await;
+    h.post(
+        "/v1/payment_methods/pm_card_mastercard/attach",
         &[("customer", customer)],
     )
     .await;

@@ -77,13 +77,36 @@ impl Children {
     }
 }
 
+/// Stripe embeds at most this many items of a child list in its parent (`has_more` tells
+/// when there are more).
+pub const EMBEDDED_ITEMS: usize = 10;
+
+/// An object a parent's list answer carries expanded (`expand[]=data.<path>`). It is stored in
+/// its own kind's table with the parent's version, and the parent's raw JSON keeps only its id,
+/// as Stripe sends the parent unexpanded.
+#[derive(Debug)]
+pub struct Expanded {
+    /// Where the reference sits in the parent.
+    pub path: &'static [&'static str],
+    /// The resource the expanded object is cached as.
+    pub resource: &'static str,
+}
+
 /// How a backfill lists a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
     /// One account-wide list (`GET path?limit=100&…`).
     Account(&'static str, &'static [(&'static str, &'static str)]),
-    /// One list per cached customer (Stripe has no account-wide list of these).
-    PerCustomer(&'static str),
+    /// Never listed by a backfill: Stripe lists these only per parent, which would cost a
+    /// request per parent. The backfill gets the ones its parents' lists expand; opening a
+    /// parent fetches its full list; events keep both fresh. A backfill sweeps only the rows
+    /// whose parent (in `table`, named by `column`) is gone.
+    PerParent {
+        /// The parent's cache table.
+        table: &'static str,
+        /// The column naming the parent.
+        column: &'static str,
+    },
 }
 
 /// One cached resource.
@@ -101,13 +124,23 @@ pub struct Kind {
     pub listing: Listing,
     /// An embedded child list kept in its own table.
     pub children: Option<Children>,
+    /// Objects its list answers carry expanded, kept in their own tables.
+    pub expanded: &'static [Expanded],
+}
+
+impl Kind {
+    /// The `expand[]` pairs of its backfill list.
+    pub fn expand_query(&self) -> impl Iterator<Item = (String, String)> {
+        self.expanded
+            .iter()
+            .map(|e| ("expand[]".to_string(), format!("data.{}", e.path.join("."))))
+    }
 }
 
 const CREATED: (&str, Get) = ("created", Get::Int(&["created"]));
 
 /// Every cached resource, parents before children: the order a backfill runs in. Payment
-/// methods come last: Stripe lists them only per customer, so they cost one request per
-/// customer, and everything else should reach the views first.
+/// methods come last: a backfill only sweeps them, once customers are final.
 pub static KINDS: &[Kind] = &[
     Kind {
         resource: "products",
@@ -120,6 +153,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/products", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "prices",
@@ -135,6 +169,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/prices", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "customers",
@@ -150,6 +185,10 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/customers", &[]),
         children: None,
+        expanded: &[Expanded {
+            path: &["invoice_settings", "default_payment_method"],
+            resource: "payment_methods",
+        }],
     },
     Kind {
         resource: "subscriptions",
@@ -173,6 +212,7 @@ pub static KINDS: &[Kind] = &[
                 ("quantity", Get::Int(&["quantity"])),
             ],
         }),
+        expanded: &[],
     },
     Kind {
         resource: "invoices",
@@ -210,6 +250,7 @@ pub static KINDS: &[Kind] = &[
                 ("quantity", Get::Int(&["quantity"])),
             ],
         }),
+        expanded: &[],
     },
     Kind {
         resource: "invoice_payments",
@@ -225,6 +266,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/invoice_payments", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "credit_notes",
@@ -241,6 +283,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/credit_notes", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "payment_intents",
@@ -256,6 +299,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/payment_intents", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "charges",
@@ -274,6 +318,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/charges", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "refunds",
@@ -289,6 +334,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/refunds", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "disputes",
@@ -305,6 +351,7 @@ pub static KINDS: &[Kind] = &[
         ],
         listing: Listing::Account("/v1/disputes", &[]),
         children: None,
+        expanded: &[],
     },
     Kind {
         resource: "payment_methods",
@@ -315,8 +362,12 @@ pub static KINDS: &[Kind] = &[
             ("type", Get::Text(&["type"])),
             CREATED,
         ],
-        listing: Listing::PerCustomer("payment_methods"),
+        listing: Listing::PerParent {
+            table: "cache_customers",
+            column: "customer_id",
+        },
         children: None,
+        expanded: &[],
     },
 ];
 

@@ -7,6 +7,7 @@
 
 pub mod kinds;
 mod query;
+mod stored;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -17,7 +18,9 @@ use serde_json::Value;
 
 use super::Store;
 use crate::error::{Error, Result};
-use kinds::{Children, Kind, KINDS};
+use kinds::{Children, Kind, Listing, KINDS};
+
+pub(crate) use stored::full_raw_sql;
 
 pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
 
@@ -74,7 +77,8 @@ impl Store {
             .ok_or_else(|| Error::Validation(format!("'{resource}' is not a cached resource.")))?;
         let conn = self.conn()?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT raw FROM {} WHERE account_id = ?1 AND deleted = 0 ORDER BY created, id",
+            "SELECT {} FROM {} r WHERE account_id = ?1 AND deleted = 0 ORDER BY created, id",
+            full_raw_sql(kind, "r"),
             kind.table
         ))?;
         let raws = stmt.query_map([account_id], |row| row.get::<_, String>(0))?;
@@ -100,24 +104,6 @@ impl Store {
             row.get::<_, String>(0)
         })?;
         raws.map(|raw| parse_raw(&raw?)).collect()
-    }
-
-    /// Ids of an account's cached customers after `after` (in id order), at most `limit`.
-    pub fn cached_customer_ids_after(
-        &self,
-        account_id: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<String>> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT id FROM cache_customers WHERE account_id = ?1 AND deleted = 0 AND id > ?2 ORDER BY id LIMIT ?3",
-        )?;
-        let ids = stmt.query_map(
-            params![account_id, after.unwrap_or(""), limit as i64],
-            |row| row.get(0),
-        )?;
-        Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
     }
 
     /// How many objects of one resource (not deleted) the cache holds for an account.
@@ -171,7 +157,8 @@ impl CacheTx<'_> {
 
     /// Stores a snapshot of `object` (of `kind`) taken at Stripe time `version`, unless the
     /// cache already holds a newer one. `deleted` stores a tombstone instead. Children come from
-    /// `fetched` when the embedded list was cut short. Returns whether it was written.
+    /// `fetched` when the embedded list was cut short; expanded objects the snapshot carries
+    /// are stored as their own snapshots at the same version. Returns whether it was written.
     pub fn upsert(
         &mut self,
         kind: &'static Kind,
@@ -183,14 +170,13 @@ impl CacheTx<'_> {
         let Some(id) = object["id"].as_str() else {
             return Err(Error::Internal(format!("a {} without an id", kind.object)));
         };
-        let raw = serde_json::to_string(object).map_err(|err| Error::Internal(err.to_string()))?;
         let mut values: Vec<SqlValue> = vec![
             SqlValue::Text(self.account_id.clone()),
             SqlValue::Text(id.to_string()),
             SqlValue::Integer(version),
             SqlValue::Integer(self.gen),
             SqlValue::Integer(deleted.into()),
-            SqlValue::Text(raw),
+            SqlValue::Text(stored::raw_of(kind, object)?),
         ];
         values.extend(kind.columns.iter().map(|(_, get)| get.read(object)));
         let written = self
@@ -211,7 +197,64 @@ impl CacheTx<'_> {
             }
             self.changed.insert(kind.resource);
         }
+        if !deleted {
+            for expanded in kind.expanded {
+                let inner = expanded.path.iter().fold(object, |node, key| &node[*key]);
+                let inner_kind = kinds::by_resource(expanded.resource);
+                if let (true, Some(inner_kind)) = (inner.is_object(), inner_kind) {
+                    self.upsert(inner_kind, inner, version, false, &FetchedChildren::new())?;
+                }
+            }
+        }
         Ok(written)
+    }
+
+    /// Stores `objects`, the full list Stripe gives of a per-parent `kind` (payment methods)
+    /// under `parent_id`, as snapshots at `version`, and marks deleted the parent's cached
+    /// ones it no longer lists (unless a newer snapshot says otherwise).
+    pub fn replace_parent_list(
+        &mut self,
+        kind: &'static Kind,
+        parent_id: &str,
+        objects: &[Value],
+        version: i64,
+    ) -> Result<()> {
+        let Listing::PerParent { column, .. } = kind.listing else {
+            return Err(Error::Internal(format!(
+                "{} are not listed per parent",
+                kind.resource
+            )));
+        };
+        for object in objects {
+            self.upsert(kind, object, version, false, &FetchedChildren::new())?;
+        }
+        let listed: Vec<&str> = objects.iter().filter_map(|o| o["id"].as_str()).collect();
+        let listed =
+            serde_json::to_string(&listed).map_err(|err| Error::Internal(err.to_string()))?;
+        let gone = self.tx.execute(
+            &format!(
+                "UPDATE {} SET deleted = 1, version = ?3, gen = ?4
+                 WHERE account_id = ?1 AND {column} = ?2 AND deleted = 0 AND version <= ?3
+                   AND id NOT IN (SELECT value FROM json_each(?5))",
+                kind.table
+            ),
+            params![self.account_id, parent_id, version, self.gen, listed],
+        )?;
+        if gone > 0 {
+            self.changed.insert(kind.resource);
+        }
+        Ok(())
+    }
+
+    /// The newest Stripe time the account's cache knows of: its newest event, or the version
+    /// of its latest backfill. A snapshot fetched now is at least that new.
+    pub fn newest_version(&self) -> Result<i64> {
+        Ok(self.tx.query_row(
+            "SELECT max((SELECT coalesce(max(created), 0) FROM cache_events WHERE account_id = ?1),
+                        (SELECT backfill_version FROM sync_status WHERE account_id = ?1))",
+            [&self.account_id],
+            |row| row.get(0),
+        )?)
     }
 
     fn replace_children(
@@ -297,11 +340,20 @@ impl CacheTx<'_> {
     }
 
     /// Drops the rows of `kind` that the current backfill generation never wrote: objects
-    /// Stripe no longer has (and old tombstones).
+    /// Stripe no longer has (and old tombstones). A backfill never lists per-parent kinds, so
+    /// of those it drops only tombstones and the rows whose parent is gone: the rest (lists
+    /// fetched when a customer was opened) stay until an event or the next opening changes them.
     pub fn sweep(&mut self, kind: &'static Kind) -> Result<usize> {
+        let orphans = match kind.listing {
+            Listing::Account(..) => String::new(),
+            Listing::PerParent { table, column } => format!(
+                " AND (deleted = 1 OR {column} IS NULL
+                       OR {column} NOT IN (SELECT id FROM {table} WHERE account_id = ?1 AND deleted = 0))"
+            ),
+        };
         let removed = self.tx.execute(
             &format!(
-                "DELETE FROM {} WHERE account_id = ?1 AND gen < ?2",
+                "DELETE FROM {} WHERE account_id = ?1 AND gen < ?2{orphans}",
                 kind.table
             ),
             params![self.account_id, self.gen],

@@ -10,6 +10,9 @@ use crate::store::DATABASE_FILE;
 
 const ACCOUNT: &str = "acct-1";
 
+#[path = "stored_tests.rs"]
+mod stored;
+
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
