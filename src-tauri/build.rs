@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "list_invoices",
     "get_sync_settings",
     "set_sync_settings",
+    "refresh_customer_payment_methods",
     "list_request_log",
     "list_purchase_orders",
     "get_purchase_order",

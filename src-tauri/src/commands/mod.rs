@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activity;
+mod customers;
 mod purchase_orders;
 mod demo;
 mod sync;
@@ -30,6 +31,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::list_invoices,
         sync::get_sync_settings,
         sync::set_sync_settings,
+        customers::refresh_customer_payment_methods,
         activity::list_request_log,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,

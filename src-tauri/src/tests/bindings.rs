@@ -12,7 +12,7 @@ use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
-use billfold_core::sync::{DataChanged, SyncPhase, SyncProgress};
+use billfold_core::sync::{DataChanged, PaymentMethodRow, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
 
@@ -40,6 +40,7 @@ fn generate() -> String {
         CustomerPage::decl(&cfg),
         InvoicePage::decl(&cfg),
         SyncSettings::decl(&cfg),
+        PaymentMethodRow::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),
         PoLineInput::decl(&cfg),

@@ -12,6 +12,7 @@ import type {
   ListQuery,
   NewAccount,
   NewPayment,
+  PaymentMethodRow,
   PoInput,
   PoListQuery,
   PoPage,
@@ -58,6 +59,9 @@ export const api = {
   listRequestLog: (accountId: string, limit: number, beforeId: number | null) =>
     call<RequestLogEntry[]>('list_request_log', { accountId, limit, beforeId }),
   listCustomers: (accountId: string, query: ListQuery) => call<CustomerPage>('list_customers', { accountId, query }),
+  /** Asks Stripe for a customer's payment methods (when its view opens) and caches them; newest first. */
+  refreshCustomerPaymentMethods: (accountId: string, customerId: string) =>
+    call<PaymentMethodRow[]>('refresh_customer_payment_methods', { accountId, customerId }),
   listInvoices: (accountId: string, query: ListQuery) => call<InvoicePage>('list_invoices', { accountId, query }),
   listPurchaseOrders: (accountId: string, query: PoListQuery) =>
     call<PoPage>('list_purchase_orders', { accountId, query }),

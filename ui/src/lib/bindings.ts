@@ -153,7 +153,7 @@ phase: SyncPhase,
  */
 resource: string, 
 /**
- * Objects (or, for payment methods, customers) done so far in this resource.
+ * Objects done so far in this resource.
  */
 done: number, 
 /**
@@ -219,7 +219,8 @@ error: string | null, };
 
 export type ListQuery = { 
 /**
- * Words to look for (id, name, email, number…), case-insensitive.
+ * Words to look for (id, name, email, number…), case-insensitive substrings of 3 or
+ * more characters; a shorter search is not applied (the page's `search_hint` says so).
  */
 search: string | null, 
 /**
@@ -227,7 +228,8 @@ search: string | null,
  */
 status: string | null, 
 /**
- * The column to sort by (each list names the ones it knows); default: created.
+ * The column to sort by (each list names the ones it knows); `None`: the list's own
+ * order (newest first), whatever `descending` says.
  */
 sort: string | null, 
 /**
@@ -235,7 +237,7 @@ sort: string | null,
  */
 descending: boolean, 
 /**
- * Rows to skip.
+ * Rows before this page.
  */
 offset: number, 
 /**
@@ -243,7 +245,8 @@ offset: number,
  */
 limit: number, 
 /**
- * Cursor from the previous page's `next`: Rust seeks from it instead of counting `offset` rows.
+ * The previous page's `next`: this page starts right after it (an index seek; the
+ * offset then only says where that is). Ignored if it belongs to another sort.
  */
 after: string | null, };
 
@@ -341,11 +344,11 @@ total: number,
  */
 rows: Array<CustomerRow>, 
 /**
- * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ * The cursor right after this page, when more rows follow.
  */
 next: string | null, 
 /**
- * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ * Why the search was not applied, when it was not (too short).
  */
 search_hint: string | null, };
 
@@ -359,11 +362,11 @@ total: number,
  */
 rows: Array<InvoiceRow>, 
 /**
- * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ * The cursor right after this page, when more rows follow.
  */
 next: string | null, 
 /**
- * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ * Why the search was not applied, when it was not (too short).
  */
 search_hint: string | null, };
 
@@ -384,6 +387,40 @@ listener_bind: string,
  * The port the listener binds.
  */
 listener_port: number, };
+
+export type PaymentMethodRow = { 
+/**
+ * Stripe's id (`pm_…`).
+ */
+id: string, 
+/**
+ * Stripe's `type`: `card`, `sepa_debit`, …
+ */
+method_type: string, 
+/**
+ * The card brand (`visa`), for cards.
+ */
+brand: string | null, 
+/**
+ * The last four digits, for cards.
+ */
+last4: string | null, 
+/**
+ * Expiry month, for cards.
+ */
+exp_month: number | null, 
+/**
+ * Expiry year, for cards.
+ */
+exp_year: number | null, 
+/**
+ * Whether it is the customer's default for invoices.
+ */
+is_default: boolean, 
+/**
+ * When it was created (Unix seconds).
+ */
+created: number, };
 
 export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
 
@@ -681,7 +718,8 @@ audit: Array<AuditEntry>, };
 
 export type PoListQuery = { 
 /**
- * Matches PO number, organization, email or invoice number (case-insensitive).
+ * Matches PO number, organization, email or invoice number (case-insensitive substrings
+ * of 3 or more characters; a shorter search is not applied and the page says so).
  */
 search: string | null, 
 /**
@@ -710,7 +748,7 @@ offset: number,
  */
 limit: number, 
 /**
- * Cursor from the previous page's `next`: Rust seeks from it instead of counting `offset` rows.
+ * The previous page's `next`: this page starts right after it.
  */
 after: string | null, };
 
@@ -724,11 +762,11 @@ total: number,
  */
 rows: Array<PoSummary>, 
 /**
- * Cursor right after this page's last row (the next page's `after`); `None` at the end.
+ * The cursor right after this page, when more rows follow.
  */
 next: string | null, 
 /**
- * Why the search text was not applied (e.g. too short); the rows are then unfiltered.
+ * Why the search was not applied, when it was not (too short).
  */
 search_hint: string | null, };
 
