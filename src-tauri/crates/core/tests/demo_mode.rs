@@ -22,6 +22,7 @@ fn query(status: Option<&str>) -> ListQuery {
         descending: true,
         offset: 0,
         limit: 500,
+        after: None,
     }
 }
 

@@ -241,6 +241,15 @@ impl Harness {
                 );
             }
         }
+        // The lists see the same: every search index equals its table, and the invoice and
+        // customer lists count exactly what Stripe has.
+        let store = self.app.store();
+        store.verify_search_indexes().unwrap();
+        let everything = billfold_core::store::ListQuery { limit: 1, ..Default::default() };
+        let listed = store.list_invoices(&self.account, &everything).unwrap().total;
+        assert_eq!(listed as usize, stripe["invoices"].len(), "the invoice list's count");
+        let listed = store.list_customers(&self.account, &everything).unwrap().total;
+        assert_eq!(listed as usize, stripe["customers"].len(), "the customer list's count");
         // Lines beyond the ten an invoice embeds are cached too.
         for invoice in &stripe["invoices"] {
             if invoice["lines"]["has_more"] == true {

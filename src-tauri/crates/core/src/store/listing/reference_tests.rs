@@ -384,3 +384,36 @@ fn rows_id_of_deleted(store: &Store) -> String {
         )
         .unwrap()
 }
+
+#[test]
+fn invoices_show_and_find_their_cached_customers_current_name() {
+    let (_dir, store) = open();
+    let customers = by_resource("customers").unwrap();
+    let customer = |name: &str| json!({"id": "cus_0007", "object": "customer", "name": name, "email": "ap@acme.example"});
+    let mut invoice = random_invoice(&mut Dice(11), 1);
+    invoice["customer"] = json!("cus_0007");
+    invoice["customer_name"] = json!("Name Stripe Froze");
+    // The invoice arrives before its customer: it shows Stripe's copy until the customer comes.
+    write(&store, ACCOUNT, std::slice::from_ref(&invoice), &[false]);
+    let search = |text: &str| {
+        let page = store
+            .list_invoices(ACCOUNT, &ListQuery { search: Some(text.into()), limit: 10, ..ListQuery::default() })
+            .unwrap();
+        page.rows.iter().map(|row| row.customer_name.clone().unwrap_or_default()).collect::<Vec<_>>()
+    };
+    assert_eq!(search("froze"), ["Name Stripe Froze"]);
+    let write_customer = |name: &str, version: i64| {
+        store
+            .cache_write(ACCOUNT, |tx| tx.upsert(customers, &customer(name), version, false, &FetchedChildren::new()))
+            .unwrap();
+    };
+    write_customer("Acme Events", 2);
+    assert_eq!(search("acme events"), ["Acme Events"]);
+    assert!(search("froze").is_empty());
+    // A rename reaches the invoice; a newer snapshot of the invoice keeps the customer's name.
+    write_customer("Acme Conferences", 3);
+    write(&store, ACCOUNT, &[invoice], &[false]);
+    assert_eq!(search("conferences"), ["Acme Conferences"]);
+    assert!(search("acme events").is_empty());
+    store.verify_search_indexes().unwrap();
+}

@@ -9,13 +9,53 @@
 --   case-insensitive) over the columns people search by. External content: the text lives
 --   once, in the cache row; triggers keep the index in step in the transaction that writes
 --   the row.
--- * Invoices carry the customer's name and email as Stripe put them on the invoice, so the
---   list needs no join to sort or search by customer.
+-- * Invoices carry their customer's name and email, so the list needs no join to sort or
+--   search by customer: the customer's current ones when the customer is cached (triggers
+--   copy a rename onto its invoices), else the copy Stripe put on the invoice.
 
 ALTER TABLE cache_invoices ADD COLUMN customer_name TEXT;
 ALTER TABLE cache_invoices ADD COLUMN customer_email TEXT;
 UPDATE cache_invoices SET customer_name = json_extract(raw, '$.customer_name'),
     customer_email = json_extract(raw, '$.customer_email');
+UPDATE cache_invoices SET (customer_name, customer_email) =
+    (SELECT name, email FROM cache_customers c
+     WHERE c.account_id = cache_invoices.account_id AND c.id = cache_invoices.customer_id AND c.deleted = 0)
+WHERE EXISTS (SELECT 1 FROM cache_customers c
+              WHERE c.account_id = cache_invoices.account_id AND c.id = cache_invoices.customer_id AND c.deleted = 0);
+
+-- An invoice written with other names than its cached customer's takes the customer's.
+CREATE TRIGGER cache_invoices_customer_insert AFTER INSERT ON cache_invoices
+WHEN EXISTS (SELECT 1 FROM cache_customers c
+             WHERE c.account_id = new.account_id AND c.id = new.customer_id AND c.deleted = 0
+               AND (c.name IS NOT new.customer_name OR c.email IS NOT new.customer_email))
+BEGIN
+    UPDATE cache_invoices SET (customer_name, customer_email) =
+        (SELECT name, email FROM cache_customers WHERE account_id = new.account_id AND id = new.customer_id)
+    WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER cache_invoices_customer_update AFTER UPDATE OF customer_id, customer_name, customer_email ON cache_invoices
+WHEN EXISTS (SELECT 1 FROM cache_customers c
+             WHERE c.account_id = new.account_id AND c.id = new.customer_id AND c.deleted = 0
+               AND (c.name IS NOT new.customer_name OR c.email IS NOT new.customer_email))
+BEGIN
+    UPDATE cache_invoices SET (customer_name, customer_email) =
+        (SELECT name, email FROM cache_customers WHERE account_id = new.account_id AND id = new.customer_id)
+    WHERE rowid = new.rowid;
+END;
+-- A customer written (a rename, or one that arrives after its invoices) renames its invoices.
+CREATE TRIGGER cache_customers_names_insert AFTER INSERT ON cache_customers WHEN new.deleted = 0
+BEGIN
+    UPDATE cache_invoices SET customer_name = new.name, customer_email = new.email
+    WHERE account_id = new.account_id AND customer_id = new.id
+      AND (customer_name IS NOT new.name OR customer_email IS NOT new.email);
+END;
+CREATE TRIGGER cache_customers_names_update AFTER UPDATE OF name, email, deleted ON cache_customers
+WHEN new.deleted = 0 AND (old.name IS NOT new.name OR old.email IS NOT new.email OR old.deleted = 1)
+BEGIN
+    UPDATE cache_invoices SET customer_name = new.name, customer_email = new.email
+    WHERE account_id = new.account_id AND customer_id = new.id
+      AND (customer_name IS NOT new.name OR customer_email IS NOT new.email);
+END;
 
 -- The old single-purpose indexes the sort indexes replace.
 DROP INDEX cache_invoices_created;
