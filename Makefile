@@ -11,7 +11,7 @@ STRIPE_PYTHON_VERSION := 16.1.0
 LOCALSTRIPE_VERSION := 1.15.10
 TEST_VENV := tests/.venv
 
-.PHONY: run demo test setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
+.PHONY: run demo test bench setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
 
 ## Start the app (debug build).
 run: setup ui
@@ -25,6 +25,19 @@ demo: setup ui
 ## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
 ## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).
 test: setup setup-test-tools ui-check test-ui ui app test-rust
+
+## Benchmarks, minutes long and not part of `make test`: the first sync of 10k customers +
+## 100k invoices and every list query on it (core, release build; also written to
+## tests/artifacts/backfill-bench.txt), then the same account in the real app: scrolling,
+## searching and sorting 100k invoices (tests/artifacts/big-list-timings.md).
+bench: setup setup-test-tools ui app
+	@mkdir -p tests/artifacts
+	set -o pipefail; $(CARGO) run --locked --release -p billfold-core --example backfill_bench \
+		| tee tests/artifacts/backfill-bench.txt
+	@# The example built a release stripe-sim: it makes and serves 100k invoices far faster.
+	BENCH_STRIPE_SIM=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/stripe-sim \
+		tests/with-test-session.sh $(CARGO) test --locked -p billfold-e2e --features bench \
+		--test big_list_bench -- --nocapture
 
 setup: setup-system setup-ui
 
