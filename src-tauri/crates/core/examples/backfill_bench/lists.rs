@@ -29,7 +29,6 @@ const INVOICE_SORTS: &[&str] = &[
     "number",
     "status",
     "total",
-    "amount_due",
     "amount_remaining",
     "customer",
 ];

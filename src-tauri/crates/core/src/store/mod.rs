@@ -35,6 +35,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_page_only_sync.sql"),
 ];
 
+/// SQLite's page cache for the writing connection, in KiB.
+const WRITER_CACHE_KIB: i64 = 48 * 1024;
+/// SQLite's page cache for the list reader, in KiB.
+const READER_CACHE_KIB: i64 = 16 * 1024;
+/// WAL pages (4 KiB) written before SQLite copies them back into the database.
+const WAL_CHECKPOINT_PAGES: i64 = 8_192;
+/// The WAL file is cut back to this size after a checkpoint.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -64,11 +73,17 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate(&mut conn)?;
+        // A sync page touches a few pages of every list index, scattered over the index; a
+        // large cache keeps them instead of reading them back for the next page, and a larger
+        // WAL between checkpoints lets a page written many times be copied back once.
+        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)?;
         let reader = Connection::open(path)?;
         configure(&reader)?;
         reader.pragma_update(None, "query_only", "ON")?;
         // Lists walk indexes of a few MB per 100k rows; keep them in SQLite's own cache.
-        reader.pragma_update(None, "cache_size", -32_768)?;
+        reader.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
         Ok(Store { conn: Mutex::new(conn), reader: Mutex::new(reader), path: path.to_path_buf() })
     }
 

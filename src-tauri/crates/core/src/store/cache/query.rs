@@ -115,7 +115,8 @@ fn customers_spec() -> ListSpec {
         fts: "cache_customers_fts",
         columns: "id, name, email, currency, coalesce(balance, 0), coalesce(delinquent, 0), coalesce(created, 0)",
         live: "deleted = 0",
-        count_index: Some("cache_customers_by_delinquent_count"),
+        // Counting walks the narrowest index; the delinquent flag is in it.
+        count_index: Some("cache_customers_by_created"),
         sorts: vec![
             SortKey::indexed("created", "created", "cache_customers_by_created"),
             SortKey::indexed("name", "lower(ifnull(name, ''))", "cache_customers_by_name"),
@@ -135,14 +136,14 @@ fn invoices_spec() -> ListSpec {
                   coalesce(total, 0), coalesce(amount_due, 0), coalesce(amount_paid, 0),
                   coalesce(amount_remaining, 0), due_date, coalesce(created, 0)",
         live: "deleted = 0",
-        count_index: Some("cache_invoices_by_status_count"),
+        // The status sort index counts, and its status filter is written as it indexes status.
+        count_index: Some("cache_invoices_by_status"),
         sorts: vec![
             SortKey::indexed("created", "created", "cache_invoices_by_created"),
             SortKey::indexed("due_date", &format!("ifnull(due_date, {LOWEST})"), "cache_invoices_by_due_date"),
             SortKey::indexed("number", "lower(ifnull(number, ''))", "cache_invoices_by_number"),
             SortKey::indexed("status", "ifnull(status, '')", "cache_invoices_by_status"),
             SortKey::indexed("total", &format!("ifnull(total, {LOWEST})"), "cache_invoices_by_total"),
-            SortKey::indexed("amount_due", &format!("ifnull(amount_due, {LOWEST})"), "cache_invoices_by_amount_due"),
             SortKey::indexed(
                 "amount_remaining",
                 &format!("ifnull(amount_remaining, {LOWEST})"),
@@ -222,7 +223,7 @@ impl Store {
             .status
             .as_deref()
             .filter(|status| !status.is_empty())
-            .map(|status| Filter::equals("status", status.to_string()))
+            .map(|status| Filter::equals("ifnull(status, '')", status.to_string()))
             .into_iter()
             .collect();
         let conn = self.read_conn()?;

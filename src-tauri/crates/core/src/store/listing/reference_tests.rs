@@ -151,7 +151,6 @@ fn sort_key(row: &InvoiceRow, sort: &str) -> Key {
         "number" => text(&row.number),
         "status" => Key::Text(row.status.clone()),
         "total" => Key::Int(row.total),
-        "amount_due" => Key::Int(row.amount_due),
         "amount_remaining" => Key::Int(row.amount_remaining),
         "customer" => text(&row.customer_name),
         other => panic!("no sort {other}"),
@@ -228,7 +227,7 @@ fn every_list_query_equals_a_full_scan_sorted_in_rust() {
     random_cache(&store, &mut dice, 1_200);
     let rows = all_rows(&store, ACCOUNT);
     let sorts = [None, Some("created"), Some("due_date"), Some("number"), Some("status"), Some("total"),
-                 Some("amount_due"), Some("amount_remaining"), Some("customer")];
+                 Some("amount_remaining"), Some("customer")];
     let searches = [None, Some("acme"), Some("ACME lab"), Some("zzqxv"), Some("inv-00"), Some("cus_001"),
                     Some("rück"), Some("billing1"), Some("\"acme")];
     let statuses = [None, Some("draft"), Some("open"), Some("paid"), Some("void"), Some("uncollectible")];

@@ -8,7 +8,8 @@
 -- * Search: an FTS5 table per list with the trigram tokenizer (substrings of 3+ characters,
 --   case-insensitive) over the columns people search by. External content: the text lives
 --   once, in the cache row; triggers keep the index in step in the transaction that writes
---   the row.
+--   the row. No column sizes: nothing ranks by relevance, and each write is one row fewer.
+-- * Every index costs each sync write; a sort the list does not offer has none.
 -- * Invoices carry their customer's name and email, so the list needs no join to sort or
 --   search by customer: the customer's current ones when the customer is cached (triggers
 --   copy a rename onto its invoices), else the copy Stripe put on the invoice.
@@ -65,19 +66,16 @@ CREATE INDEX cache_invoices_by_created ON cache_invoices (account_id, created, i
 CREATE INDEX cache_invoices_by_due_date ON cache_invoices (account_id, ifnull(due_date, -9223372036854775808), id, status) WHERE deleted = 0;
 CREATE INDEX cache_invoices_by_number ON cache_invoices (account_id, lower(ifnull(number, '')), id, status) WHERE deleted = 0;
 CREATE INDEX cache_invoices_by_total ON cache_invoices (account_id, ifnull(total, -9223372036854775808), id, status) WHERE deleted = 0;
-CREATE INDEX cache_invoices_by_amount_due ON cache_invoices (account_id, ifnull(amount_due, -9223372036854775808), id, status) WHERE deleted = 0;
 CREATE INDEX cache_invoices_by_amount_remaining ON cache_invoices (account_id, ifnull(amount_remaining, -9223372036854775808), id, status) WHERE deleted = 0;
 CREATE INDEX cache_invoices_by_customer ON cache_invoices (account_id, lower(ifnull(customer_name, '')), id, status) WHERE deleted = 0;
 CREATE INDEX cache_invoices_by_status ON cache_invoices (account_id, ifnull(status, ''), id) WHERE deleted = 0;
--- Counts per status chip, index-only.
+-- The status sort index also counts each status chip, index-only.
 DROP INDEX cache_invoices_status;
-CREATE INDEX cache_invoices_by_status_count ON cache_invoices (account_id, status) WHERE deleted = 0;
 
 CREATE INDEX cache_customers_by_created ON cache_customers (account_id, created, id, delinquent) WHERE deleted = 0;
 CREATE INDEX cache_customers_by_name ON cache_customers (account_id, lower(ifnull(name, '')), id, delinquent) WHERE deleted = 0;
 CREATE INDEX cache_customers_by_email ON cache_customers (account_id, lower(ifnull(email, '')), id, delinquent) WHERE deleted = 0;
 CREATE INDEX cache_customers_by_balance ON cache_customers (account_id, ifnull(balance, -9223372036854775808), id, delinquent) WHERE deleted = 0;
-CREATE INDEX cache_customers_by_delinquent_count ON cache_customers (account_id, delinquent) WHERE deleted = 0;
 
 DROP INDEX purchase_orders_created;
 CREATE INDEX purchase_orders_by_created_at ON purchase_orders (account_id, created_at, id);
@@ -88,7 +86,7 @@ CREATE INDEX purchase_orders_by_balance ON purchase_orders (account_id, (CASE WH
 CREATE INDEX purchase_orders_by_due_date ON purchase_orders (account_id, ifnull(due_date, ''), id);
 CREATE INDEX purchase_orders_by_status ON purchase_orders (account_id, status, id);
 
-CREATE VIRTUAL TABLE cache_invoices_fts USING fts5(number, customer_name, customer_email, id, customer_id, content='cache_invoices', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE cache_invoices_fts USING fts5(number, customer_name, customer_email, id, customer_id, content='cache_invoices', content_rowid='rowid', tokenize='trigram', columnsize=0);
 CREATE TRIGGER cache_invoices_fts_insert AFTER INSERT ON cache_invoices BEGIN
     INSERT INTO cache_invoices_fts (rowid, number, customer_name, customer_email, id, customer_id) VALUES (new.rowid, new.number, new.customer_name, new.customer_email, new.id, new.customer_id);
 END;
@@ -101,7 +99,7 @@ CREATE TRIGGER cache_invoices_fts_update AFTER UPDATE ON cache_invoices WHEN old
 END;
 INSERT INTO cache_invoices_fts (cache_invoices_fts) VALUES ('rebuild');
 
-CREATE VIRTUAL TABLE cache_customers_fts USING fts5(name, email, id, content='cache_customers', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE cache_customers_fts USING fts5(name, email, id, content='cache_customers', content_rowid='rowid', tokenize='trigram', columnsize=0);
 CREATE TRIGGER cache_customers_fts_insert AFTER INSERT ON cache_customers BEGIN
     INSERT INTO cache_customers_fts (rowid, name, email, id) VALUES (new.rowid, new.name, new.email, new.id);
 END;
@@ -114,7 +112,7 @@ CREATE TRIGGER cache_customers_fts_update AFTER UPDATE ON cache_customers WHEN o
 END;
 INSERT INTO cache_customers_fts (cache_customers_fts) VALUES ('rebuild');
 
-CREATE VIRTUAL TABLE purchase_orders_fts USING fts5(po_number, organization, contact_email, invoice_number, content='purchase_orders', content_rowid='rowid', tokenize='trigram');
+CREATE VIRTUAL TABLE purchase_orders_fts USING fts5(po_number, organization, contact_email, invoice_number, content='purchase_orders', content_rowid='rowid', tokenize='trigram', columnsize=0);
 CREATE TRIGGER purchase_orders_fts_insert AFTER INSERT ON purchase_orders BEGIN
     INSERT INTO purchase_orders_fts (rowid, po_number, organization, contact_email, invoice_number) VALUES (new.rowid, new.po_number, new.organization, new.contact_email, new.invoice_number);
 END;
