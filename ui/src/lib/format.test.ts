@@ -1,6 +1,6 @@
 // Money, dates and elapsed time as the tables and the sync bar show them.
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, formatMoney, minorToDecimal, resourceLabel, timeAgo } from './format';
+import { currencyExponent, formatCount, formatMoney, minorToDecimal, resourceLabel, timeAgo } from './format';
 
 // Intl puts no-break spaces between code and amount; compare with plain spaces.
 const money = (minor: number, currency: string, locale: string) =>
@@ -67,5 +67,14 @@ describe('time', () => {
 
   it('names resources in words', () => {
     expect(resourceLabel('payment_intents')).toBe('Payment intents');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands whatever the locale', () => {
+    for (const locale of ['C', 'POSIX', 'en-US-u-va-posix', 'en-US']) {
+      expect(formatCount(100000, locale)).toBe('100,000');
+    }
+    expect(formatCount(7, 'C')).toBe('7');
   });
 });

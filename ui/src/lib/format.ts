@@ -79,6 +79,26 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
   return format.format(minorToDecimal(minor, exponent));
 }
 
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+/** A count of things, grouped like amounts whatever the locale: `100000` → `"100,000"`. */
+export function formatCount(count: number, locale?: string): string {
+  const key = locale ?? '';
+  let format = countFormats.get(key);
+  if (!format) {
+    const options: Intl.NumberFormatOptions = { maximumFractionDigits: 0, useGrouping: 'always' };
+    try {
+      format = new Intl.NumberFormat(locale, options);
+      if (!readsWell(format)) format = new Intl.NumberFormat(FALLBACK_MONEY_LOCALE, options);
+    } catch {
+      // Not a BCP 47 tag ("C", "POSIX").
+      format = new Intl.NumberFormat(FALLBACK_MONEY_LOCALE, options);
+    }
+    countFormats.set(key, format);
+  }
+  return format.format(count);
+}
+
 /** A calendar date from unix seconds, e.g. "Mar 4, 2027". */
 export function formatDate(unixSeconds: number, locale?: string): string {
   return new Date(unixSeconds * 1000).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
