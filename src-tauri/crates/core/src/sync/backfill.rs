@@ -78,7 +78,7 @@ async fn list_resource(
     kind: &'static Kind,
     path: &str,
     extra: &[(&str, &str)],
-    mut after: Option<String>,
+    after: Option<String>,
     version: i64,
 ) -> Step {
     let extra: Vec<(String, String)> = extra
@@ -88,16 +88,22 @@ async fn list_resource(
         .collect();
     let mut done = 0;
     run.progress(SyncPhase::Backfill, kind.resource, done, None);
+    let mut page = run
+        .get(path, &page_query(&extra, after.as_deref(), None))
+        .await?;
     loop {
-        let page = run
-            .get(path, &page_query(&extra, after.as_deref(), None))
-            .await?;
         let (objects, has_more) = list_parts(page)?;
         let fetched = run.fetch_children(objects.iter()).await?;
         let last = objects
             .last()
             .and_then(|object| object["id"].as_str())
             .map(str::to_string);
+        // The next page is asked for before this one is written, so Stripe's time and the
+        // network's overlap with the write instead of adding to it.
+        let next = match (&last, has_more) {
+            (Some(last), true) => Some(run.prefetch(path, page_query(&extra, Some(last), None))?),
+            _ => None,
+        };
         let (written, changed) = run.store.cache_write(run.account_id(), |tx| {
             let mut written = 0;
             for object in &objects {
@@ -112,9 +118,9 @@ async fn list_resource(
         run.changed(changed);
         done += objects.len();
         run.progress(SyncPhase::Backfill, kind.resource, done, None);
-        if !has_more || last.is_none() {
-            return Ok(());
+        match next {
+            Some(next) => page = next.answer().await?,
+            None => return Ok(()),
         }
-        after = last;
     }
 }

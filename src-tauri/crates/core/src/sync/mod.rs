@@ -130,6 +130,19 @@ impl From<Error> for Stop {
 
 type Step<T = ()> = std::result::Result<T, Stop>;
 
+/// A GET under way in the background ([`Run::prefetch`]).
+struct Prefetch(tokio::task::JoinHandle<Result<Value>>);
+
+impl Prefetch {
+    /// Its answer.
+    async fn answer(self) -> Step<Value> {
+        match self.0.await {
+            Ok(answer) => Ok(answer?),
+            Err(err) => Err(Stop::Failed(Error::Internal(format!("a page request stopped: {err}")))),
+        }
+    }
+}
+
 /// One sync run of one account.
 struct Run<'a> {
     store: &'a Store,
@@ -151,6 +164,18 @@ impl Run<'_> {
         }
         self.report.requests += 1;
         Ok(self.gateway.get_json(path, query).await?)
+    }
+
+    /// Starts one GET in the background, unless cancel was asked for: the next page of a list
+    /// travels (and Stripe prepares it) while this one is being written.
+    fn prefetch(&mut self, path: &str, query: Vec<(String, String)>) -> Step<Prefetch> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Stop::Cancelled);
+        }
+        self.report.requests += 1;
+        let gateway = self.gateway.clone();
+        let path = path.to_string();
+        Ok(Prefetch(tokio::spawn(async move { gateway.get_json(&path, &query).await })))
     }
 
     fn progress(&self, phase: SyncPhase, resource: &str, done: usize, total: Option<i64>) {
