@@ -76,14 +76,22 @@ pub(crate) struct SortKey {
     pub key: &'static str,
     /// SQL expressions compared in order before `id`, written exactly as the index has them.
     pub exprs: Vec<String>,
-    /// The index whose order this is, if one exists.
-    pub index: Option<&'static str>,
+    /// The index the page is read through.
+    pub index: &'static str,
+    /// Whether the index is in this order. If not, it holds what the order is computed from:
+    /// the row ids are sorted from the index alone and only the page's rows are read.
+    pub in_order: bool,
 }
 
 impl SortKey {
-    /// A key of one expression served by `index`.
+    /// A key of one expression, in the order of `index`.
     pub fn indexed(key: &'static str, expr: &str, index: &'static str) -> Self {
-        SortKey { key, exprs: vec![expr.to_string()], index: Some(index) }
+        SortKey { key, exprs: vec![expr.to_string()], index, in_order: true }
+    }
+
+    /// A key computed at query time from the columns of `covering_index`.
+    pub fn computed(key: &'static str, exprs: Vec<String>, covering_index: &'static str) -> Self {
+        SortKey { key, exprs, index: covering_index, in_order: false }
     }
 }
 
@@ -277,7 +285,7 @@ pub(crate) fn list_page<T>(
     };
 
     let cursor = request.after.and_then(|after| decode_cursor(after, sort, descending));
-    let index = if reach == Reach::Matches { None } else { sort.index };
+    let index = if reach == Reach::Matches { None } else { Some(sort.index) };
     let keys: Vec<&str> = sort.exprs.iter().map(String::as_str).chain(["id"]).collect();
     let mut sql = source(index);
     // Which way to read, how many rows to skip, and whether the rows come back reversed.
@@ -306,13 +314,26 @@ pub(crate) fn list_page<T>(
     };
     let direction = if descending != backwards { "DESC" } else { "ASC" };
     let order: Vec<String> = keys.iter().map(|key| format!("{key} {direction}")).collect();
-    let text = format!(
-        "SELECT {}, {} FROM {} ORDER BY {} LIMIT ? OFFSET ?",
-        spec.columns,
-        keys.join(", "),
-        sql.text,
-        order.join(", ")
-    );
+    let text = if sort.in_order || reach == Reach::Matches {
+        format!(
+            "SELECT {}, {} FROM {} ORDER BY {} LIMIT ? OFFSET ?",
+            spec.columns,
+            keys.join(", "),
+            sql.text,
+            order.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT {columns}, {keys} FROM {table} WHERE rowid IN
+                 (SELECT {table}.rowid FROM {source} ORDER BY {order} LIMIT ? OFFSET ?)
+             ORDER BY {order}",
+            columns = spec.columns,
+            keys = keys.join(", "),
+            table = spec.table,
+            source = sql.text,
+            order = order.join(", ")
+        )
+    };
     sql.args.extend([SqlValue::Integer(take), SqlValue::Integer(skip)]);
     let mut statement = conn.prepare_cached(&text)?;
     let first_key = statement.column_count() - keys.len();
@@ -407,5 +428,7 @@ mod tests {
 
 #[cfg(test)]
 mod migration_tests;
+#[cfg(test)]
+mod po_reference_tests;
 #[cfg(test)]
 mod reference_tests;

@@ -13,11 +13,11 @@ use crate::money::Currency;
 use crate::store::cache::kinds::by_resource;
 use crate::store::{FetchedChildren, InvoiceRow, ListQuery, Store, DATABASE_FILE};
 
-const ACCOUNT: &str = "acct-main";
+pub(super) const ACCOUNT: &str = "acct-main";
 const OTHER: &str = "acct-other";
 
 /// A small deterministic generator (xorshift64*), so a failure repeats.
-struct Dice(u64);
+pub(super) struct Dice(pub(super) u64);
 
 impl Dice {
     fn next(&mut self) -> u64 {
@@ -27,11 +27,11 @@ impl Dice {
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -54,7 +54,7 @@ fn account(id: &str) -> Account {
     }
 }
 
-fn open() -> (tempfile::TempDir, Store) {
+pub(super) fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
     store.insert_account(&account(ACCOUNT)).unwrap();

@@ -85,6 +85,10 @@ CREATE INDEX purchase_orders_by_total ON purchase_orders (account_id, total, id)
 CREATE INDEX purchase_orders_by_balance ON purchase_orders (account_id, (CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END), id);
 CREATE INDEX purchase_orders_by_due_date ON purchase_orders (account_id, ifnull(due_date, ''), id);
 CREATE INDEX purchase_orders_by_status ON purchase_orders (account_id, status, id);
+-- The default order (overdue first, which depends on the day, then newest) is computed from
+-- this index alone; it also counts each status chip and finds overdue POs.
+DROP INDEX purchase_orders_status;
+CREATE INDEX purchase_orders_by_due ON purchase_orders (account_id, status, due_date, created_at, id);
 
 CREATE VIRTUAL TABLE cache_invoices_fts USING fts5(number, customer_name, customer_email, id, customer_id, content='cache_invoices', content_rowid='rowid', tokenize='trigram', columnsize=0);
 CREATE TRIGGER cache_invoices_fts_insert AFTER INSERT ON cache_invoices BEGIN
