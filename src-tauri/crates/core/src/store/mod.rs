@@ -103,6 +103,23 @@ impl Store {
     }
 }
 
+/// A test-mode account row that points nowhere, for the store's own tests.
+#[cfg(test)]
+pub(crate) fn test_account(id: &str) -> crate::accounts::Account {
+    crate::accounts::Account {
+        id: id.into(),
+        name: id.into(),
+        slug: id.into(),
+        default_currency: crate::money::Currency::parse("eur").unwrap(),
+        mode: crate::accounts::Mode::Test,
+        api_base: "http://127.0.0.1:1/".into(),
+        key_hint: "sk_test_…abcd".into(),
+        has_webhook_secret: false,
+        created_at: "2026-11-23T10:00:00Z".into(),
+        is_demo: false,
+    }
+}
+
 /// Per-connection settings: WAL so readers never wait on the sync writer, foreign keys,
 /// and a busy timeout so a second connection waits instead of failing.
 fn configure(conn: &Connection) -> Result<()> {

@@ -23,6 +23,8 @@ use kinds::{Children, Kind, Listing, KINDS};
 pub(crate) use stored::full_raw_sql;
 
 pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
+#[cfg(test)]
+pub(crate) use query::invoice_row;
 
 /// Full child lists fetched for parents whose embedded list was cut short (`has_more`), by
 /// parent id.

@@ -181,7 +181,8 @@ fn customer_row(row: &Row<'_>) -> rusqlite::Result<CustomerRow> {
     })
 }
 
-fn invoice_row(row: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
+/// An invoice row as the list's columns give it.
+pub(crate) fn invoice_row(row: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
     Ok(InvoiceRow {
         id: row.get(0)?,
         number: row.get(1)?,

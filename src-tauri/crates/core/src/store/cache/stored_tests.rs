@@ -6,18 +6,7 @@ use super::*;
 fn open_at(path: &std::path::Path) -> Store {
     let store = Store::open(path).unwrap();
     store
-        .insert_account(&Account {
-            id: ACCOUNT.into(),
-            name: "Berlin".into(),
-            slug: "berlin".into(),
-            default_currency: Currency::parse("eur").unwrap(),
-            mode: Mode::Test,
-            api_base: "http://127.0.0.1:1/".into(),
-            key_hint: "sk_test_…abcd".into(),
-            has_webhook_secret: false,
-            created_at: "2026-11-23T10:00:00Z".into(),
-            is_demo: false,
-        })
+        .insert_account(&crate::store::test_account(ACCOUNT))
         .unwrap();
     store
 }

@@ -4,8 +4,6 @@ use serde_json::{json, Value};
 
 use super::kinds::by_resource;
 use super::*;
-use crate::accounts::{Account, Mode};
-use crate::money::Currency;
 use crate::store::DATABASE_FILE;
 
 const ACCOUNT: &str = "acct-1";
@@ -17,18 +15,7 @@ fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
     store
-        .insert_account(&Account {
-            id: ACCOUNT.into(),
-            name: "Berlin".into(),
-            slug: "berlin".into(),
-            default_currency: Currency::parse("eur").unwrap(),
-            mode: Mode::Test,
-            api_base: "http://127.0.0.1:1/".into(),
-            key_hint: "sk_test_…abcd".into(),
-            has_webhook_secret: false,
-            created_at: "2026-11-23T10:00:00Z".into(),
-            is_demo: false,
-        })
+        .insert_account(&crate::store::test_account(ACCOUNT))
         .unwrap();
     (dir, store)
 }

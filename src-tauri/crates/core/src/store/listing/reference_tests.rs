@@ -8,8 +8,6 @@ use std::sync::atomic::Ordering;
 use serde_json::{json, Value};
 
 use super::FEW_MATCHES;
-use crate::accounts::{Account, Mode};
-use crate::money::Currency;
 use crate::store::cache::kinds::by_resource;
 use crate::store::{FetchedChildren, InvoiceRow, ListQuery, Store, DATABASE_FILE};
 
@@ -39,26 +37,11 @@ impl Dice {
 const NAMES: &[&str] = &["Acme GmbH", "acme labs", "Globex", "Initech Ltd", "Umbrella", "Zürich Rück", "Hooli"];
 const STATUSES: &[&str] = &["draft", "open", "paid", "void", "uncollectible"];
 
-fn account(id: &str) -> Account {
-    Account {
-        id: id.into(),
-        name: id.into(),
-        slug: id.into(),
-        default_currency: Currency::parse("eur").unwrap(),
-        mode: Mode::Test,
-        api_base: "http://127.0.0.1:1/".into(),
-        key_hint: "sk_test_…abcd".into(),
-        has_webhook_secret: false,
-        created_at: "2026-11-23T10:00:00Z".into(),
-        is_demo: false,
-    }
-}
-
 pub(super) fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    store.insert_account(&account(ACCOUNT)).unwrap();
-    store.insert_account(&account(OTHER)).unwrap();
+    store.insert_account(&crate::store::test_account(ACCOUNT)).unwrap();
+    store.insert_account(&crate::store::test_account(OTHER)).unwrap();
     (dir, store)
 }
 
@@ -110,25 +93,7 @@ fn all_rows(store: &Store, account_id: &str) -> Vec<InvoiceRow> {
              FROM cache_invoices NOT INDEXED WHERE account_id = ?1 AND deleted = 0",
         )
         .unwrap();
-    let rows = statement
-        .query_map([account_id], |row| {
-            Ok(InvoiceRow {
-                id: row.get(0)?,
-                number: row.get(1)?,
-                customer_id: row.get(2)?,
-                customer_name: row.get(3)?,
-                customer_email: row.get(4)?,
-                status: row.get(5)?,
-                currency: row.get(6)?,
-                total: row.get(7)?,
-                amount_due: row.get(8)?,
-                amount_paid: row.get(9)?,
-                amount_remaining: row.get(10)?,
-                due_date: row.get(11)?,
-                created: row.get(12)?,
-            })
-        })
-        .unwrap();
+    let rows = statement.query_map([account_id], crate::store::cache::invoice_row).unwrap();
     rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
