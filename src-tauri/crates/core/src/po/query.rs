@@ -63,16 +63,32 @@ fn list_spec(today: &str) -> ListSpec {
         live: "1",
         count_index: Some("purchase_orders_by_due"),
         sorts: vec![
-            SortKey::computed("default", vec![overdue_first, "created_at".into()], "purchase_orders_by_due"),
-            SortKey::indexed("po_number", "lower(po_number)", "purchase_orders_by_po_number"),
-            SortKey::indexed("organization", "lower(organization)", "purchase_orders_by_organization"),
+            SortKey::computed(
+                "default",
+                vec![overdue_first, "created_at".into()],
+                "purchase_orders_by_due",
+            ),
+            SortKey::indexed(
+                "po_number",
+                "lower(po_number)",
+                "purchase_orders_by_po_number",
+            ),
+            SortKey::indexed(
+                "organization",
+                "lower(organization)",
+                "purchase_orders_by_organization",
+            ),
             SortKey::indexed("total", "total", "purchase_orders_by_total"),
             SortKey::indexed(
                 "balance",
                 "(CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END)",
                 "purchase_orders_by_balance",
             ),
-            SortKey::indexed("due_date", "ifnull(due_date, '')", "purchase_orders_by_due_date"),
+            SortKey::indexed(
+                "due_date",
+                "ifnull(due_date, '')",
+                "purchase_orders_by_due_date",
+            ),
             SortKey::indexed("created_at", "created_at", "purchase_orders_by_created_at"),
             SortKey::indexed("status", "status", "purchase_orders_by_status"),
         ],
@@ -89,7 +105,10 @@ impl Store {
             filters.push(Filter::equals("status", status.as_str().to_string()));
         }
         if query.overdue_only {
-            filters.push(Filter { sql: overdue_sql(&today), args: Vec::new() });
+            filters.push(Filter {
+                sql: overdue_sql(&today),
+                args: Vec::new(),
+            });
         }
         let request = PageRequest {
             search: query.search.as_deref(),
@@ -100,10 +119,20 @@ impl Store {
             after: query.after.as_deref(),
         };
         let conn = self.read_conn()?;
-        let page = list_page(&conn, &list_spec(&today), account_id, &request, &filters, |row| {
-            summary(row, &today)
-        })?;
-        Ok(PoPage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
+        let page = list_page(
+            &conn,
+            &list_spec(&today),
+            account_id,
+            &request,
+            &filters,
+            |row| summary(row, &today),
+        )?;
+        Ok(PoPage {
+            total: page.total,
+            rows: page.rows,
+            next: page.next,
+            search_hint: page.search_hint,
+        })
     }
 
     /// Everything about one PO.

@@ -213,8 +213,20 @@ impl Store {
             }
         };
         let conn = self.read_conn()?;
-        let page = list_page(&conn, &customers_spec(), account_id, &request(query), &filters, customer_row)?;
-        Ok(CustomerPage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
+        let page = list_page(
+            &conn,
+            &customers_spec(),
+            account_id,
+            &request(query),
+            &filters,
+            customer_row,
+        )?;
+        Ok(CustomerPage {
+            total: page.total,
+            rows: page.rows,
+            next: page.next,
+            search_hint: page.search_hint,
+        })
     }
 
     /// A page of an account's cached invoices, with their customers' names and emails as the
@@ -228,7 +240,19 @@ impl Store {
             .into_iter()
             .collect();
         let conn = self.read_conn()?;
-        let page = list_page(&conn, &invoices_spec(), account_id, &request(query), &filters, invoice_row)?;
-        Ok(InvoicePage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
+        let page = list_page(
+            &conn,
+            &invoices_spec(),
+            account_id,
+            &request(query),
+            &filters,
+            invoice_row,
+        )?;
+        Ok(InvoicePage {
+            total: page.total,
+            rows: page.rows,
+            next: page.next,
+            search_hint: page.search_hint,
+        })
     }
 }

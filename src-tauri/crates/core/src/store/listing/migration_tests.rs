@@ -18,7 +18,8 @@ fn previous_release_database(path: &std::path::Path) {
         tx.execute_batch(sql).unwrap();
         tx.commit().unwrap();
     }
-    conn.pragma_update(None, "user_version", BEFORE_LIST_ENGINE as i64).unwrap();
+    conn.pragma_update(None, "user_version", BEFORE_LIST_ENGINE as i64)
+        .unwrap();
     conn.execute_batch(
         "INSERT INTO accounts (id, name, slug, default_currency, mode, api_base, key_hint, created_at)
          VALUES ('acct-old', 'Old', 'old', 'eur', 'test', 'http://127.0.0.1:1/', 'sk_test_…abcd', '2026-01-01T00:00:00Z');
@@ -26,13 +27,23 @@ fn previous_release_database(path: &std::path::Path) {
     )
     .unwrap();
     for n in 0..30 {
-        let name = if n % 3 == 0 { "Acme GmbH" } else { "Globex Ltd" };
+        let name = if n % 3 == 0 {
+            "Acme GmbH"
+        } else {
+            "Globex Ltd"
+        };
         let customer = format!("cus_{n:03}");
         let raw = json!({"id": customer, "object": "customer", "name": name, "email": format!("{n}@example.com")});
         conn.execute(
             "INSERT INTO cache_customers (account_id, id, version, gen, raw, name, email, created)
              VALUES ('acct-old', ?1, 1, 1, ?2, ?3, ?4, ?5)",
-            params![customer, raw.to_string(), name, format!("{n}@example.com"), 1_000 + n],
+            params![
+                customer,
+                raw.to_string(),
+                name,
+                format!("{n}@example.com"),
+                1_000 + n
+            ],
         )
         .unwrap();
         let invoice = format!("in_{n:03}");
@@ -63,25 +74,76 @@ fn a_cache_from_before_the_list_engine_lists_searches_and_sorts_without_a_resync
     let store = Store::open(&path).unwrap();
     store.verify_search_indexes().unwrap();
     let acme = store
-        .list_invoices("acct-old", &ListQuery { search: Some("acme".into()), limit: 100, ..ListQuery::default() })
+        .list_invoices(
+            "acct-old",
+            &ListQuery {
+                search: Some("acme".into()),
+                limit: 100,
+                ..ListQuery::default()
+            },
+        )
         .unwrap();
     assert_eq!(acme.total, 10);
-    assert!(acme.rows.iter().all(|row| row.customer_name.as_deref() == Some("Acme GmbH")));
+    assert!(acme
+        .rows
+        .iter()
+        .all(|row| row.customer_name.as_deref() == Some("Acme GmbH")));
     let by_customer = store
-        .list_invoices("acct-old", &ListQuery { sort: Some("customer".into()), limit: 100, ..ListQuery::default() })
+        .list_invoices(
+            "acct-old",
+            &ListQuery {
+                sort: Some("customer".into()),
+                limit: 100,
+                ..ListQuery::default()
+            },
+        )
         .unwrap();
-    assert_eq!(by_customer.rows[0].customer_name.as_deref(), Some("Acme GmbH"));
-    assert_eq!(by_customer.rows[29].customer_name.as_deref(), Some("Globex Ltd"));
+    assert_eq!(
+        by_customer.rows[0].customer_name.as_deref(),
+        Some("Acme GmbH")
+    );
+    assert_eq!(
+        by_customer.rows[29].customer_name.as_deref(),
+        Some("Globex Ltd")
+    );
     let number = store
-        .list_invoices("acct-old", &ListQuery { search: Some("old-0017".into()), limit: 10, ..ListQuery::default() })
+        .list_invoices(
+            "acct-old",
+            &ListQuery {
+                search: Some("old-0017".into()),
+                limit: 10,
+                ..ListQuery::default()
+            },
+        )
         .unwrap();
-    assert_eq!(number.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), ["in_017"]);
+    assert_eq!(
+        number
+            .rows
+            .iter()
+            .map(|row| row.id.as_str())
+            .collect::<Vec<_>>(),
+        ["in_017"]
+    );
     let customers = store
-        .list_customers("acct-old", &ListQuery { search: Some("globex".into()), limit: 100, ..ListQuery::default() })
+        .list_customers(
+            "acct-old",
+            &ListQuery {
+                search: Some("globex".into()),
+                limit: 100,
+                ..ListQuery::default()
+            },
+        )
         .unwrap();
     assert_eq!(customers.total, 20);
     let pos = store
-        .list_purchase_orders("acct-old", &PoListQuery { search: Some("po-001".into()), limit: 100, ..PoListQuery::default() })
+        .list_purchase_orders(
+            "acct-old",
+            &PoListQuery {
+                search: Some("po-001".into()),
+                limit: 100,
+                ..PoListQuery::default()
+            },
+        )
         .unwrap();
     assert_eq!(pos.total, 10, "PO-0010 … PO-0019");
 }

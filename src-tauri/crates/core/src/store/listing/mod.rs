@@ -30,7 +30,11 @@ use super::Store;
 use crate::error::{Error, Result};
 
 /// The full-text tables, each over the table it indexes.
-const SEARCH_INDEXES: &[&str] = &["cache_invoices_fts", "cache_customers_fts", "purchase_orders_fts"];
+const SEARCH_INDEXES: &[&str] = &[
+    "cache_invoices_fts",
+    "cache_customers_fts",
+    "purchase_orders_fts",
+];
 
 impl Store {
     /// Checks that every search index holds exactly what its table holds (FTS5's own
@@ -38,8 +42,13 @@ impl Store {
     pub fn verify_search_indexes(&self) -> Result<()> {
         let conn = self.conn()?;
         for index in SEARCH_INDEXES {
-            conn.execute(&format!("INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"), [])
-                .map_err(|err| Error::Store(format!("the search index {index} is out of step: {err}")))?;
+            conn.execute(
+                &format!("INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"),
+                [],
+            )
+            .map_err(|err| {
+                Error::Store(format!("the search index {index} is out of step: {err}"))
+            })?;
         }
         Ok(())
     }
@@ -86,12 +95,22 @@ pub(crate) struct SortKey {
 impl SortKey {
     /// A key of one expression, in the order of `index`.
     pub fn indexed(key: &'static str, expr: &str, index: &'static str) -> Self {
-        SortKey { key, exprs: vec![expr.to_string()], index, in_order: true }
+        SortKey {
+            key,
+            exprs: vec![expr.to_string()],
+            index,
+            in_order: true,
+        }
     }
 
     /// A key computed at query time from the columns of `covering_index`.
     pub fn computed(key: &'static str, exprs: Vec<String>, covering_index: &'static str) -> Self {
-        SortKey { key, exprs, index: covering_index, in_order: false }
+        SortKey {
+            key,
+            exprs,
+            index: covering_index,
+            in_order: false,
+        }
     }
 }
 
@@ -125,7 +144,10 @@ pub(crate) struct Filter {
 impl Filter {
     /// `column = value`.
     pub fn equals(column: &str, value: impl Into<SqlValue>) -> Self {
-        Filter { sql: format!("{column} = ?"), args: vec![value.into()] }
+        Filter {
+            sql: format!("{column} = ?"),
+            args: vec![value.into()],
+        }
     }
 }
 
@@ -230,10 +252,18 @@ pub(crate) fn list_page<T>(
         None => Reach::Index,
         Some(query) => {
             let matches: i64 = conn
-                .prepare_cached(&format!("SELECT count(*) FROM {0} WHERE {0} MATCH ?1", spec.fts))?
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM {0} WHERE {0} MATCH ?1",
+                    spec.fts
+                ))?
                 .query_row([query], |row| row.get(0))?;
             if matches == 0 {
-                return Ok(Page { total: 0, rows: Vec::new(), next: None, search_hint });
+                return Ok(Page {
+                    total: 0,
+                    rows: Vec::new(),
+                    next: None,
+                    search_hint,
+                });
             }
             if matches <= FEW_MATCHES.load(Ordering::Relaxed) {
                 Reach::Matches
@@ -267,11 +297,17 @@ pub(crate) fn list_page<T>(
         sql.bind(" WHERE account_id = ?", [SqlValue::Text(account_id.into())]);
         sql.push(&format!(" AND {}", spec.live));
         for filter in filters {
-            sql.bind(&format!(" AND ({})", filter.sql), filter.args.iter().cloned());
+            sql.bind(
+                &format!(" AND ({})", filter.sql),
+                filter.args.iter().cloned(),
+            );
         }
         if reach == Reach::IndexTested {
             sql.bind(
-                &format!(" AND {0}.rowid IN (SELECT rowid FROM {1} WHERE {1} MATCH ?)", spec.table, spec.fts),
+                &format!(
+                    " AND {0}.rowid IN (SELECT rowid FROM {1} WHERE {1} MATCH ?)",
+                    spec.table, spec.fts
+                ),
                 [SqlValue::Text(query.clone())],
             );
         }
@@ -279,14 +315,29 @@ pub(crate) fn list_page<T>(
     };
 
     let total: i64 = {
-        let counted = source(if reach == Reach::Matches { None } else { spec.count_index });
+        let counted = source(if reach == Reach::Matches {
+            None
+        } else {
+            spec.count_index
+        });
         conn.prepare_cached(&format!("SELECT count(*) FROM {}", counted.text))?
             .query_row(params_from_iter(counted.args.iter()), |row| row.get(0))?
     };
 
-    let cursor = request.after.and_then(|after| decode_cursor(after, sort, descending));
-    let index = if reach == Reach::Matches { None } else { Some(sort.index) };
-    let keys: Vec<&str> = sort.exprs.iter().map(String::as_str).chain(["id"]).collect();
+    let cursor = request
+        .after
+        .and_then(|after| decode_cursor(after, sort, descending));
+    let index = if reach == Reach::Matches {
+        None
+    } else {
+        Some(sort.index)
+    };
+    let keys: Vec<&str> = sort
+        .exprs
+        .iter()
+        .map(String::as_str)
+        .chain(["id"])
+        .collect();
     let mut sql = source(index);
     // Which way to read, how many rows to skip, and whether the rows come back reversed.
     let (backwards, skip, take) = match &cursor {
@@ -301,7 +352,12 @@ pub(crate) fn list_page<T>(
         }
         None => {
             if request.offset >= total {
-                return Ok(Page { total, rows: Vec::new(), next: None, search_hint });
+                return Ok(Page {
+                    total,
+                    rows: Vec::new(),
+                    next: None,
+                    search_hint,
+                });
             }
             let take = request.limit.min(total - request.offset);
             let from_end = total - request.offset - take;
@@ -312,8 +368,15 @@ pub(crate) fn list_page<T>(
             }
         }
     };
-    let direction = if descending != backwards { "DESC" } else { "ASC" };
-    let order: Vec<String> = keys.iter().map(|key| format!("{key} {direction}")).collect();
+    let direction = if descending != backwards {
+        "DESC"
+    } else {
+        "ASC"
+    };
+    let order: Vec<String> = keys
+        .iter()
+        .map(|key| format!("{key} {direction}"))
+        .collect();
     let text = if sort.in_order || reach == Reach::Matches {
         format!(
             "SELECT {}, {} FROM {} ORDER BY {} LIMIT ? OFFSET ?",
@@ -334,7 +397,8 @@ pub(crate) fn list_page<T>(
             order = order.join(", ")
         )
     };
-    sql.args.extend([SqlValue::Integer(take), SqlValue::Integer(skip)]);
+    sql.args
+        .extend([SqlValue::Integer(take), SqlValue::Integer(skip)]);
     let mut statement = conn.prepare_cached(&text)?;
     let first_key = statement.column_count() - keys.len();
     let mut rows = Vec::with_capacity(take as usize);
@@ -354,8 +418,14 @@ pub(crate) fn list_page<T>(
     }
     let full = rows.len() as i64 == take;
     let more = full && (cursor.is_some() || request.offset + take < total);
-    let next = (more && !last_key.is_empty()).then(|| encode_cursor(sort.key, descending, &last_key));
-    Ok(Page { total, rows, next, search_hint })
+    let next =
+        (more && !last_key.is_empty()).then(|| encode_cursor(sort.key, descending, &last_key));
+    Ok(Page {
+        total,
+        rows,
+        next,
+        search_hint,
+    })
 }
 
 fn encode_cursor(sort: &str, descending: bool, key: &[SqlValue]) -> String {
@@ -368,7 +438,11 @@ fn encode_cursor(sort: &str, descending: bool, key: &[SqlValue]) -> String {
             SqlValue::Null | SqlValue::Blob(_) => serde_json::Value::Null,
         })
         .collect();
-    let cursor = Cursor { sort: sort.to_string(), descending, key };
+    let cursor = Cursor {
+        sort: sort.to_string(),
+        descending,
+        key,
+    };
     serde_json::to_string(&cursor).unwrap_or_default()
 }
 
@@ -376,7 +450,10 @@ fn encode_cursor(sort: &str, descending: bool, key: &[SqlValue]) -> String {
 /// damaged one is ignored: the offset then places the page).
 fn decode_cursor(text: &str, sort: &SortKey, descending: bool) -> Option<Vec<SqlValue>> {
     let cursor: Cursor = serde_json::from_str(text).ok()?;
-    if cursor.sort != sort.key || cursor.descending != descending || cursor.key.len() != sort.exprs.len() + 1 {
+    if cursor.sort != sort.key
+        || cursor.descending != descending
+        || cursor.key.len() != sort.exprs.len() + 1
+    {
         return None;
     }
     cursor
@@ -397,31 +474,48 @@ mod tests {
     #[test]
     fn pages_are_bounded() {
         assert!(check_page(1, 0).is_ok() && check_page(MAX_PAGE, 10).is_ok());
-        assert!(check_page(0, 0).is_err() && check_page(MAX_PAGE + 1, 0).is_err() && check_page(10, -1).is_err());
+        assert!(
+            check_page(0, 0).is_err()
+                && check_page(MAX_PAGE + 1, 0).is_err()
+                && check_page(10, -1).is_err()
+        );
     }
 
     #[test]
     fn a_search_is_one_phrase_of_three_or_more_characters() {
         assert_eq!(match_query(None), (None, None));
         assert_eq!(match_query(Some("   ")), (None, None));
-        assert_eq!(match_query(Some(" ab ")), (None, Some(SHORT_SEARCH_HINT.to_string())));
+        assert_eq!(
+            match_query(Some(" ab ")),
+            (None, Some(SHORT_SEARCH_HINT.to_string()))
+        );
         assert_eq!(match_query(Some(" acme ")).0.as_deref(), Some("\"acme\""));
         // Spaces stay inside the phrase; quotes and FTS syntax are taken literally.
         assert_eq!(match_query(Some("org 5")).0.as_deref(), Some("\"org 5\""));
-        assert_eq!(match_query(Some("\"x\"y OR")).0.as_deref(), Some("\"\"\"x\"\"y OR\""));
+        assert_eq!(
+            match_query(Some("\"x\"y OR")).0.as_deref(),
+            Some("\"\"\"x\"\"y OR\"")
+        );
         assert_eq!(match_query(Some("ünï")).0.as_deref(), Some("\"ünï\""));
     }
 
     #[test]
     fn cursors_round_trip_and_belong_to_their_sort() {
         let sort = SortKey::indexed("total", "total", "i");
-        let text = encode_cursor("total", true, &[SqlValue::Integer(5), SqlValue::Text("in_1".into())]);
+        let text = encode_cursor(
+            "total",
+            true,
+            &[SqlValue::Integer(5), SqlValue::Text("in_1".into())],
+        );
         assert_eq!(
             decode_cursor(&text, &sort, true),
             Some(vec![SqlValue::Integer(5), SqlValue::Text("in_1".into())])
         );
         assert_eq!(decode_cursor(&text, &sort, false), None);
-        assert_eq!(decode_cursor(&text, &SortKey::indexed("created", "created", "i"), true), None);
+        assert_eq!(
+            decode_cursor(&text, &SortKey::indexed("created", "created", "i"), true),
+            None
+        );
         assert_eq!(decode_cursor("not json", &sort, true), None);
     }
 }

@@ -2,16 +2,29 @@
 //! every status and overdue filter × sort × direction × search × offset, and keyset walks.
 
 use std::cmp::Ordering;
+use std::sync::atomic::Ordering as AtomicOrdering;
 
 use rusqlite::params;
 
 use super::reference_tests::{open, Dice, ACCOUNT};
+use super::FEW_MATCHES;
 use crate::po::{PoListQuery, PoStatus, PoSummary};
 use crate::store::Store;
 
-const STATUSES: &[PoStatus] =
-    &[PoStatus::Draft, PoStatus::Invoiced, PoStatus::PartiallyPaid, PoStatus::Paid, PoStatus::Cancelled];
-const ORGANIZATIONS: &[&str] = &["Acme GmbH", "acme labs", "Globex", "Initech", "Umbrella Corp"];
+const STATUSES: &[PoStatus] = &[
+    PoStatus::Draft,
+    PoStatus::Invoiced,
+    PoStatus::PartiallyPaid,
+    PoStatus::Paid,
+    PoStatus::Cancelled,
+];
+const ORGANIZATIONS: &[&str] = &[
+    "Acme GmbH",
+    "acme labs",
+    "Globex",
+    "Initech",
+    "Umbrella Corp",
+];
 
 fn random_pos(store: &Store, dice: &mut Dice, count: usize) {
     let conn = store.conn().unwrap();
@@ -20,7 +33,11 @@ fn random_pos(store: &Store, dice: &mut Dice, count: usize) {
         let organization = format!("{} {}", dice.pick(ORGANIZATIONS), dice.below(30));
         let issued = status != PoStatus::Draft;
         // Due dates around today, so some owed ones are overdue and some are not yet due.
-        let due = issued.then(|| (chrono::Utc::now() + chrono::Duration::days(dice.below(40) as i64 - 20)).format("%Y-%m-%d").to_string());
+        let due = issued.then(|| {
+            (chrono::Utc::now() + chrono::Duration::days(dice.below(40) as i64 - 20))
+                .format("%Y-%m-%d")
+                .to_string()
+        });
         let total = (dice.below(10) * 1_000) as i64;
         conn.execute(
             "INSERT INTO purchase_orders (account_id, id, po_number, po_number_key, organization, contact_name,
@@ -58,7 +75,11 @@ fn compare(a: &PoSummary, b: &PoSummary, sort: &str) -> Ordering {
         "organization" => text_key(&a.organization).cmp(&text_key(&b.organization)),
         "total" => a.total.cmp(&b.total),
         "balance" => a.balance.cmp(&b.balance),
-        "due_date" => a.due_date.clone().unwrap_or_default().cmp(&b.due_date.clone().unwrap_or_default()),
+        "due_date" => a
+            .due_date
+            .clone()
+            .unwrap_or_default()
+            .cmp(&b.due_date.clone().unwrap_or_default()),
         "created_at" => a.created_at.cmp(&b.created_at),
         "status" => a.status.as_str().cmp(b.status.as_str()),
         other => panic!("no sort {other}"),
@@ -68,10 +89,15 @@ fn compare(a: &PoSummary, b: &PoSummary, sort: &str) -> Ordering {
 
 fn matches(po: &PoSummary, search: &str) -> bool {
     let search = search.trim().to_lowercase();
-    [Some(&po.po_number), Some(&po.organization), Some(&po.contact_email), po.invoice_number.as_ref()]
-        .into_iter()
-        .flatten()
-        .any(|field| field.to_lowercase().contains(&search))
+    [
+        Some(&po.po_number),
+        Some(&po.organization),
+        Some(&po.contact_email),
+        po.invoice_number.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|field| field.to_lowercase().contains(&search))
 }
 
 fn reference(all: &[PoSummary], query: &PoListQuery) -> Vec<String> {
@@ -83,9 +109,20 @@ fn reference(all: &[PoSummary], query: &PoListQuery) -> Vec<String> {
         .iter()
         .filter(|po| query.status.is_none_or(|status| po.status == status))
         .filter(|po| !query.overdue_only || po.overdue)
-        .filter(|po| query.search.as_deref().is_none_or(|search| matches(po, search)))
+        .filter(|po| {
+            query
+                .search
+                .as_deref()
+                .is_none_or(|search| matches(po, search))
+        })
         .collect();
-    found.sort_by(|a, b| if descending { compare(b, a, sort) } else { compare(a, b, sort) });
+    found.sort_by(|a, b| {
+        if descending {
+            compare(b, a, sort)
+        } else {
+            compare(a, b, sort)
+        }
+    });
     found.into_iter().map(|po| po.id.clone()).collect()
 }
 
@@ -98,63 +135,111 @@ fn every_po_list_query_equals_a_full_scan_sorted_in_rust() {
     let (_dir, store) = open();
     let mut dice = Dice(0x90_1157);
     random_pos(&store, &mut dice, 700);
-    let everything = PoListQuery { limit: 500, ..PoListQuery::default() };
+    let everything = PoListQuery {
+        limit: 500,
+        ..PoListQuery::default()
+    };
     let all: Vec<PoSummary> = (0..2)
         .flat_map(|page| {
             store
-                .list_purchase_orders(ACCOUNT, &PoListQuery { offset: page * 500, ..everything.clone() })
+                .list_purchase_orders(
+                    ACCOUNT,
+                    &PoListQuery {
+                        offset: page * 500,
+                        ..everything.clone()
+                    },
+                )
                 .unwrap()
                 .rows
         })
         .collect();
     assert_eq!(all.len(), 700);
     assert!(all.iter().any(|po| po.overdue) && all.iter().any(|po| !po.overdue));
-    let sorts = [None, Some("po_number"), Some("organization"), Some("total"), Some("balance"), Some("due_date"),
-                 Some("created_at"), Some("status")];
-    let statuses = [None, Some(PoStatus::Draft), Some(PoStatus::Invoiced), Some(PoStatus::PartiallyPaid)];
-    for status in statuses {
-        for overdue_only in [false, true] {
-            for sort in sorts {
-                for descending in [false, true] {
-                    for search in [None, Some("acme"), Some("po-1"), Some("zzqxv"), Some("inv-01")] {
-                        let query = PoListQuery {
-                            search: search.map(str::to_string),
-                            status,
-                            overdue_only,
-                            sort: sort.map(str::to_string),
-                            descending,
-                            limit: 40,
-                            ..PoListQuery::default()
-                        };
-                        let expected = reference(&all, &query);
-                        let total = expected.len() as i64;
-                        for offset in [0, 13, total / 2, (total - 40).max(0), total + 1] {
-                            let page = store
-                                .list_purchase_orders(ACCOUNT, &PoListQuery { offset, ..query.clone() })
-                                .unwrap();
-                            let want: Vec<String> = expected.iter().skip(offset as usize).take(40).cloned().collect();
-                            assert_eq!(page.total, total, "{query:?}");
-                            assert_eq!(ids(&page.rows), want, "{query:?} offset {offset}");
-                        }
-                        // A keyset walk from the first page sees the same rows.
-                        let (mut seen, mut after) = (Vec::new(), None);
-                        loop {
-                            let page = store
-                                .list_purchase_orders(
-                                    ACCOUNT,
-                                    &PoListQuery { offset: seen.len() as i64, after: after.clone(), ..query.clone() },
-                                )
-                                .unwrap();
-                            seen.extend(ids(&page.rows));
-                            match page.next {
-                                Some(next) => after = Some(next),
-                                None => break,
+    let sorts = [
+        None,
+        Some("po_number"),
+        Some("organization"),
+        Some("total"),
+        Some("balance"),
+        Some("due_date"),
+        Some("created_at"),
+        Some("status"),
+    ];
+    let statuses = [
+        None,
+        Some(PoStatus::Draft),
+        Some(PoStatus::Invoiced),
+        Some(PoStatus::PartiallyPaid),
+    ];
+    // Both ways of reaching search matches, as for invoices.
+    for few in [i64::MAX, 0] {
+        FEW_MATCHES.store(few, AtomicOrdering::Relaxed);
+        for status in statuses {
+            for overdue_only in [false, true] {
+                for sort in sorts {
+                    for descending in [false, true] {
+                        for search in [
+                            None,
+                            Some("acme"),
+                            Some("po-1"),
+                            Some("zzqxv"),
+                            Some("inv-01"),
+                        ] {
+                            let query = PoListQuery {
+                                search: search.map(str::to_string),
+                                status,
+                                overdue_only,
+                                sort: sort.map(str::to_string),
+                                descending,
+                                limit: 40,
+                                ..PoListQuery::default()
+                            };
+                            let expected = reference(&all, &query);
+                            let total = expected.len() as i64;
+                            for offset in [0, 13, total / 2, (total - 40).max(0), total + 1] {
+                                let page = store
+                                    .list_purchase_orders(
+                                        ACCOUNT,
+                                        &PoListQuery {
+                                            offset,
+                                            ..query.clone()
+                                        },
+                                    )
+                                    .unwrap();
+                                let want: Vec<String> = expected
+                                    .iter()
+                                    .skip(offset as usize)
+                                    .take(40)
+                                    .cloned()
+                                    .collect();
+                                assert_eq!(page.total, total, "{query:?}");
+                                assert_eq!(ids(&page.rows), want, "{query:?} offset {offset}");
                             }
+                            // A keyset walk from the first page sees the same rows.
+                            let (mut seen, mut after) = (Vec::new(), None);
+                            loop {
+                                let page = store
+                                    .list_purchase_orders(
+                                        ACCOUNT,
+                                        &PoListQuery {
+                                            offset: seen.len() as i64,
+                                            after: after.clone(),
+                                            ..query.clone()
+                                        },
+                                    )
+                                    .unwrap();
+                                seen.extend(ids(&page.rows));
+                                match page.next {
+                                    Some(next) => after = Some(next),
+                                    None => break,
+                                }
+                            }
+                            assert_eq!(seen, expected, "keyset walk of {query:?}");
                         }
-                        assert_eq!(seen, expected, "keyset walk of {query:?}");
                     }
                 }
             }
         }
     }
+    FEW_MATCHES.store(2_000, AtomicOrdering::Relaxed);
 }

@@ -34,14 +34,26 @@ impl Dice {
     }
 }
 
-const NAMES: &[&str] = &["Acme GmbH", "acme labs", "Globex", "Initech Ltd", "Umbrella", "Zürich Rück", "Hooli"];
+const NAMES: &[&str] = &[
+    "Acme GmbH",
+    "acme labs",
+    "Globex",
+    "Initech Ltd",
+    "Umbrella",
+    "Zürich Rück",
+    "Hooli",
+];
 const STATUSES: &[&str] = &["draft", "open", "paid", "void", "uncollectible"];
 
 pub(super) fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
-    store.insert_account(&crate::store::test_account(ACCOUNT)).unwrap();
-    store.insert_account(&crate::store::test_account(OTHER)).unwrap();
+    store
+        .insert_account(&crate::store::test_account(ACCOUNT))
+        .unwrap();
+    store
+        .insert_account(&crate::store::test_account(OTHER))
+        .unwrap();
     (dir, store)
 }
 
@@ -93,7 +105,9 @@ fn all_rows(store: &Store, account_id: &str) -> Vec<InvoiceRow> {
              FROM cache_invoices NOT INDEXED WHERE account_id = ?1 AND deleted = 0",
         )
         .unwrap();
-    let rows = statement.query_map([account_id], crate::store::cache::invoice_row).unwrap();
+    let rows = statement
+        .query_map([account_id], crate::store::cache::invoice_row)
+        .unwrap();
     rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
@@ -124,11 +138,19 @@ fn sort_key(row: &InvoiceRow, sort: &str) -> Key {
 
 /// Whether the trimmed search occurs in one of the searched fields, in any case.
 fn matches(row: &InvoiceRow, search: &str) -> bool {
-    let fields = [&row.number, &row.customer_name, &row.customer_email, &Some(row.id.clone()), &row.customer_id];
+    let fields = [
+        &row.number,
+        &row.customer_name,
+        &row.customer_email,
+        &Some(row.id.clone()),
+        &row.customer_id,
+    ];
     let search = search.trim().to_lowercase();
-    fields
-        .iter()
-        .any(|field| field.as_deref().is_some_and(|value| value.to_lowercase().contains(&search)))
+    fields.iter().any(|field| {
+        field
+            .as_deref()
+            .is_some_and(|value| value.to_lowercase().contains(&search))
+    })
 }
 
 /// The reference answer: filter, search and sort a full scan in Rust.
@@ -139,11 +161,23 @@ fn reference(rows: &[InvoiceRow], query: &ListQuery) -> Vec<String> {
     };
     let mut found: Vec<&InvoiceRow> = rows
         .iter()
-        .filter(|row| query.status.as_deref().is_none_or(|status| row.status == status))
-        .filter(|row| query.search.as_deref().is_none_or(|search| matches(row, search)))
+        .filter(|row| {
+            query
+                .status
+                .as_deref()
+                .is_none_or(|status| row.status == status)
+        })
+        .filter(|row| {
+            query
+                .search
+                .as_deref()
+                .is_none_or(|search| matches(row, search))
+        })
         .collect();
     found.sort_by(|a, b| {
-        let order = sort_key(a, sort).cmp(&sort_key(b, sort)).then_with(|| a.id.cmp(&b.id));
+        let order = sort_key(a, sort)
+            .cmp(&sort_key(b, sort))
+            .then_with(|| a.id.cmp(&b.id));
         if descending {
             order.reverse()
         } else {
@@ -163,7 +197,14 @@ fn walk(store: &Store, query: &ListQuery, mut between: impl FnMut(usize)) -> Vec
     let mut after = None;
     for page in 0.. {
         let answer = store
-            .list_invoices(ACCOUNT, &ListQuery { offset: seen.len() as i64, after: after.clone(), ..query.clone() })
+            .list_invoices(
+                ACCOUNT,
+                &ListQuery {
+                    offset: seen.len() as i64,
+                    after: after.clone(),
+                    ..query.clone()
+                },
+            )
             .unwrap();
         seen.extend(ids(&answer.rows));
         match answer.next {
@@ -176,12 +217,16 @@ fn walk(store: &Store, query: &ListQuery, mut between: impl FnMut(usize)) -> Vec
 }
 
 fn random_cache(store: &Store, dice: &mut Dice, count: usize) {
-    let invoices: Vec<Value> = (0..count).map(|serial| random_invoice(dice, serial)).collect();
+    let invoices: Vec<Value> = (0..count)
+        .map(|serial| random_invoice(dice, serial))
+        .collect();
     // About one in twenty is a tombstone, which no list shows.
     let deleted: Vec<bool> = (0..count).map(|_| dice.below(20) == 0).collect();
     write(store, ACCOUNT, &invoices, &deleted);
     // Another account's invoices must never show up.
-    let others: Vec<Value> = (0..200).map(|serial| random_invoice(dice, 90_000 + serial)).collect();
+    let others: Vec<Value> = (0..200)
+        .map(|serial| random_invoice(dice, 90_000 + serial))
+        .collect();
     write(store, OTHER, &others, &vec![false; others.len()]);
 }
 
@@ -191,11 +236,35 @@ fn every_list_query_equals_a_full_scan_sorted_in_rust() {
     let mut dice = Dice(0x5eed_1234_abcd_0001);
     random_cache(&store, &mut dice, 1_200);
     let rows = all_rows(&store, ACCOUNT);
-    let sorts = [None, Some("created"), Some("due_date"), Some("number"), Some("status"), Some("total"),
-                 Some("amount_remaining"), Some("customer")];
-    let searches = [None, Some("acme"), Some("ACME lab"), Some("zzqxv"), Some("inv-00"), Some("cus_001"),
-                    Some("rück"), Some("billing1"), Some("\"acme")];
-    let statuses = [None, Some("draft"), Some("open"), Some("paid"), Some("void"), Some("uncollectible")];
+    let sorts = [
+        None,
+        Some("created"),
+        Some("due_date"),
+        Some("number"),
+        Some("status"),
+        Some("total"),
+        Some("amount_remaining"),
+        Some("customer"),
+    ];
+    let searches = [
+        None,
+        Some("acme"),
+        Some("ACME lab"),
+        Some("zzqxv"),
+        Some("inv-00"),
+        Some("cus_001"),
+        Some("rück"),
+        Some("billing1"),
+        Some("\"acme"),
+    ];
+    let statuses = [
+        None,
+        Some("draft"),
+        Some("open"),
+        Some("paid"),
+        Some("void"),
+        Some("uncollectible"),
+    ];
     // Both ways of reaching search matches: read by rowid and sorted, or walked in index order.
     for few in [i64::MAX, 0] {
         FEW_MATCHES.store(few, Ordering::Relaxed);
@@ -215,13 +284,33 @@ fn every_list_query_equals_a_full_scan_sorted_in_rust() {
                         let total = expected.len() as i64;
                         let offsets = [0, 37, total / 2, (total - 50).max(0), total - 1, total + 3];
                         for offset in offsets.into_iter().filter(|offset| *offset >= 0) {
-                            let page = store.list_invoices(ACCOUNT, &ListQuery { offset, ..query.clone() }).unwrap();
-                            let want: Vec<String> =
-                                expected.iter().skip(offset as usize).take(50).cloned().collect();
+                            let page = store
+                                .list_invoices(
+                                    ACCOUNT,
+                                    &ListQuery {
+                                        offset,
+                                        ..query.clone()
+                                    },
+                                )
+                                .unwrap();
+                            let want: Vec<String> = expected
+                                .iter()
+                                .skip(offset as usize)
+                                .take(50)
+                                .cloned()
+                                .collect();
                             assert_eq!(page.total, total, "{query:?} offset {offset}");
-                            assert_eq!(ids(&page.rows), want, "{query:?} offset {offset} (few = {few})");
+                            assert_eq!(
+                                ids(&page.rows),
+                                want,
+                                "{query:?} offset {offset} (few = {few})"
+                            );
                         }
-                        assert_eq!(walk(&store, &query, |_| {}), expected, "keyset walk of {query:?}");
+                        assert_eq!(
+                            walk(&store, &query, |_| {}),
+                            expected,
+                            "keyset walk of {query:?}"
+                        );
                     }
                 }
             }
@@ -235,10 +324,25 @@ fn short_searches_are_not_applied_and_say_why() {
     let (_dir, store) = open();
     let mut dice = Dice(7);
     random_cache(&store, &mut dice, 100);
-    let everything = store.list_invoices(ACCOUNT, &ListQuery { limit: 10, ..ListQuery::default() }).unwrap();
+    let everything = store
+        .list_invoices(
+            ACCOUNT,
+            &ListQuery {
+                limit: 10,
+                ..ListQuery::default()
+            },
+        )
+        .unwrap();
     for search in ["a", "ac", " ac ", "ü"] {
         let page = store
-            .list_invoices(ACCOUNT, &ListQuery { search: Some(search.into()), limit: 10, ..ListQuery::default() })
+            .list_invoices(
+                ACCOUNT,
+                &ListQuery {
+                    search: Some(search.into()),
+                    limit: 10,
+                    ..ListQuery::default()
+                },
+            )
             .unwrap();
         assert_eq!(page.total, everything.total, "{search:?} filters nothing");
         assert_eq!(page.search_hint.as_deref(), Some(super::SHORT_SEARCH_HINT));
@@ -248,9 +352,19 @@ fn short_searches_are_not_applied_and_say_why() {
     let id = everything.rows[0].id.clone();
     let middle = &id[4..7];
     let found = store
-        .list_invoices(ACCOUNT, &ListQuery { search: Some(middle.to_uppercase()), limit: 500, ..ListQuery::default() })
+        .list_invoices(
+            ACCOUNT,
+            &ListQuery {
+                search: Some(middle.to_uppercase()),
+                limit: 500,
+                ..ListQuery::default()
+            },
+        )
         .unwrap();
-    assert!(found.rows.iter().any(|row| row.id == id), "{middle} finds {id}");
+    assert!(
+        found.rows.iter().any(|row| row.id == id),
+        "{middle} finds {id}"
+    );
     assert_eq!(found.search_hint, None);
 }
 
@@ -261,8 +375,16 @@ fn keyset_pages_neither_skip_nor_repeat_while_rows_arrive() {
     random_cache(&store, &mut dice, 600);
     for sort in ["created", "total", "customer", "due_date"] {
         for descending in [false, true] {
-            let before: HashSet<String> = all_rows(&store, ACCOUNT).into_iter().map(|row| row.id).collect();
-            let query = ListQuery { sort: Some(sort.into()), descending, limit: 40, ..ListQuery::default() };
+            let before: HashSet<String> = all_rows(&store, ACCOUNT)
+                .into_iter()
+                .map(|row| row.id)
+                .collect();
+            let query = ListQuery {
+                sort: Some(sort.into()),
+                descending,
+                limit: 40,
+                ..ListQuery::default()
+            };
             let mut serial = 50_000 + before.len();
             let seen = walk(&store, &query, |_| {
                 // New invoices land anywhere in the order between two pages.
@@ -275,16 +397,25 @@ fn keyset_pages_neither_skip_nor_repeat_while_rows_arrive() {
                 write(&store, ACCOUNT, &arriving, &[false; 15]);
             });
             let unique: HashSet<&String> = seen.iter().collect();
-            assert_eq!(unique.len(), seen.len(), "{sort} {descending}: a row came twice");
+            assert_eq!(
+                unique.len(),
+                seen.len(),
+                "{sort} {descending}: a row came twice"
+            );
             for id in &before {
                 assert!(unique.contains(id), "{sort} {descending}: {id} was skipped");
             }
             // And what was seen is in list order.
             let rows = all_rows(&store, ACCOUNT);
             let order = reference(&rows, &query);
-            let positions: Vec<usize> =
-                seen.iter().map(|id| order.iter().position(|other| other == id).unwrap()).collect();
-            assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{sort} {descending}: out of order");
+            let positions: Vec<usize> = seen
+                .iter()
+                .map(|id| order.iter().position(|other| other == id).unwrap())
+                .collect();
+            assert!(
+                positions.windows(2).all(|pair| pair[0] < pair[1]),
+                "{sort} {descending}: out of order"
+            );
         }
     }
 }
@@ -318,13 +449,24 @@ fn the_search_index_follows_inserts_updates_deletions_sweeps_and_rollbacks() {
     });
     assert!(failed.is_err());
     // A sweep drops rows a new backfill generation did not write.
-    store.conn().unwrap().execute("UPDATE cache_invoices SET gen = -1 WHERE rowid % 7 = 0", []).unwrap();
+    store
+        .conn()
+        .unwrap()
+        .execute("UPDATE cache_invoices SET gen = -1 WHERE rowid % 7 = 0", [])
+        .unwrap();
     store.cache_write(ACCOUNT, |tx| tx.sweep(kind)).unwrap();
 
     store.verify_search_indexes().unwrap();
     let search = |text: &str| {
         store
-            .list_invoices(ACCOUNT, &ListQuery { search: Some(text.into()), limit: 500, ..ListQuery::default() })
+            .list_invoices(
+                ACCOUNT,
+                &ListQuery {
+                    search: Some(text.into()),
+                    limit: 500,
+                    ..ListQuery::default()
+                },
+            )
             .unwrap()
     };
     assert_eq!(ids(&search("quuxbridge").rows), vec![renamed.clone()]);
@@ -361,14 +503,32 @@ fn invoices_show_and_find_their_cached_customers_current_name() {
     write(&store, ACCOUNT, std::slice::from_ref(&invoice), &[false]);
     let search = |text: &str| {
         let page = store
-            .list_invoices(ACCOUNT, &ListQuery { search: Some(text.into()), limit: 10, ..ListQuery::default() })
+            .list_invoices(
+                ACCOUNT,
+                &ListQuery {
+                    search: Some(text.into()),
+                    limit: 10,
+                    ..ListQuery::default()
+                },
+            )
             .unwrap();
-        page.rows.iter().map(|row| row.customer_name.clone().unwrap_or_default()).collect::<Vec<_>>()
+        page.rows
+            .iter()
+            .map(|row| row.customer_name.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
     };
     assert_eq!(search("froze"), ["Name Stripe Froze"]);
     let write_customer = |name: &str, version: i64| {
         store
-            .cache_write(ACCOUNT, |tx| tx.upsert(customers, &customer(name), version, false, &FetchedChildren::new()))
+            .cache_write(ACCOUNT, |tx| {
+                tx.upsert(
+                    customers,
+                    &customer(name),
+                    version,
+                    false,
+                    &FetchedChildren::new(),
+                )
+            })
             .unwrap();
     };
     write_customer("Acme Events", 2);
