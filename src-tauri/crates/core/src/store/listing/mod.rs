@@ -205,15 +205,13 @@ struct Sql {
 }
 
 impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
+    fn push(&mut self, text: &str) {
         self.text.push_str(text);
-        self
     }
 
-    fn bind(&mut self, text: &str, args: impl IntoIterator<Item = SqlValue>) -> &mut Self {
+    fn bind(&mut self, text: &str, args: impl IntoIterator<Item = SqlValue>) {
         self.text.push_str(text);
         self.args.extend(args);
-        self
     }
 }
 
@@ -226,6 +224,97 @@ enum Reach {
     Matches,
     /// Many matches: the sort index, each row tested against the matches.
     IndexTested,
+}
+
+/// The rows one request is about: which list, which account, which filters, which search.
+struct Scope<'a> {
+    spec: &'a ListSpec,
+    account_id: &'a str,
+    filters: &'a [Filter],
+    /// The FTS5 query (empty without a search).
+    query: String,
+    reach: Reach,
+}
+
+impl Scope<'_> {
+    /// `FROM … WHERE …` of the rows, through `index` when one is named and the rows are not
+    /// reached from the search's matches.
+    fn source(&self, index: Option<&str>) -> Sql {
+        let (spec, mut sql) = (self.spec, Sql::default());
+        match (self.reach, index) {
+            (Reach::Matches, _) => sql.bind(
+                &format!(
+                    "(SELECT rowid AS hit FROM {0} WHERE {0} MATCH ?) CROSS JOIN {1} ON {1}.rowid = hit",
+                    spec.fts, spec.table
+                ),
+                [SqlValue::Text(self.query.clone())],
+            ),
+            (_, Some(index)) => sql.push(&format!("{} INDEXED BY {index}", spec.table)),
+            (_, None) => sql.push(spec.table),
+        }
+        sql.bind(
+            " WHERE account_id = ?",
+            [SqlValue::Text(self.account_id.into())],
+        );
+        sql.push(&format!(" AND {}", spec.live));
+        for filter in self.filters {
+            sql.bind(
+                &format!(" AND ({})", filter.sql),
+                filter.args.iter().cloned(),
+            );
+        }
+        if self.reach == Reach::IndexTested {
+            sql.bind(
+                &format!(
+                    " AND {0}.rowid IN (SELECT rowid FROM {1} WHERE {1} MATCH ?)",
+                    spec.table, spec.fts
+                ),
+                [SqlValue::Text(self.query.clone())],
+            );
+        }
+        sql
+    }
+
+    /// How many rows there are in all.
+    fn count(&self, conn: &Connection) -> Result<i64> {
+        let counted = self.source(self.spec.count_index);
+        Ok(conn
+            .prepare_cached(&format!("SELECT count(*) FROM {}", counted.text))?
+            .query_row(params_from_iter(counted.args.iter()), |row| row.get(0))?)
+    }
+}
+
+/// How a search's rows are best reached, or `None` when nothing matches.
+fn reach(conn: &Connection, spec: &ListSpec, query: Option<&str>) -> Result<Option<Reach>> {
+    let Some(query) = query else {
+        return Ok(Some(Reach::Index));
+    };
+    let matches: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM {0} WHERE {0} MATCH ?1",
+            spec.fts
+        ))?
+        .query_row([query], |row| row.get(0))?;
+    Ok(match matches {
+        0 => None,
+        few if few <= FEW_MATCHES.load(Ordering::Relaxed) => Some(Reach::Matches),
+        _ => Some(Reach::IndexTested),
+    })
+}
+
+/// Which way to read, how many rows to skip and how many to take for an offset page: from the
+/// nearer end, so the last page costs what the first does. `None` past the end.
+fn window(offset: i64, limit: i64, total: i64) -> Option<(bool, i64, i64)> {
+    if offset >= total {
+        return None;
+    }
+    let take = limit.min(total - offset);
+    let from_end = total - offset - take;
+    Some(if from_end < offset {
+        (true, from_end, take)
+    } else {
+        (false, offset, take)
+    })
 }
 
 /// One page of `spec` for `account_id`, read by `read` (which sees `spec.columns` first).
@@ -248,98 +337,34 @@ pub(crate) fn list_page<T>(
         .find(|candidate| candidate.key == sort)
         .ok_or_else(|| Error::Validation(format!("This list cannot be sorted by '{sort}'.")))?;
     let (query, search_hint) = match_query(request.search);
-    let reach = match &query {
-        None => Reach::Index,
-        Some(query) => {
-            let matches: i64 = conn
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM {0} WHERE {0} MATCH ?1",
-                    spec.fts
-                ))?
-                .query_row([query], |row| row.get(0))?;
-            if matches == 0 {
-                return Ok(Page {
-                    total: 0,
-                    rows: Vec::new(),
-                    next: None,
-                    search_hint,
-                });
-            }
-            if matches <= FEW_MATCHES.load(Ordering::Relaxed) {
-                Reach::Matches
-            } else {
-                Reach::IndexTested
-            }
-        }
+    let empty = |total| Page {
+        total,
+        rows: Vec::new(),
+        next: None,
+        search_hint: search_hint.clone(),
     };
-    let query = query.unwrap_or_default();
-
-    // FROM … WHERE …, shared by the count and the page.
-    let source = |index: Option<&str>| {
-        let mut sql = Sql::default();
-        match reach {
-            Reach::Matches => {
-                sql.bind(
-                    &format!(
-                        "(SELECT rowid AS hit FROM {0} WHERE {0} MATCH ?) CROSS JOIN {1} ON {1}.rowid = hit",
-                        spec.fts, spec.table
-                    ),
-                    [SqlValue::Text(query.clone())],
-                );
-            }
-            Reach::Index | Reach::IndexTested => {
-                sql.push(spec.table);
-                if let Some(index) = index {
-                    sql.push(&format!(" INDEXED BY {index}"));
-                }
-            }
-        }
-        sql.bind(" WHERE account_id = ?", [SqlValue::Text(account_id.into())]);
-        sql.push(&format!(" AND {}", spec.live));
-        for filter in filters {
-            sql.bind(
-                &format!(" AND ({})", filter.sql),
-                filter.args.iter().cloned(),
-            );
-        }
-        if reach == Reach::IndexTested {
-            sql.bind(
-                &format!(
-                    " AND {0}.rowid IN (SELECT rowid FROM {1} WHERE {1} MATCH ?)",
-                    spec.table, spec.fts
-                ),
-                [SqlValue::Text(query.clone())],
-            );
-        }
-        sql
+    let Some(reach) = reach(conn, spec, query.as_deref())? else {
+        return Ok(empty(0));
     };
-
-    let total: i64 = {
-        let counted = source(if reach == Reach::Matches {
-            None
-        } else {
-            spec.count_index
-        });
-        conn.prepare_cached(&format!("SELECT count(*) FROM {}", counted.text))?
-            .query_row(params_from_iter(counted.args.iter()), |row| row.get(0))?
+    let scope = Scope {
+        spec,
+        account_id,
+        filters,
+        query: query.unwrap_or_default(),
+        reach,
     };
+    let total = scope.count(conn)?;
 
     let cursor = request
         .after
         .and_then(|after| decode_cursor(after, sort, descending));
-    let index = if reach == Reach::Matches {
-        None
-    } else {
-        Some(sort.index)
-    };
     let keys: Vec<&str> = sort
         .exprs
         .iter()
         .map(String::as_str)
         .chain(["id"])
         .collect();
-    let mut sql = source(index);
-    // Which way to read, how many rows to skip, and whether the rows come back reversed.
+    let mut sql = scope.source(Some(sort.index));
     let (backwards, skip, take) = match &cursor {
         Some(key) => {
             let comparison = if descending { "<" } else { ">" };
@@ -350,51 +375,34 @@ pub(crate) fn list_page<T>(
             );
             (false, 0, request.limit)
         }
-        None => {
-            if request.offset >= total {
-                return Ok(Page {
-                    total,
-                    rows: Vec::new(),
-                    next: None,
-                    search_hint,
-                });
-            }
-            let take = request.limit.min(total - request.offset);
-            let from_end = total - request.offset - take;
-            if from_end < request.offset {
-                (true, from_end, take)
-            } else {
-                (false, request.offset, take)
-            }
-        }
+        None => match window(request.offset, request.limit, total) {
+            Some(window) => window,
+            None => return Ok(empty(total)),
+        },
     };
     let direction = if descending != backwards {
         "DESC"
     } else {
         "ASC"
     };
-    let order: Vec<String> = keys
+    let order = keys
         .iter()
         .map(|key| format!("{key} {direction}"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (columns, keys_sql, table) = (spec.columns, keys.join(", "), spec.table);
     let text = if sort.in_order || reach == Reach::Matches {
         format!(
-            "SELECT {}, {} FROM {} ORDER BY {} LIMIT ? OFFSET ?",
-            spec.columns,
-            keys.join(", "),
-            sql.text,
-            order.join(", ")
+            "SELECT {columns}, {keys_sql} FROM {} ORDER BY {order} LIMIT ? OFFSET ?",
+            sql.text
         )
     } else {
+        // Row ids sorted from the covering index alone; only the page's rows are read.
         format!(
-            "SELECT {columns}, {keys} FROM {table} WHERE rowid IN
-                 (SELECT {table}.rowid FROM {source} ORDER BY {order} LIMIT ? OFFSET ?)
+            "SELECT {columns}, {keys_sql} FROM {table} WHERE rowid IN
+                 (SELECT {table}.rowid FROM {} ORDER BY {order} LIMIT ? OFFSET ?)
              ORDER BY {order}",
-            columns = spec.columns,
-            keys = keys.join(", "),
-            table = spec.table,
-            source = sql.text,
-            order = order.join(", ")
+            sql.text
         )
     };
     sql.args
@@ -416,8 +424,7 @@ pub(crate) fn list_page<T>(
     if backwards {
         rows.reverse();
     }
-    let full = rows.len() as i64 == take;
-    let more = full && (cursor.is_some() || request.offset + take < total);
+    let more = rows.len() as i64 == take && (cursor.is_some() || request.offset + take < total);
     let next =
         (more && !last_key.is_empty()).then(|| encode_cursor(sort.key, descending, &last_key));
     Ok(Page {
