@@ -66,26 +66,7 @@ async fn a_first_sync_asks_only_for_pages() {
     }
     defaults.sort();
     // An invoice with more lines than Stripe embeds.
-    let invoice = h
-        .post(
-            "/v1/invoices",
-            &[("customer", customers[1].as_str()), ("currency", "eur")],
-        )
-        .await;
-    let id = invoice["id"].as_str().unwrap();
-    let lines: Vec<(String, String)> = (0..14)
-        .flat_map(|n| {
-            [
-                (format!("lines[{n}][description]"), format!("Day {n}")),
-                (format!("lines[{n}][amount]"), format!("{}", 500 + n)),
-            ]
-        })
-        .collect();
-    let lines: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    h.post(&format!("/v1/invoices/{id}/add_lines"), &lines)
+    h.draft_invoice_with_lines(&customers[1], 14, "Day", 500)
         .await;
 
     let before = h.sim.request_count();

@@ -101,6 +101,45 @@ impl Harness {
             .unwrap_or_else(|err| panic!("POST {path}: {err}"))
     }
 
+    /// A draft invoice in EUR for `customer` with `count` lines ("<description> <n>", amounts
+    /// from `first_amount` up), all added in one request; its id.
+    pub async fn draft_invoice_with_lines(
+        &self,
+        customer: &str,
+        count: usize,
+        description: &str,
+        first_amount: i64,
+    ) -> String {
+        let invoice = self
+            .post(
+                "/v1/invoices",
+                &[("customer", customer), ("currency", "eur")],
+            )
+            .await;
+        let id = invoice["id"].as_str().unwrap().to_string();
+        let lines: Vec<(String, String)> = (0..count)
+            .flat_map(|n| {
+                [
+                    (
+                        format!("lines[{n}][description]"),
+                        format!("{description} {n}"),
+                    ),
+                    (
+                        format!("lines[{n}][amount]"),
+                        (first_amount + n as i64).to_string(),
+                    ),
+                ]
+            })
+            .collect();
+        let lines: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.post(&format!("/v1/invoices/{id}/add_lines"), &lines)
+            .await;
+        id
+    }
+
     /// A DELETE through the account's gateway.
     pub async fn delete(&self, path: &str) {
         let gateway = self.app.gateway(&self.account).await.unwrap();
@@ -245,11 +284,28 @@ impl Harness {
         // customer lists count exactly what Stripe has.
         let store = self.app.store();
         store.verify_search_indexes().unwrap();
-        let everything = billfold_core::store::ListQuery { limit: 1, ..Default::default() };
-        let listed = store.list_invoices(&self.account, &everything).unwrap().total;
-        assert_eq!(listed as usize, stripe["invoices"].len(), "the invoice list's count");
-        let listed = store.list_customers(&self.account, &everything).unwrap().total;
-        assert_eq!(listed as usize, stripe["customers"].len(), "the customer list's count");
+        let everything = billfold_core::store::ListQuery {
+            limit: 1,
+            ..Default::default()
+        };
+        let listed = store
+            .list_invoices(&self.account, &everything)
+            .unwrap()
+            .total;
+        assert_eq!(
+            listed as usize,
+            stripe["invoices"].len(),
+            "the invoice list's count"
+        );
+        let listed = store
+            .list_customers(&self.account, &everything)
+            .unwrap()
+            .total;
+        assert_eq!(
+            listed as usize,
+            stripe["customers"].len(),
+            "the customer list's count"
+        );
         // Lines beyond the ten an invoice embeds are cached too.
         for invoice in &stripe["invoices"] {
             if invoice["lines"]["has_more"] == true {
@@ -296,26 +352,7 @@ pub async fn seed(h: &Harness) {
     let customers = h.list_all("/v1/customers", &[]).await;
     let customer = customers[0]["id"].as_str().unwrap();
 
-    let invoice = h
-        .post(
-            "/v1/invoices",
-            &[("customer", customer), ("currency", "eur")],
-        )
-        .await;
-    let id = invoice["id"].as_str().unwrap();
-    let mut lines: Vec<(String, String)> = Vec::new();
-    for n in 0..12 {
-        lines.push((
-            format!("lines[{n}][description]"),
-            format!("Workshop day {n}"),
-        ));
-        lines.push((format!("lines[{n}][amount]"), format!("{}", 1_000 + n)));
-    }
-    let lines: Vec<(&str, &str)> = lines
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    h.post(&format!("/v1/invoices/{id}/add_lines"), &lines)
+    h.draft_invoice_with_lines(customer, 12, "Workshop day", 1_000)
         .await;
 
     let paid = h
