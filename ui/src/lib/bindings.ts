@@ -121,7 +121,11 @@ poll_interval_secs: number,
 /**
  * When the next background poll is due (RFC 3339), if one is scheduled.
  */
-next_poll_at: string | null, };
+next_poll_at: string | null, 
+/**
+ * Counts every change of this status: of two copies, the higher revision is the newer.
+ */
+revision: number, };
 
 export type AppOverview = { 
 /**

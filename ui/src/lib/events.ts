@@ -1,26 +1,50 @@
-// The one place that subscribes to events pushed by the Rust side. Each `on…` returns a plain
-// stop function, so a component can hand it straight back from `$effect` as its cleanup.
+// The one place that listens to events pushed by the Rust side. The app listens once, before
+// its first view mounts (`connectEvents`), and hands each event to the subscribers of that
+// moment. A view subscribes synchronously as it mounts, so there is no window between asking
+// Rust for data and hearing about changes to it: a `listen` per view would be confirmed only
+// after an IPC round trip, and a sync finishing meanwhile would go unnoticed.
+// Each `on…` returns a plain stop function, so a component can hand it straight back from
+// `$effect` as its cleanup.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { DataChanged, SyncProgress, SyncStatus } from './bindings';
 
 type Stop = () => void;
+type Handler = (payload: never) => void;
 
-function subscribe<T>(name: string, handler: (payload: T) => void): Stop {
-  let unlisten: UnlistenFn | null = null;
-  let stopped = false;
-  listen<T>(name, (event) => handler(event.payload)).then(
-    (fn) => {
-      // The component may be gone before the subscription is confirmed.
-      if (stopped) fn();
-      else unlisten = fn;
-    },
-    (err) => console.error(`cannot listen to ${name}`, err),
+const EVENT_NAMES = ['sync-progress', 'sync-status', 'data-changed'] as const;
+type EventName = (typeof EVENT_NAMES)[number];
+
+const subscribers = new Map<EventName, Set<Handler>>(EVENT_NAMES.map((name) => [name, new Set()]));
+let connected: Promise<UnlistenFn[]> | null = null;
+
+/**
+ * Starts listening to Rust's events for the whole app; resolves once Rust has confirmed every
+ * listener. Await it before mounting the first view. Calling it again reuses the first call.
+ */
+export function connectEvents(): Promise<void> {
+  connected ??= Promise.all(
+    EVENT_NAMES.map((name) =>
+      listen(name, (event) => {
+        // A copy: a handler may unsubscribe (or a new view subscribe) while this runs.
+        for (const handler of [...(subscribers.get(name) ?? [])]) (handler as (payload: unknown) => void)(event.payload);
+      }),
+    ),
   );
-  return () => {
-    stopped = true;
-    unlisten?.();
-    unlisten = null;
-  };
+  return connected.then(() => undefined);
+}
+
+/**
+ * Forgets the connection to Rust, so the next `connectEvents` listens anew (tests, between fake
+ * backends, which drop their listeners themselves); subscribers stay subscribed.
+ */
+export function disconnectEvents() {
+  connected = null;
+}
+
+function subscribe<T>(name: EventName, handler: (payload: T) => void): Stop {
+  const handlers = subscribers.get(name);
+  handlers?.add(handler as Handler);
+  return () => handlers?.delete(handler as Handler);
 }
 
 export const events = {

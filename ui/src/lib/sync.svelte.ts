@@ -30,20 +30,22 @@ class SyncController {
     this.cancelling = false;
     this.actionError = null;
     try {
-      const status = await api.syncStatus(accountId);
-      if (app.activeId === accountId) app.syncStatus = status;
+      app.noteSyncStatus(await api.syncStatus(accountId));
     } catch (err) {
       if (app.activeId === accountId) this.actionError = (err as ErrorPayload).message;
     }
   }
 
-  /** Follows `sync-status` and `sync-progress` for the active account; returns the stop function. */
+  /**
+   * Follows `sync-status` and `sync-progress` for the active account; returns the stop function.
+   * (`app` keeps the statuses themselves.)
+   */
   connect(): () => void {
     const stopStatus = events.onSyncStatus((status) => {
       if (status.account_id !== app.activeId) return;
-      app.syncStatus = status;
       this.requested = false;
-      if (!isRunning(status)) {
+      // The newest status known, which `app` has already taken this event into.
+      if (!isRunning(app.syncStatus)) {
         this.progress = null;
         this.cancelling = false;
       }

@@ -1,7 +1,6 @@
 // A fake Rust side for UI tests: answers every command the shell makes with harmless defaults,
 // records what was asked, and lets a test override single commands and emit events.
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { emit } from '@tauri-apps/api/event';
 import type {
   AccountView,
   AgingBucket,
@@ -13,6 +12,7 @@ import type {
   SyncStatus,
 } from '../lib/bindings';
 import { app } from '../lib/app-state.svelte';
+import { connectEvents, disconnectEvents } from '../lib/events';
 import { router } from '../lib/router.svelte';
 
 /** IPC arguments are plain JSON; tests read the fields they expect. */
@@ -51,6 +51,7 @@ export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
     state: 'idle',
     poll_interval_secs: 60,
     next_poll_at: null,
+    revision: 0,
     ...overrides,
   };
 }
@@ -200,18 +201,51 @@ export function poListFrom(rows: PoSummary[]): Handler {
   };
 }
 
-/** Installs the fake; `handlers` replace the defaults for the commands they name. */
+// Event listeners by event name (callback ids), as Rust holds them.
+const listeners = new Map<string, number[]>();
+let nextEventId = 1;
+// Counts fakes: a listen still on its way when a new fake is installed is dropped.
+let installed = 0;
+
+/**
+ * Rust's side of `listen`: like the real app, a listener counts only once its IPC call has
+ * reached Rust, a moment after `listen` is called, so code that subscribes late misses events.
+ */
+function eventPlugin(cmd: string, args: Args): unknown {
+  if (cmd === 'plugin:event|listen') {
+    const fake = installed;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        if (fake === installed) listeners.set(args.event, [...(listeners.get(args.event) ?? []), args.handler]);
+        resolve(args.handler);
+      }, 0),
+    );
+  }
+  if (cmd === 'plugin:event|unlisten') {
+    listeners.set(args.event, (listeners.get(args.event) ?? []).filter((id) => id !== args.eventId));
+    return null;
+  }
+  throw new Error(`unexpected ${cmd}`);
+}
+
+/**
+ * Installs the fake; `handlers` replace the defaults for the commands they name. The app's
+ * event connection is made as `main.ts` makes it; await `connectEvents()` to be sure it is up.
+ */
 export function fakeBackend(handlers: Record<string, Handler> = {}) {
   const calls: Array<{ cmd: string; args: Args }> = [];
-  mockIPC(
-    (cmd, args) => {
-      calls.push({ cmd, args });
-      const handler = handlers[cmd] ?? DEFAULTS[cmd];
-      if (!handler) throw new Error(`unexpected ${cmd}`);
-      return handler(args);
-    },
-    { shouldMockEvents: true },
-  );
+  installed++;
+  listeners.clear();
+  mockIPC((cmd, args) => {
+    if (cmd.startsWith('plugin:event|')) return eventPlugin(cmd, args);
+    calls.push({ cmd, args });
+    const handler = handlers[cmd] ?? DEFAULTS[cmd];
+    if (!handler) throw new Error(`unexpected ${cmd}`);
+    return handler(args);
+  });
+  // A new fake drops the old one's listeners: connect anew.
+  disconnectEvents();
+  void connectEvents();
   return {
     calls,
     /** The arguments of every call of `cmd`, oldest first. */
@@ -224,19 +258,29 @@ export async function settle() {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Emits an event the way Rust would, to the listeners Rust has at this moment. */
+export function emitNow(event: string, payload: unknown) {
+  for (const id of listeners.get(event) ?? []) {
+    (window as any).__TAURI_INTERNALS__.runCallback(id, { event, id: nextEventId++, payload });
+  }
+}
+
 /** Emits an event the way Rust would, once the views have subscribed. */
 export async function emitFromRust(event: string, payload: unknown) {
   await settle();
-  await emit(event, payload);
+  emitNow(event, payload);
   await settle();
 }
 
 /** Undoes everything a test left behind in the mocks and the app state. */
 export function resetApp() {
+  disconnectEvents();
   clearMocks();
+  installed++;
+  listeners.clear();
   app.loaded = false;
   app.accounts = [];
   app.activeId = null;
-  app.syncStatus = null;
+  app.syncStatuses = {};
   router.reset();
 }

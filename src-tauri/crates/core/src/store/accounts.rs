@@ -34,6 +34,8 @@ pub struct SyncStatus {
     pub poll_interval_secs: i64,
     /// When the next background poll is due (RFC 3339), if one is scheduled.
     pub next_poll_at: Option<String>,
+    /// Counts every change of this status: of two copies, the higher revision is the newer.
+    pub revision: i64,
 }
 
 fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
@@ -212,7 +214,8 @@ impl Store {
     pub fn sync_status(&self, account_id: &str) -> Result<SyncStatus> {
         let conn = self.conn()?;
         conn.query_row(
-            "SELECT account_id, last_attempt_at, last_success_at, last_error, objects_synced, state, next_poll_at
+            "SELECT account_id, last_attempt_at, last_success_at, last_error, objects_synced, state, next_poll_at,
+                    revision
              FROM sync_status WHERE account_id = ?1",
             params![account_id],
             |row| {
@@ -225,6 +228,7 @@ impl Store {
                     state: SyncState::from_stored(&row.get::<_, String>(5)?),
                     poll_interval_secs: 0,
                     next_poll_at: row.get(6)?,
+                    revision: row.get(7)?,
                 })
             },
         )
@@ -270,6 +274,24 @@ mod tests {
         let status = store.sync_status("a1").unwrap();
         assert_eq!(status.last_attempt_at, None);
         assert_eq!(status.objects_synced, 0);
+    }
+
+    #[test]
+    fn every_change_of_a_sync_status_counts_up_its_revision() {
+        let (_dir, store) = open();
+        store.insert_account(&account("a1", "Berlin", "berlin")).unwrap();
+        store.insert_account(&account("a2", "Lisbon", "lisbon")).unwrap();
+        let mut seen = vec![store.sync_status("a1").unwrap().revision];
+        store.record_sync_attempt("a1", SyncState::Backfilling).unwrap();
+        seen.push(store.sync_status("a1").unwrap().revision);
+        store.record_sync_success("a1").unwrap();
+        seen.push(store.sync_status("a1").unwrap().revision);
+        store.set_sync_schedule("a1", SyncState::Idle, Some("2026-11-30T10:00:00Z")).unwrap();
+        seen.push(store.sync_status("a1").unwrap().revision);
+        assert!(seen.windows(2).all(|pair| pair[0] < pair[1]), "{seen:?}");
+        // Reading does not count, and other accounts count on their own.
+        assert_eq!(store.sync_status("a1").unwrap().revision, seen[3]);
+        assert_eq!(store.sync_status("a2").unwrap().revision, 0);
     }
 
     #[test]

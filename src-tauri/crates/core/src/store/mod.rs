@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_demo.sql"),
     include_str!("migrations/0006_list_engine.sql"),
     include_str!("migrations/0007_page_only_sync.sql"),
+    include_str!("migrations/0008_sync_status_revision.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.
