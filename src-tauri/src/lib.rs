@@ -1,5 +1,6 @@
 //! The Tauri shell: builds the app, wires commands to `billfold-core`, nothing more.
 
+pub mod cli;
 mod commands;
 mod events;
 mod state;
