@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod diagnostics;
 pub mod error;
 pub mod gateway;
 pub mod journal;
