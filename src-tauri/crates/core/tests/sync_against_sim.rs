@@ -438,3 +438,38 @@ async fn the_scheduler_polls_each_account_and_sync_now_wakes_it() {
     assert_eq!(bad.code(), ErrorCode::NotFound);
     assert_eq!(json!(h.status().state), json!("idle"));
 }
+
+/// How many syncs of `account` the statuses show starting (a running state after a resting one).
+fn syncs_started(statuses: &[SyncStatus], account: &str) -> usize {
+    let running = |s: &SyncStatus| matches!(s.state, SyncState::Syncing | SyncState::Backfilling);
+    let mine: Vec<&SyncStatus> = statuses
+        .iter()
+        .filter(|s| s.account_id == account)
+        .collect();
+    mine.iter()
+        .enumerate()
+        .filter(|(i, s)| running(s) && (*i == 0 || !running(mine[i - 1])))
+        .count()
+}
+
+#[tokio::test]
+async fn sync_now_on_an_account_the_scheduler_has_not_seen_starts_its_poller_once() {
+    let h = harness(SimConfig::default(), 8).await;
+    h.sim.generate(&h.key, 5, 5, 3).await.unwrap();
+    let recorder = Arc::new(Recorder::default());
+    // Sync now right after the scheduler starts, before its supervisor has looked at the
+    // accounts (this test's runtime runs one task at a time): a new account, in effect.
+    h.app.start_sync(recorder.clone()).unwrap();
+    h.app.sync_now(&h.account).unwrap();
+
+    eventually("the first sync", || h.status().next_poll_at.is_some()).await;
+    // Long enough for the supervisor's first look, which must not start a second sync.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let statuses = recorder.statuses.lock().unwrap().clone();
+    assert_eq!(syncs_started(&statuses, &h.account), 1, "{statuses:#?}");
+    assert_eq!(
+        h.app.store().cached_count(&h.account, "customers").unwrap(),
+        5
+    );
+    h.app.stop_sync();
+}

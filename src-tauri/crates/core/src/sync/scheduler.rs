@@ -90,6 +90,22 @@ impl SyncRuntime {
         running
     }
 
+    /// Starts the account's poller now if the scheduler runs and the account has none (a new
+    /// account syncs at once, not at the supervisor's next look); `false` when the scheduler
+    /// is not running. Needs a tokio runtime.
+    pub(crate) fn start_account(&self, billfold: &Billfold, account_id: &str) -> bool {
+        let running = lock(&self.supervisor)
+            .as_ref()
+            .is_some_and(|task| !task.is_finished());
+        match (running, self.observer()) {
+            (true, Some(observer)) => {
+                start_poller(billfold, account_id, &observer);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Starts the supervisor (and through it a poller per account). Needs a tokio runtime.
     pub(crate) fn start(&self, billfold: Billfold, observer: Arc<dyn SyncObserver>) -> Result<()> {
         let runtime = tokio::runtime::Handle::try_current()
@@ -127,20 +143,25 @@ impl SyncRuntime {
 /// Starts a poller for each account that has none.
 fn supervise(billfold: &Billfold, observer: &Arc<dyn SyncObserver>) -> Result<()> {
     for account in billfold.store().list_accounts()? {
-        let handle = billfold.sync_runtime().account(&account.id);
-        let mut poller = lock(&handle.poller);
-        if poller.as_ref().is_some_and(|task| !task.is_finished()) {
-            continue;
-        }
-        let task = poll(
-            billfold.clone(),
-            account.id.clone(),
-            handle.clone(),
-            observer.clone(),
-        );
-        *poller = Some(tokio::spawn(task));
+        start_poller(billfold, &account.id, observer);
     }
     Ok(())
+}
+
+/// Starts the account's poller (which syncs at once) unless one is running.
+fn start_poller(billfold: &Billfold, account_id: &str, observer: &Arc<dyn SyncObserver>) {
+    let handle = billfold.sync_runtime().account(account_id);
+    let mut poller = lock(&handle.poller);
+    if poller.as_ref().is_some_and(|task| !task.is_finished()) {
+        return;
+    }
+    let task = poll(
+        billfold.clone(),
+        account_id.to_string(),
+        handle.clone(),
+        observer.clone(),
+    );
+    *poller = Some(tokio::spawn(task));
 }
 
 /// One account's poll loop: sync at once, then after each interval (or "Sync now").

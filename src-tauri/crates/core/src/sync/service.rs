@@ -56,10 +56,13 @@ impl Billfold {
     }
 
     /// Starts a sync of the account now and returns at once; progress and the outcome arrive
-    /// through the observer. With the scheduler running this wakes the account's poller.
+    /// through the observer. With the scheduler running this wakes the account's poller, or
+    /// starts it for an account added since the scheduler last looked.
     pub fn sync_now(&self, account_id: &str) -> Result<()> {
         self.store().get_account(account_id)?;
-        if self.sync_runtime().wake(account_id) {
+        if self.sync_runtime().wake(account_id)
+            || self.sync_runtime().start_account(self, account_id)
+        {
             return Ok(());
         }
         let observer: Arc<dyn SyncObserver> = self
