@@ -39,6 +39,9 @@ const COMMANDS: &[&str] = &[
     "remove_demo",
     "simulate",
     "simulation_targets",
+    "about_info",
+    "diagnostics",
+    "open_app_folder",
 ];
 
 fn main() {

@@ -20,6 +20,10 @@ pub const DEMO_ENV: &str = "BILLFOLD_DEMO";
 /// the app crashing.
 pub struct AppState {
     core: Result<Billfold, ErrorPayload>,
+    /// The data folder, known even when the core could not start.
+    data_dir: PathBuf,
+    /// The log folder.
+    log_dir: PathBuf,
     /// The webhook listener while it is enabled.
     listener: tauri::async_runtime::Mutex<Option<ListenerHandle>>,
     /// Held for writing while start-up work the first overview must not miss runs (the demo
@@ -44,15 +48,26 @@ impl AppState {
         tracing::info!(version = env!("CARGO_PKG_VERSION"), data_dir = %data_dir.display(), "Billfold starting");
         Ok(AppState {
             core: open_core(&data_dir),
+            data_dir,
+            log_dir,
             listener: Default::default(),
             startup: Default::default(),
             _log_guard: log_guard,
         })
     }
 
-    /// A state around an already opened core (tests).
+    /// A state around an already opened core (tests); logs are taken to be in the data
+    /// folder's `logs`, as with `BILLFOLD_DATA_DIR`.
     pub fn with_core(core: Billfold) -> Self {
-        AppState { core: Ok(core), listener: Default::default(), startup: Default::default(), _log_guard: None }
+        let data_dir = core.store().path().parent().map(PathBuf::from).unwrap_or_default();
+        AppState {
+            log_dir: data_dir.join("logs"),
+            data_dir,
+            core: Ok(core),
+            listener: Default::default(),
+            startup: Default::default(),
+            _log_guard: None,
+        }
     }
 
     /// Whether the app was started with `BILLFOLD_DEMO=1` (`make demo`).
@@ -127,6 +142,21 @@ impl AppState {
             *listener = Some(handle);
         }
         Ok(())
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
+    /// The log folder.
+    pub fn log_dir(&self) -> &std::path::Path {
+        &self.log_dir
+    }
+
+    /// The webhook listener's address while it runs.
+    pub async fn listener_address(&self) -> Option<String> {
+        self.listener.lock().await.as_ref().map(|handle| handle.local_addr().to_string())
     }
 
     /// The core, or the start-up error.

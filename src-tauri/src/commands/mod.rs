@@ -1,6 +1,7 @@
 //! IPC commands: each parses its arguments, calls `billfold-core` and returns a DTO or
 //! `{code, message}`. Nothing else lives here.
 
+mod about;
 mod accounts;
 mod activity;
 mod customers;
@@ -51,5 +52,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         demo::remove_demo,
         demo::simulate,
         demo::simulation_targets,
+        about::about_info,
+        about::diagnostics,
+        about::open_app_folder,
     ]
 }

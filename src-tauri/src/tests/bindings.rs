@@ -4,6 +4,7 @@
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
+use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::store::{
     CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
@@ -60,6 +61,7 @@ fn generate() -> String {
         SimulateAction::decl(&cfg),
         SimulationTarget::decl(&cfg),
         SimulationTargets::decl(&cfg),
+        AboutInfo::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

@@ -182,3 +182,35 @@ fn the_main_window_runs_the_demo_through_ipc() {
     invoke(&main, "remove_demo", json!({})).unwrap();
     assert_eq!(invoke(&main, "list_accounts", json!({})).unwrap(), json!([]));
 }
+
+#[test]
+fn about_and_diagnostics_cross_ipc_without_secrets_and_open_only_our_folders() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::default())).unwrap();
+    let harness = harness();
+    let main = window(&harness, "main");
+
+    let about = invoke(&main, "about_info", json!({})).unwrap();
+    assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
+    let data_dir = harness._data.path().display().to_string();
+    assert_eq!(about["data_dir"], data_dir.as_str());
+    assert_eq!(about["log_dir"], harness._data.path().join("logs").display().to_string().as_str());
+
+    let input = json!({ "input": {
+        "name": "EuroRust", "secret_key": KEY, "default_currency": "EUR", "api_base": sim.base_url()
+    }});
+    invoke(&main, "add_account", input).unwrap();
+    let report = invoke(&main, "diagnostics", json!({})).unwrap();
+    let report = report.as_str().unwrap();
+    assert!(report.contains(&format!("Billfold: {}", env!("CARGO_PKG_VERSION"))), "{report}");
+    assert!(report.contains(&format!("Tauri: {}", tauri::VERSION)), "{report}");
+    assert!(report.contains(&format!("Data folder: {data_dir}")), "{report}");
+    assert!(report.contains("- eurorust (active): test mode, demo: no"), "{report}");
+    assert!(!report.contains(KEY) && !report.contains("EuroRust"), "{report}");
+
+    for folder in ["/etc", "../data", "Downloads", ""] {
+        let err = invoke(&main, "open_app_folder", json!({ "folder": folder })).unwrap_err();
+        assert_eq!(err["code"], "validation", "{folder}: {err}");
+    }
+    drop(sim);
+}

@@ -881,3 +881,17 @@ subscriptions: Array<SimulationTarget>,
  * Charges that can be disputed (succeeded, not disputed, not fully refunded).
  */
 charges: Array<SimulationTarget>, };
+
+export type AboutInfo = { 
+/**
+ * Billfold's version.
+ */
+version: string, 
+/**
+ * The folder holding the database (and the demo's saved data).
+ */
+data_dir: string, 
+/**
+ * The folder holding the log files.
+ */
+log_dir: string, };
