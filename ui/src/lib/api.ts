@@ -2,6 +2,7 @@
 // from the generated bindings; errors always arrive as {code, message}.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AboutInfo,
   AccountView,
   AgingBucket,
   AppOverview,
@@ -26,6 +27,9 @@ import type {
 
 /** Which of an issued PO's Stripe pages to open. */
 export type PoLink = 'hosted' | 'pdf';
+
+/** Which of Billfold's own folders to open: the data folder or the log folder. */
+export type AppFolder = 'data' | 'logs';
 
 function asErrorPayload(err: unknown): ErrorPayload {
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
@@ -100,6 +104,12 @@ export const api = {
   /** Acts as the customer on a demo account's emulator, then syncs the account. */
   simulate: (accountId: string, action: SimulateAction) => call<null>('simulate', { accountId, action }),
   simulationTargets: (accountId: string) => call<SimulationTargets>('simulation_targets', { accountId }),
+  /** The version and the data and log folders; answers even when the database could not open. */
+  aboutInfo: () => call<AboutInfo>('about_info'),
+  /** The plain-text diagnostics report: no keys, secrets, names, e-mails or amounts in it. */
+  diagnostics: () => call<string>('diagnostics'),
+  /** Opens the data or log folder in the system file manager. */
+  openAppFolder: (folder: AppFolder) => call<null>('open_app_folder', { folder }),
 };
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {

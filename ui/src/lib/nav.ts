@@ -16,5 +16,5 @@ export const AREAS: Area[] = [
   { id: 'payments', label: 'Payments & refunds', blurb: 'Charges, refunds and payouts.' },
   { id: 'disputes', label: 'Disputes', blurb: 'Chargebacks and their evidence.' },
   { id: 'activity', label: 'Events & API log', blurb: 'What changed in Stripe and what Billfold asked.' },
-  { id: 'settings', label: 'Settings', blurb: 'Accounts, sync and appearance.' },
+  { id: 'settings', label: 'Settings', blurb: 'Accounts, sync, appearance and diagnostics.' },
 ];
