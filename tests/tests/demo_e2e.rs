@@ -1,22 +1,16 @@
 //! The demo in the real app, with no Stripe account and no emulator of the test's own: first
-//! run → Try the demo account → the first sync's progress bar → both conferences' seeded
-//! invoices → switch conference → the Simulate menu's customer pays → Sync now → paid on
-//! screen. Saves `tests/artifacts/demo-dashboard.png` and prints (and writes to
-//! `tests/artifacts/demo-timing.txt`) how long first start to a populated list took.
+//! run → Try the demo account → the invoice list opened while the first sync runs fills with
+//! both conferences' seeded invoices → switch conference → the Simulate menu's customer pays →
+//! Sync now → paid on screen. Saves `tests/artifacts/demo-dashboard.png` and prints (and writes
+//! to `tests/artifacts/demo-timing.txt`) how long first start to a populated list took.
+//!
+//! Nothing here waits on the app being slow: a release build may finish the first sync before
+//! its progress bar can be seen, so the sync is checked by what it recorded (objects cached).
 
 use std::time::Instant;
 
 use billfold_e2e::AppSession;
 use fantoccini::Locator;
-
-/// Records whether the sync progress bar was ever in the page: the demo's first sync is
-/// quick, so polling for the bar from the test could miss it.
-const WATCH_PROGRESS: &str = r#"
-    window.__sawSyncProgress = !!document.querySelector("[data-testid='sync-progress']");
-    new MutationObserver(() => {
-        if (document.querySelector("[data-testid='sync-progress']")) window.__sawSyncProgress = true;
-    }).observe(document.body, { childList: true, subtree: true });
-"#;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_account_runs_the_whole_app_on_this_computer() {
@@ -25,14 +19,21 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
     let app = AppSession::launch(data.path()).await;
 
     app.find("first-run").await;
-    app.client
-        .execute(WATCH_PROGRESS, vec![])
-        .await
-        .expect("watch for the progress bar");
     let clicked = Instant::now();
     app.click("try-demo").await;
 
-    app.find("demo-banner").await;
+    // Straight to the invoices, while the first sync may still be running: the list shows
+    // the rows as the sync commits them.
+    app.click("nav-invoices").await;
+    app.find("invoices-row").await;
+    let populated = Instant::now();
+    let timing = format!(
+        "demo: first start to populated invoice list {:.1} s (of which Try the demo account to populated list {:.2} s)\n",
+        (populated - launched).as_secs_f64(),
+        (populated - clicked).as_secs_f64()
+    );
+    print!("{timing}");
+
     let banner = app
         .wait_for_text("demo-banner", "nothing leaves this computer")
         .await;
@@ -43,27 +44,22 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
     app.find("simulate-menu").await;
     let status = app.wait_for_text("sync-status", "Synced").await;
     assert!(!status.contains("failed"), "{status}");
-    let saw_progress = app
-        .client
-        .execute("return window.__sawSyncProgress === true;", vec![])
+    let details = app
+        .find("sync-status")
         .await
-        .unwrap();
-    assert_eq!(
-        saw_progress,
-        serde_json::json!(true),
-        "the first sync showed its progress bar"
-    );
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let cached: u64 = details
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" objects cached"))
+        .map(|count| count.replace(',', ""))
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("the sync status says how many objects it cached: {details:?}"));
+    assert!(cached >= 8, "the first sync cached {cached} objects");
 
     // The first conference's seeded invoices (euros), from the cache.
-    app.click("nav-invoices").await;
-    app.find("invoices-row").await;
-    let populated = Instant::now();
-    let timing = format!(
-        "demo: first start to populated invoice list {:.1} s (of which Try the demo account to populated list {:.1} s)\n",
-        (populated - launched).as_secs_f64(),
-        (populated - clicked).as_secs_f64()
-    );
-    print!("{timing}");
     let list = app.wait_for_text("view-invoices", "€").await;
     // The list is virtualized: only the rows in view are in the page.
     let organizations = [

@@ -3,16 +3,18 @@
 //! customer makes in the emulator shows after "Sync now".
 
 use billfold_e2e::{http_json, AppSession};
-use stripe_sim::{SimConfig, Simulator};
+use stripe_sim::{Faults, SimConfig, Simulator};
 
 const KEY: &str = "sk_test_51EndToEndSyncBillfoldKey000000000000a1b2";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn first_sync_shows_progress_and_sync_now_brings_a_payment() {
-    // The emulator keeps Stripe's 25 requests/s test-mode limit, so the first sync of a few
-    // thousand invoices takes a few seconds: long enough to see its progress bar.
+    // Stripe answers a list page in a few hundred milliseconds; with that latency the first
+    // sync of 1,500 invoices takes seconds in any build, long enough to see its progress bar
+    // (without it a release build can finish before the bar is drawn).
     let sim = Simulator::start(SimConfig::default()).await.unwrap();
     sim.generate(KEY, 100, 1500, 42).await.unwrap();
+    sim.set_faults(Faults { latency_ms: 250, ..Faults::default() });
     let data = tempfile::tempdir().unwrap();
 
     let app = AppSession::launch(data.path()).await;
@@ -25,6 +27,7 @@ async fn first_sync_shows_progress_and_sync_now_brings_a_payment() {
     app.screenshot("sync-progress").await;
     let status = app.wait_for_text("sync-status", "Synced").await;
     assert!(!status.contains("error"), "{status}");
+    sim.set_faults(Faults::default());
 
     // The invoice list comes from the cache.
     app.click("nav-invoices").await;
