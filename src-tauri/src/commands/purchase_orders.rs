@@ -85,8 +85,9 @@ pub fn open_po_link<R: Runtime>(
         .map_err(|err| Error::Internal(format!("the browser could not be opened: {err}")).payload())
 }
 
-/// Open balances by days past due, per currency.
-#[tauri::command]
+/// Open balances by days past due, per currency. Off the window's thread: the dashboard asks
+/// at start-up, while the first sync may be writing.
+#[tauri::command(async)]
 pub fn aging_summary(state: State<'_, AppState>, account_id: String) -> CommandResult<Vec<AgingBucket>> {
     state.core()?.aging_summary(&account_id).map_err(|err| err.payload())
 }

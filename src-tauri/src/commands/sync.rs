@@ -19,8 +19,8 @@ pub fn cancel_sync(state: State<'_, AppState>, account_id: String) -> CommandRes
     state.core()?.cancel_sync(&account_id).map_err(|err| err.payload())
 }
 
-/// The account's sync status.
-#[tauri::command]
+/// The account's sync status (off the window's thread, like the lists).
+#[tauri::command(async)]
 pub fn sync_status(state: State<'_, AppState>, account_id: String) -> CommandResult<SyncStatus> {
     state.core()?.sync_status(&account_id).map_err(|err| err.payload())
 }

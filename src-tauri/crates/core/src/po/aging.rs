@@ -28,9 +28,10 @@ pub struct AgingBucket {
 }
 
 impl crate::store::Store {
-    /// The aging summary on `today` (`YYYY-MM-DD`).
+    /// The aging summary on `today` (`YYYY-MM-DD`), read through the list reader (never behind
+    /// a sync's write).
     pub fn aging_summary(&self, account_id: &str, today: &str) -> Result<Vec<AgingBucket>> {
-        let conn = self.conn()?;
+        let conn = self.read_conn()?;
         let mut statement = conn.prepare_cached(
             "WITH open AS (
                 SELECT currency, max(total - paid, 0) AS balance,

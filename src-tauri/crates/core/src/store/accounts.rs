@@ -210,9 +210,10 @@ impl Store {
         Ok(())
     }
 
-    /// The sync status row of an account.
+    /// The sync status row of an account, read through the list reader (never behind a
+    /// sync's write; it sees every committed change).
     pub fn sync_status(&self, account_id: &str) -> Result<SyncStatus> {
-        let conn = self.conn()?;
+        let conn = self.read_conn()?;
         conn.query_row(
             "SELECT account_id, last_attempt_at, last_success_at, last_error, objects_synced, state, next_poll_at,
                     revision
