@@ -71,7 +71,8 @@ pub fn report(env: &Environment, core: Result<&Billfold, &ErrorPayload>) -> Stri
     let mut out = Report::default();
     out.line("Billfold diagnostics");
     out.line(format!("Generated: {}", Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)));
-    out.line("Holds no keys, secrets, account or customer names, e-mails or amounts.");
+    out.line("Keys, secrets, account and customer names, e-mails and amounts are left out; error and log");
+    out.line("texts are scrubbed of them. Read it before sending it on.");
 
     out.section("App");
     out.line(format!("Billfold: {}", env.app_version));
