@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import type { AppOverview, InvoiceRow, ListQuery } from './lib/bindings';
 import { connectEvents } from './lib/events';
-import { account, emitNow, fakeBackend, overview, pageOf, resetApp, settle, syncStatus } from './test-support/backend';
+import { account, agingBucket, emitNow, fakeBackend, overview, pageOf, resetApp, settle, syncStatus } from './test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -107,5 +107,26 @@ describe('a list that opens while a sync commits', () => {
     emitNow('data-changed', { account_id: 'demo_1', resources: ['invoices'] });
 
     await waitFor(() => expect(screen.getAllByTestId('invoices-row')).toHaveLength(1));
+  });
+});
+
+describe('a dashboard that reloads while a sync commits', () => {
+  it('keeps the figures of the latest load when an older one answers last', async () => {
+    const before = deferred<unknown>();
+    let loads = 0;
+    fakeBackend({
+      app_overview: () => overview([demo], 'demo_1'),
+      // The first load (before the commit) answers last.
+      aging_summary: () => (++loads === 1 ? before.promise : [agingBucket({ currency: 'eur', current: 350000, total: 350000 })]),
+      list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
+    });
+    await connectEvents();
+    render(App);
+    await settle();
+    emitNow('data-changed', { account_id: 'demo_1', resources: ['purchase_orders'] });
+    await screen.findByTestId('aging-eur');
+    before.resolve([]);
+    await settle();
+    expect(screen.getByTestId('aging-eur').textContent).toContain('€3,500.00');
   });
 });
