@@ -17,8 +17,15 @@ use serde_json::json;
 /// (a bound on waiting, not a speed requirement).
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// The app binary built next to this test binary (`target/debug/billfold`).
+/// The app binary the tests launch: `BILLFOLD_APP` when set (a path to an app binary, e.g. the
+/// one a package installs, `<root>/usr/bin/billfold`, as `make test-release` does), else the one
+/// built next to this test binary (`target/debug/billfold`).
 pub fn app_binary() -> PathBuf {
+    if let Some(app) = std::env::var_os("BILLFOLD_APP").filter(|app| !app.is_empty()) {
+        let app = PathBuf::from(app);
+        assert!(app.is_file(), "BILLFOLD_APP is {}, which is not a file", app.display());
+        return app;
+    }
     let exe = std::env::current_exe().expect("test binary path");
     let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
     let app = profile_dir.join(if cfg!(windows) { "billfold.exe" } else { "billfold" });
