@@ -1,5 +1,6 @@
-# Billfold: `make run` starts the app, `make test` runs every test. Both set up what is
-# missing first (system packages on Debian/Ubuntu, Node packages, tauri-driver for tests).
+# Billfold: `make run` starts the app, `make test` runs every test, `make bundle` builds the
+# installable packages. All set up what is missing first (system packages on Debian/Ubuntu,
+# Node packages, tauri-driver for tests).
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -10,8 +11,22 @@ TAURI_DRIVER_VERSION := 2.1.0
 STRIPE_PYTHON_VERSION := 16.1.0
 LOCALSTRIPE_VERSION := 1.15.10
 TEST_VENV := tests/.venv
+# The Tauri CLI (@tauri-apps/cli, a devDependency of the UI), run from the repository root: it
+# finds src-tauri/tauri.conf.json itself.
+TAURI := ui/node_modules/.bin/tauri
+# Where cargo builds (CARGO_TARGET_DIR when set, as in CI); the Tauri CLI builds there too and
+# puts the packages under release/bundle/.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
+BUNDLE_DIR := $(TARGET_DIR)/release/bundle
+# The .deb is always built; the AppImage only with BUNDLE_APPIMAGE=1, because Tauri's AppImage
+# bundler downloads linuxdeploy and its plugins from GitHub on first use.
+comma := ,
+BUNDLES := deb$(if $(filter 1,$(BUNDLE_APPIMAGE)),$(comma)appimage)
+# The app's version, which the packages are named by: the Cargo package's (tauri.conf.json has
+# none, so Tauri takes it from Cargo too).
+APP_VERSION = $(shell $(CARGO) pkgid -p billfold | sed 's/.*[#@]//')
 
-.PHONY: run demo test bench setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
+.PHONY: run demo test bundle bench setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
 
 ## Start the app (debug build).
 run: setup ui
@@ -25,6 +40,14 @@ demo: setup ui
 ## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
 ## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).
 test: setup setup-test-tools ui-check test-ui ui app test-rust
+
+## Installable packages of the release build (UI embedded): the .deb, and the AppImage with
+## BUNDLE_APPIMAGE=1. They land in release/bundle/ of cargo's target folder; the paths are printed.
+bundle: setup ui
+	$(TAURI) build --ci --bundles $(BUNDLES) -- --locked
+	@echo "Packages of Billfold $(APP_VERSION):"
+	@find "$(BUNDLE_DIR)" -maxdepth 2 -type f \( -name "*_$(APP_VERSION)_*.deb" -o -name "*_$(APP_VERSION)_*.AppImage" \) \
+		| sed 's/^/  /'
 
 ## Benchmarks, minutes long and not part of `make test`: the first sync of 10k customers +
 ## 100k invoices and every list query on it (core, release build; also written to
