@@ -26,20 +26,46 @@ BUNDLES := deb$(if $(filter 1,$(BUNDLE_APPIMAGE)),$(comma)appimage)
 # none, so Tauri takes it from Cargo too).
 APP_VERSION = $(shell $(CARGO) pkgid -p billfold | sed 's/.*[#@]//')
 
-.PHONY: run demo test bundle bench setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
+.PHONY: run demo test test-release bundle bench setup setup-system setup-ui setup-test-tools ui ui-check test-ui test-rust app bindings clean
 
 ## Start the app (debug build).
 run: setup ui
 	$(CARGO) run --locked -p billfold
 
-## Start the app straight into the demo accounts: two conferences on the built-in Stripe
-## emulator, no Stripe account or network needed (made on first use, kept between starts).
+## Start the app (release build) straight into the demo accounts: two conferences on the
+## built-in Stripe emulator, no Stripe account or network needed (made on first use, kept
+## between starts).
 demo: setup ui
-	BILLFOLD_DEMO=1 $(CARGO) run --locked -p billfold
+	BILLFOLD_DEMO=1 $(CARGO) run --locked --release -p billfold
 
 ## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
 ## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).
 test: setup setup-test-tools ui-check test-ui ui app test-rust
+
+## The end-to-end journeys against the installed release build: `make bundle`, then the .deb
+## unpacked into a throw-away root (its binary, desktop entry and icons checked) and the
+## journeys launching <root>/usr/bin/billfold, which has the UI embedded.
+test-release: bundle setup-test-tools
+	@set -euo pipefail; \
+	deb=$$(find "$(BUNDLE_DIR)/deb" -maxdepth 1 -name "*_$(APP_VERSION)_*.deb" | head -n 1); \
+	[ -n "$$deb" ] || { echo "no .deb of Billfold $(APP_VERSION) in $(BUNDLE_DIR)/deb" >&2; exit 1; }; \
+	root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
+	dpkg-deb -x "$$deb" "$$root"; \
+	echo "$$(basename "$$deb") installs:"; \
+	missing=0; \
+	for pattern in usr/bin/billfold 'usr/share/applications/*.desktop' 'usr/share/icons/hicolor/*/apps/*.png'; do \
+		if matches=$$(compgen -G "$$root/$$pattern"); then sed "s|^$$root|  |" <<<"$$matches"; \
+		else echo "  nothing at /$$pattern" >&2; missing=1; fi; \
+	done; \
+	[ -x "$$root/usr/bin/billfold" ] || { echo "  /usr/bin/billfold is not executable" >&2; missing=1; }; \
+	[ "$$missing" -eq 0 ] || exit 1; \
+	mkdir -p tests/artifacts; status=0; \
+	BILLFOLD_APP=$$root/usr/bin/billfold BILLFOLD_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python \
+		tests/with-test-session.sh $(CARGO) test --locked -p billfold-e2e --test '*_e2e' 2>&1 \
+		| tee tests/artifacts/release-e2e-tests.log || status=$$?; \
+	awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "release-e2e: %d passed, %d failed\n", passed, failed }' \
+		tests/artifacts/release-e2e-tests.log; \
+	exit $$status
 
 ## Installable packages of the release build (UI embedded): the .deb, and the AppImage with
 ## BUNDLE_APPIMAGE=1. They land in release/bundle/ of cargo's target folder; the paths are printed.
