@@ -186,8 +186,16 @@ impl AppSession {
     }
 
     /// Ends the session (the app quits) and stops tauri-driver.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+        // Dropping stops tauri-driver.
+    }
+}
+
+impl Drop for AppSession {
+    /// Stops tauri-driver, also when a test panics before `close`: left running, it would keep
+    /// the test's output pipe open and a `cargo test | tee` would never end.
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
