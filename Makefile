@@ -34,9 +34,10 @@ run: setup ui
 
 ## Start the app (release build) straight into the demo accounts: two conferences on the
 ## built-in Stripe emulator, no Stripe account or network needed (made on first use, kept
-## between starts).
+## between starts). Built as `make bundle` builds it (assets served by the app's own
+## protocol), so the two share one build.
 demo: setup ui
-	BILLFOLD_DEMO=1 $(CARGO) run --locked --release -p billfold
+	BILLFOLD_DEMO=1 $(CARGO) run --locked --release -p billfold --features tauri/custom-protocol
 
 ## Every test: UI type check and unit tests, then all Rust tests (core, store, keychain,
 ## commands on the mock runtime, stripe-sim, end to end in the real app under Xvfb).
