@@ -197,9 +197,12 @@ impl Billfold {
 
     /// Adds an account: checks the input, verifies the key with Stripe, stores the secrets
     /// in the keychain and the rest in SQLite. The first account becomes active.
-    /// Nothing is kept if any step fails.
+    /// Nothing is kept if any step fails. With background sync running, its first sync starts
+    /// at once (not at the scheduler's next look for new accounts).
     pub async fn add_account(&self, input: NewAccount) -> Result<AccountView> {
-        self.add_account_as(input, false).await
+        let view = self.add_account_as(input, false).await?;
+        self.sync_runtime().start_account(self, &view.id);
+        Ok(view)
     }
 
     /// [`Billfold::add_account`], marking the account as a demo one or not.

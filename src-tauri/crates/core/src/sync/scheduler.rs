@@ -46,6 +46,8 @@ pub struct SyncRuntime {
     accounts: Mutex<HashMap<String, Arc<AccountSync>>>,
     observer: Mutex<Option<Arc<dyn SyncObserver>>>,
     supervisor: Mutex<Option<JoinHandle<()>>>,
+    /// How often the supervisor looks, if not [`SUPERVISE_EVERY`] (tests).
+    supervise_every: Mutex<Option<Duration>>,
 }
 
 impl std::fmt::Debug for SyncRuntime {
@@ -106,11 +108,19 @@ impl SyncRuntime {
         }
     }
 
+    /// Makes the supervisor look every `every` instead (set before `start`), so a test can
+    /// tell a sync the supervisor started from one started at once.
+    #[cfg(test)]
+    pub(crate) fn set_supervise_every(&self, every: Duration) {
+        *lock(&self.supervise_every) = Some(every);
+    }
+
     /// Starts the supervisor (and through it a poller per account). Needs a tokio runtime.
     pub(crate) fn start(&self, billfold: Billfold, observer: Arc<dyn SyncObserver>) -> Result<()> {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| Error::Internal("background sync needs an async runtime".into()))?;
         *lock(&self.observer) = Some(observer.clone());
+        let every = lock(&self.supervise_every).unwrap_or(SUPERVISE_EVERY);
         let mut supervisor = lock(&self.supervisor);
         if supervisor.as_ref().is_some_and(|task| !task.is_finished()) {
             return Ok(());
@@ -120,7 +130,7 @@ impl SyncRuntime {
                 if let Err(err) = supervise(&billfold, &observer) {
                     tracing::warn!(%err, "cannot start account pollers");
                 }
-                tokio::time::sleep(SUPERVISE_EVERY).await;
+                tokio::time::sleep(every).await;
             }
         }));
         Ok(())
@@ -208,6 +218,10 @@ async fn poll(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "scheduler_tests.rs"]
+mod scheduler_tests;
 
 #[cfg(test)]
 mod tests {
