@@ -1,8 +1,9 @@
 //! The demo in the real app, with no Stripe account and no emulator of the test's own: first
 //! run → Try the demo account → the invoice list opened while the first sync runs fills with
 //! both conferences' seeded invoices → switch conference → the Simulate menu's customer pays →
-//! Sync now → paid on screen. Saves `tests/artifacts/demo-dashboard.png` and prints (and writes
-//! to `tests/artifacts/demo-timing.txt`) how long first start to a populated list took.
+//! Sync now → paid on screen → Settings → About's diagnostics, with nothing private. Saves
+//! screenshots (`tests/artifacts/demo-*.png`) and prints (and writes to
+//! `tests/artifacts/demo-timing.txt`) how long first start to a populated list took.
 //!
 //! Nothing here waits on the app being slow: a release build may finish the first sync before
 //! its progress bar can be seen, so the sync is checked by what it recorded (objects cached).
@@ -138,5 +139,24 @@ async fn the_demo_account_runs_the_whole_app_on_this_computer() {
     let row = app.wait_for_text("invoices-row", "paid").await;
     assert!(row.contains(&number) && !row.contains("open"), "{row}");
     app.screenshot("demo-after-payment").await;
+
+    // Settings → About: what a user hands over when asking for help, with nothing private.
+    app.click("nav-settings").await;
+    let version = app.wait_for_text("about-version", "0.").await;
+    assert!(version.contains(env!("CARGO_PKG_VERSION")), "{version}");
+    let data_dir = app.find("about-data-dir").await.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(data_dir.contains(&data.path().display().to_string()), "{data_dir}");
+    app.click("toggle-diagnostics-preview").await;
+    let report = app.wait_for_text("diagnostics-preview", "rustconf").await;
+    for private in ["sk_test_", "Acme GmbH", "RustConf Europe 2027", "@"] {
+        assert!(!report.contains(private), "the diagnostics show {private:?}:\n{report}");
+    }
+    assert!(report.contains("test") && report.contains("demo"), "{report}");
+    app.client
+        .execute("document.querySelector(\"[data-testid='diagnostics-preview']\").scrollIntoView();", vec![])
+        .await
+        .expect("scroll to the report");
+    let shot = app.screenshot("demo-about").await;
+    std::fs::write(shot.with_file_name("demo-diagnostics.txt"), &report).expect("write the report");
     app.close().await;
 }
