@@ -7,7 +7,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import type { AppOverview, InvoiceRow, ListQuery } from './lib/bindings';
 import { connectEvents } from './lib/events';
-import { account, agingBucket, emitNow, fakeBackend, overview, pageOf, resetApp, settle, syncStatus } from './test-support/backend';
+import {
+  account,
+  agingBucket,
+  emitNow,
+  fakeBackend,
+  invoiceRow,
+  overview,
+  pageOf,
+  resetApp,
+  settle,
+  syncStatus,
+} from './test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -78,21 +89,7 @@ describe('a sync that finishes while the window asks about it', () => {
 
 describe('a list that opens while a sync commits', () => {
   it('shows the rows committed while its first page was on the way', async () => {
-    const row: InvoiceRow = {
-      id: 'in_1',
-      number: 'RC-0001',
-      customer_id: 'cus_1',
-      customer_name: 'Ferris Foundation',
-      customer_email: 'ap@ferris.example',
-      status: 'open',
-      currency: 'eur',
-      total: 150000,
-      amount_due: 150000,
-      amount_paid: 0,
-      amount_remaining: 150000,
-      due_date: null,
-      created: 1_799_000_000,
-    };
+    const row = invoiceRow({ currency: 'eur' });
     let committed: InvoiceRow[] = [];
     fakeBackend({
       app_overview: () => overview([demo], 'demo_1'),

@@ -3,32 +3,13 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
-import type { InvoiceRow, ListQuery } from '../lib/bindings';
-import { emitFromRust, fakeBackend, pageOf, resetApp, settle } from '../test-support/backend';
+import type { ListQuery } from '../lib/bindings';
+import { emitFromRust, fakeBackend, invoiceRow as invoice, pageOf, resetApp, settle } from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
   resetApp();
 });
-
-function invoice(overrides: Partial<InvoiceRow>): InvoiceRow {
-  return {
-    id: 'in_1',
-    number: 'RC-0001',
-    customer_id: 'cus_1',
-    customer_name: 'Ferris Foundation',
-    customer_email: 'ap@ferris.example',
-    status: 'open',
-    currency: 'usd',
-    total: 150000,
-    amount_due: 150000,
-    amount_paid: 0,
-    amount_remaining: 150000,
-    due_date: 1_800_000_000,
-    created: 1_799_000_000,
-    ...overrides,
-  };
-}
 
 const INVOICES = [
   invoice({}),

@@ -5,6 +5,7 @@ import type {
   AccountView,
   AgingBucket,
   AppOverview,
+  InvoiceRow,
   PoListQuery,
   PoSummary,
   PurchaseOrder,
@@ -75,6 +76,26 @@ const DEFAULTS: Record<string, Handler> = {
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],
 };
+
+/** An invoice as the invoice list shows it: an open USD invoice unless overridden. */
+export function invoiceRow(overrides: Partial<InvoiceRow> = {}): InvoiceRow {
+  return {
+    id: 'in_1',
+    number: 'RC-0001',
+    customer_id: 'cus_1',
+    customer_name: 'Ferris Foundation',
+    customer_email: 'ap@ferris.example',
+    status: 'open',
+    currency: 'usd',
+    total: 150000,
+    amount_due: 150000,
+    amount_paid: 0,
+    amount_remaining: 150000,
+    due_date: 1_800_000_000,
+    created: 1_799_000_000,
+    ...overrides,
+  };
+}
 
 /** A PO as the list shows it: an open USD invoice unless overridden. */
 export function poSummary(overrides: Partial<PoSummary> = {}): PoSummary {
