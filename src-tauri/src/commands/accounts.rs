@@ -17,7 +17,7 @@ pub async fn app_overview(state: State<'_, AppState>) -> CommandResult<AppOvervi
 }
 
 /// All accounts.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountView>> {
     state.core()?.list_accounts().map_err(|err| err.payload())
 }
@@ -29,13 +29,13 @@ pub async fn add_account(state: State<'_, AppState>, input: NewAccount) -> Comma
 }
 
 /// Renames an account.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn rename_account(state: State<'_, AppState>, id: String, name: String) -> CommandResult<AccountView> {
     state.core()?.rename_account(&id, &name).map_err(|err| err.payload())
 }
 
 /// Makes an account the active one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn switch_account(state: State<'_, AppState>, id: String) -> CommandResult<AccountView> {
     state.core()?.switch_account(&id).map_err(|err| err.payload())
 }

@@ -7,7 +7,7 @@ use super::CommandResult;
 use crate::AppState;
 
 /// An account's request log, newest first; pass the last id seen as `before_id` for more.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_request_log(
     state: State<'_, AppState>,
     account_id: String,

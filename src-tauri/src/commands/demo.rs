@@ -53,7 +53,7 @@ pub async fn simulate(
 }
 
 /// What the Simulate menu of a demo account can act on.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn simulation_targets(
     state: State<'_, AppState>,
     account_id: String,

@@ -1,5 +1,7 @@
 //! IPC commands: each parses its arguments, calls `billfold-core` and returns a DTO or
-//! `{code, message}`. Nothing else lives here.
+//! `{code, message}`. Nothing else lives here. Every command that touches the database is
+//! `async` (or `#[tauri::command(async)]`): Tauri runs plain commands on the window's thread,
+//! which would then freeze while a sync holds the database for a page.
 
 mod about;
 mod accounts;

@@ -18,19 +18,19 @@ pub async fn list_purchase_orders(state: State<'_, AppState>, account_id: String
 }
 
 /// One PO with its lines, payments, timeline and audit trail.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_purchase_order(state: State<'_, AppState>, account_id: String, po_id: String) -> CommandResult<PurchaseOrder> {
     state.core()?.purchase_order(&account_id, &po_id).map_err(|err| err.payload())
 }
 
 /// Saves a new draft PO.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn create_purchase_order(state: State<'_, AppState>, account_id: String, input: PoInput) -> CommandResult<PurchaseOrder> {
     state.core()?.create_purchase_order(&account_id, input).map_err(|err| err.payload())
 }
 
 /// Changes a draft PO.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn update_purchase_order(
     state: State<'_, AppState>,
     account_id: String,
@@ -93,13 +93,13 @@ pub fn aging_summary(state: State<'_, AppState>, account_id: String) -> CommandR
 }
 
 /// Imports POs from CSV text: all or nothing, with a per-row error report.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_purchase_orders_csv(state: State<'_, AppState>, account_id: String, csv: String) -> CommandResult<CsvImportReport> {
     state.core()?.import_purchase_orders_csv(&account_id, &csv).map_err(|err| err.payload())
 }
 
 /// Writes every PO of the account to a CSV file in the Downloads folder; returns its path.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn export_purchase_orders_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -111,7 +111,7 @@ pub fn export_purchase_orders_csv<R: Runtime>(
 }
 
 /// Writes every PO payment of the account to a CSV file in the Downloads folder.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn export_po_payments_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

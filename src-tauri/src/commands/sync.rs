@@ -8,13 +8,13 @@ use super::CommandResult;
 use crate::AppState;
 
 /// Starts a sync of the account now; progress arrives as `sync-progress` events.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_now(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
     state.core()?.sync_now(&account_id).map_err(|err| err.payload())
 }
 
 /// Cancels the account's running sync; it resumes where it stopped next time.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cancel_sync(state: State<'_, AppState>, account_id: String) -> CommandResult<()> {
     state.core()?.cancel_sync(&account_id).map_err(|err| err.payload())
 }
@@ -39,7 +39,7 @@ pub async fn list_invoices(state: State<'_, AppState>, account_id: String, query
 }
 
 /// Poll interval and webhook listener settings.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_sync_settings(state: State<'_, AppState>) -> CommandResult<SyncSettings> {
     state.core()?.sync_settings().map_err(|err| err.payload())
 }
