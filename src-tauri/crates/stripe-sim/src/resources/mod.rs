@@ -1,6 +1,7 @@
 //! API resources served under `/v1`, one module each, plus the parameter helpers they share.
 
 pub mod balance;
+pub mod balance_transactions;
 pub mod charges;
 pub mod credit_notes;
 pub mod customers;
@@ -31,6 +32,14 @@ pub fn routes() -> Router {
         .route(
             "/v1/customers/{id}",
             get(customers::retrieve).post(customers::update).delete(customers::delete),
+        )
+        .route(
+            "/v1/customers/{id}/balance_transactions",
+            get(balance_transactions::list).post(balance_transactions::create),
+        )
+        .route(
+            "/v1/customers/{id}/balance_transactions/{txn}",
+            get(balance_transactions::retrieve).post(balance_transactions::update),
         )
         .route("/v1/products", get(products::list).post(products::create))
         .route("/v1/products/{id}", get(products::retrieve).post(products::update).delete(products::delete))

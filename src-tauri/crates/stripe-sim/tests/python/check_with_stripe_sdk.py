@@ -2,8 +2,8 @@
 
 Usage: check_with_stripe_sdk.py BASE_URL
 
-Runs the purchase-order invoice flow against the emulator at BASE_URL with a fake test key
-and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
+Runs the purchase-order invoice flow and a customer balance ledger against the emulator at
+BASE_URL with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
 when the `stripe` package is missing.
 """
 
@@ -113,7 +113,51 @@ def main():
     except stripe.InvalidRequestError as err:
         check(err.http_status == 400, "voiding a paid invoice is a 400 InvalidRequestError", err.http_status)
 
+    check_balance_ledger()
     print("all checks passed")
+
+
+def check_balance_ledger():
+    """A credit on the balance pays an invoice, a credit note puts some back: the ledger
+    lists each movement with Stripe's type, amount and ending balance, newest first."""
+    customer = stripe.Customer.create(name="Balance AG")
+    credit = stripe.Customer.create_balance_transaction(
+        customer.id, amount=-20_000, currency="eur", description="Prepaid", metadata={"ref": "R-1"})
+    check(credit.object == "customer_balance_transaction" and credit.id.startswith("cbtxn_"),
+          "balance transaction created", credit)
+    check((credit.type, credit.amount, credit.ending_balance) == ("adjustment", -20_000, -20_000),
+          "an adjustment credits the balance", credit)
+    check(stripe.Customer.retrieve(customer.id).balance == -20_000, "customer balance follows the ledger")
+
+    invoice = stripe.Invoice.create(customer=customer.id, currency="eur")
+    stripe.Invoice.add_lines(invoice.id, lines=[{"amount": 15_000, "description": "Workshop"}])
+    finalized = stripe.Invoice.finalize_invoice(invoice.id)
+    check((finalized.starting_balance, finalized.ending_balance) == (-20_000, -5_000),
+          "finalizing applies the balance", (finalized.starting_balance, finalized.ending_balance))
+    check(finalized.status == "paid" and finalized.amount_due == 0, "an invoice covered by credit is paid",
+          (finalized.status, finalized.amount_due))
+
+    note = stripe.CreditNote.create(invoice=invoice.id, amount=6_000)
+    check(note.type == "post_payment" and note.customer_balance_transaction is not None,
+          "a credit note on a balance-paid invoice credits the balance", note)
+
+    ledger = stripe.Customer.list_balance_transactions(customer.id)
+    got = [(t.type, t.amount, t.ending_balance) for t in ledger.data]
+    check(got == [("credit_note", -6_000, -11_000), ("applied_to_invoice", 15_000, -5_000),
+                  ("adjustment", -20_000, -20_000)], "the ledger, newest first", got)
+    check(ledger.data[1].invoice == invoice.id and ledger.data[0].credit_note == note.id,
+          "ledger entries name their invoice and credit note", ledger.data[:2])
+
+    renamed = stripe.Customer.modify_balance_transaction(customer.id, credit.id, description="Prepaid 2026")
+    check(renamed.description == "Prepaid 2026" and renamed.amount == -20_000, "only the description changes",
+          renamed)
+    again = stripe.Customer.retrieve_balance_transaction(customer.id, credit.id)
+    check(again.metadata["ref"] == "R-1", "retrieved with its metadata", again.metadata)
+    try:
+        stripe.Customer.modify_balance_transaction(customer.id, credit.id, amount=1)
+        check(False, "changing a transaction's amount is refused")
+    except stripe.InvalidRequestError as err:
+        check(err.code == "parameter_unknown", "amount is an unknown parameter on update", err.code)
 
 
 if __name__ == "__main__":

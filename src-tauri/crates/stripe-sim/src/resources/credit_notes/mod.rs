@@ -8,6 +8,7 @@ use axum::extract::Path;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::balance_transactions::{self, Entry};
 use super::{invoices, metadata, refunds, required};
 use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
@@ -59,7 +60,8 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         }
         if planned.credit_amount > 0 {
             let customer = invoice["customer"].as_str().unwrap_or("").to_string();
-            note["customer_balance_transaction"] = json!(adjust_balance(&mut data, &customer, -planned.credit_amount, &id, &ctx.origin, now));
+            let currency = invoice["currency"].as_str().unwrap_or("usd").to_string();
+            note["customer_balance_transaction"] = json!(adjust_balance(&mut data, &customer, -planned.credit_amount, &id, &currency, &ctx.origin, now));
         }
     }
     data.insert(KIND, note.clone());
@@ -68,36 +70,12 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     Ok(Json(expanded(&data, &note, &expand_paths(&params))))
 }
 
-/// Moves the customer's balance by `delta` (negative is a credit), records the
-/// `customer_balance_transaction` and emits `customer.updated`; answers the transaction id.
-fn adjust_balance(data: &mut AccountData, customer_id: &str, delta: i64, credit_note: &str, origin: &Origin, now: i64) -> Option<String> {
-    let old = data.get_of("customer", customer_id)?.clone();
-    let mut customer = old.clone();
-    let ending = old["balance"].as_i64().unwrap_or(0) + delta;
-    customer["balance"] = json!(ending);
-    let transaction = json!({
-        "id": AccountData::new_id("cbtxn"),
-        "object": "customer_balance_transaction",
-        "amount": delta,
-        "checkout_session": null,
-        "created": now,
-        "credit_note": credit_note,
-        "currency": old["currency"].as_str().unwrap_or("usd"),
-        "customer": customer_id,
-        "description": null,
-        "ending_balance": ending,
-        "invoice": null,
-        "livemode": data.livemode,
-        "metadata": {},
-        "type": "credit_note",
-    });
-    let id = transaction["id"].as_str().map(str::to_string);
-    data.insert("customer_balance_transaction", transaction);
-    data.put(customer.clone());
-    if let Some(previous) = changed_fields(&old, &customer) {
-        data.emit("customer.updated", &customer, Some(previous), origin, now);
-    }
-    id
+/// Credits (or, for a void, debits) the customer's balance by `delta` for credit note
+/// `credit_note`; answers the `customer_balance_transaction` id.
+fn adjust_balance(data: &mut AccountData, customer_id: &str, delta: i64, credit_note: &str, currency: &str, origin: &Origin, now: i64) -> Option<String> {
+    let entry = Entry { credit_note: Some(credit_note), ..Entry::new("credit_note", delta, currency) };
+    let transaction = balance_transactions::record(data, customer_id, entry, origin, now)?;
+    transaction["id"].as_str().map(str::to_string)
 }
 
 /// `GET /v1/credit_notes/preview`: the credit note a create would issue, nothing stored.
@@ -168,7 +146,8 @@ pub async fn void(ctx: ApiContext, Path(id): Path<String>, Params(params): Param
             .unwrap_or(0);
         if credited != 0 {
             let customer = old["customer"].as_str().unwrap_or("").to_string();
-            adjust_balance(&mut data, &customer, -credited, &id, &ctx.origin, now);
+            let currency = old["currency"].as_str().unwrap_or("usd").to_string();
+            adjust_balance(&mut data, &customer, -credited, &id, &currency, &ctx.origin, now);
         }
     }
     let mut note = old.clone();

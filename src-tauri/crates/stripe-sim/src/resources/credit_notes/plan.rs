@@ -56,7 +56,10 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
     }
     let post_payment = status == "paid";
     let creditable = if post_payment {
-        invoice["amount_paid"].as_i64().unwrap_or(0) - invoice["post_payment_credit_notes_amount"].as_i64().unwrap_or(0)
+        // What the balance paid counts like a payment, so an invoice settled from credit
+        // can still be credited.
+        invoice["amount_paid"].as_i64().unwrap_or(0) + crate::resources::invoices::credit_applied(invoice)
+            - invoice["post_payment_credit_notes_amount"].as_i64().unwrap_or(0)
     } else {
         invoice["amount_remaining"].as_i64().unwrap_or(0)
     };

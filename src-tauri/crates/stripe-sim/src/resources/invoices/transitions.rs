@@ -28,31 +28,16 @@ pub async fn finalize(ctx: ApiContext, Path(id): Path<String>, Params(params): P
     if let Some(auto_advance) = boolean(&params, "auto_advance")? {
         invoice["auto_advance"] = json!(auto_advance);
     }
-    let extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), now);
+    let extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), &ctx.origin, now);
     save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }
 
-/// Applies the customer's credit, numbers the invoice and opens it; a zero amount due is
+/// Applies the customer's balance, numbers the invoice and opens it; a zero amount due is
 /// paid at once. Returns the events to emit besides `invoice.updated`.
-pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, now: i64) -> Vec<&'static str> {
-    let customer_id = invoice["customer"].as_str().unwrap_or("").to_string();
+pub fn finalize_in_place(data: &mut AccountData, invoice: &mut Value, base_url: &str, origin: &Origin, now: i64) -> Vec<&'static str> {
     amounts::recompute(data, invoice);
-    if let Some(mut customer) = data.get_of("customer", &customer_id).cloned() {
-        let balance = customer["balance"].as_i64().unwrap_or(0);
-        let total = invoice["total"].as_i64().unwrap_or(0);
-        // A credit (negative balance) covers at most the total; a debit is added in full.
-        let applied = if total <= 0 { 0 } else if balance < 0 { balance.max(-total) } else { balance };
-        // A negative total (such as a downgrade's proration credit) is credited to the
-        // customer's balance, for the next invoice to use.
-        let ending = balance - applied + total.min(0);
-        invoice["starting_balance"] = json!(applied);
-        invoice["ending_balance"] = json!(ending);
-        if ending != balance {
-            customer["balance"] = json!(ending);
-            data.put(customer);
-        }
-    }
+    amounts::apply_balance(data, invoice, origin, now);
     amounts::recompute(data, invoice);
     let id = invoice["id"].as_str().unwrap_or("").to_string();
     invoice["number"] = json!(data.next_invoice_number());
@@ -106,7 +91,7 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
     let mut invoice = old.clone();
     let mut extra = Vec::new();
     if invoice["status"] == "draft" {
-        extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), now);
+        extra = finalize_in_place(&mut data, &mut invoice, ctx.base_url(), &ctx.origin, now);
         if invoice["status"] == "paid" {
             save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
             return Ok(Json(expanded(&data, &invoice, &expand_paths(&params))));
@@ -295,6 +280,7 @@ pub async fn void(ctx: ApiContext, Path(id): Path<String>, Params(params): Param
     let mut invoice = old.clone();
     invoice["status"] = json!("void");
     invoice["status_transitions"]["voided_at"] = json!(now);
+    amounts::return_balance(&mut data, &invoice, &ctx.origin, now);
     save(&mut data, &old, &invoice, &["invoice.voided"], &ctx.origin, now);
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }

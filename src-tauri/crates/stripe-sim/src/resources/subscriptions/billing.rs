@@ -183,7 +183,7 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
         return Billed { invoice, failed: false };
     }
     let old = invoice.clone();
-    let mut events = invoices::finalize_in_place(data, &mut invoice, at.base_url, now);
+    let mut events = invoices::finalize_in_place(data, &mut invoice, at.base_url, origin, now);
     match pause {
         Some("mark_uncollectible") if invoice["status"] == "open" => {
             invoice["status"] = json!("uncollectible");
@@ -193,6 +193,7 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
         Some("void") if invoice["status"] == "open" => {
             invoice["status"] = json!("void");
             invoice["status_transitions"]["voided_at"] = json!(now);
+            invoices::return_balance(data, &invoice, origin, now);
             events.push("invoice.voided");
         }
         _ => {}

@@ -187,6 +187,7 @@ fn void_open(data: &mut AccountData, invoice_id: &str, origin: &Origin, now: i64
     invoice["status"] = json!("void");
     invoice["status_transitions"]["voided_at"] = json!(now);
     invoice["next_payment_attempt"] = Value::Null;
+    invoices::return_balance(data, &invoice, origin, now);
     invoices::save(data, &old, &invoice, &["invoice.voided"], origin, now);
 }
 
