@@ -55,6 +55,8 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
             })
             .await
         }
-        OperationKind::IssueInvoice => Err(Error::Internal("issue_invoice is not an invoice action".into())),
+        OperationKind::IssueInvoice | OperationKind::AddCustomerBalanceTransaction => {
+            Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
+        }
     }
 }

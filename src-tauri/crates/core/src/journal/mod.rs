@@ -11,6 +11,7 @@
 //! Stripe keeps idempotency keys for 24 hours; an operation left unfinished for longer
 //! should look its objects up (by the metadata it wrote) before creating them again.
 
+mod balance_transaction;
 mod invoice_action;
 mod issue_invoice;
 mod service;
@@ -27,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::gateway::Gateway;
 use crate::store::Store;
 
+pub use balance_transaction::AddBalanceTransaction;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 
@@ -75,6 +77,8 @@ pub enum OperationKind {
     DeleteInvoice,
     /// Mark an open invoice paid outside Stripe (`pay` with `paid_out_of_band=true`).
     PayInvoiceOutOfBand,
+    /// Credit or debit a customer's balance (`POST /v1/customers/{id}/balance_transactions`).
+    AddCustomerBalanceTransaction,
 }
 
 impl OperationKind {
@@ -86,6 +90,7 @@ impl OperationKind {
             OperationKind::VoidInvoice => "void_invoice",
             OperationKind::DeleteInvoice => "delete_invoice",
             OperationKind::PayInvoiceOutOfBand => "pay_invoice_out_of_band",
+            OperationKind::AddCustomerBalanceTransaction => "add_customer_balance_transaction",
         }
     }
 
@@ -96,6 +101,7 @@ impl OperationKind {
             "void_invoice" => Ok(OperationKind::VoidInvoice),
             "delete_invoice" => Ok(OperationKind::DeleteInvoice),
             "pay_invoice_out_of_band" => Ok(OperationKind::PayInvoiceOutOfBand),
+            "add_customer_balance_transaction" => Ok(OperationKind::AddCustomerBalanceTransaction),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -187,6 +193,7 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         | OperationKind::VoidInvoice
         | OperationKind::DeleteInvoice
         | OperationKind::PayInvoiceOutOfBand => invoice_action::run(&mut run, kind, input).await,
+        OperationKind::AddCustomerBalanceTransaction => balance_transaction::run(&mut run, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

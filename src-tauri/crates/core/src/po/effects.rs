@@ -99,6 +99,8 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
                 }
                 store::settle(tx, account, &po_id, request.as_deref())?;
             }
+            // Not a purchase order's operation: it never carries one.
+            OperationKind::AddCustomerBalanceTransaction => {}
         }
         Ok(())
     })

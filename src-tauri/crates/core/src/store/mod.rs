@@ -18,7 +18,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 pub use accounts::SyncStatus;
-pub use cache::{CacheTx, CustomerPage, CustomerRow, FetchedChildren, InvoicePage, InvoiceRow, ListQuery};
+pub use cache::{BalanceTransactionRow, CacheTx, CustomerPage, CustomerRow, FetchedChildren, InvoicePage, InvoiceRow, ListQuery};
 pub use sync_state::{BackfillPosition, SyncCursor, SyncSettings, SyncState, DEFAULT_POLL_INTERVAL_SECS};
 
 /// File name of the database inside the data directory.
@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_list_engine.sql"),
     include_str!("migrations/0007_page_only_sync.sql"),
     include_str!("migrations/0008_sync_status_revision.sql"),
+    include_str!("migrations/0009_customer_balance_transactions.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -278,6 +278,16 @@ async fn list_all_pages(
     }
 }
 
+/// Every item of a list kept under one customer (`path`), all pages; a customer Stripe does
+/// not know (any more) is a clear not-found rather than Stripe's raw error.
+pub(crate) async fn list_customer_children(gateway: &Gateway, path: &str, customer_id: &str) -> Result<Vec<Value>> {
+    match list_all_pages(gateway, path, &[]).await {
+        Ok((items, _requests)) => Ok(items),
+        Err(err) if is_missing(&err) => Err(Error::NotFound(format!("Stripe has no customer {customer_id} (any more)."))),
+        Err(err) => Err(err),
+    }
+}
+
 /// Whether Stripe answered that the object asked for does not exist.
 fn is_missing(err: &Error) -> bool {
     matches!(err, Error::Stripe { code: Some(code), .. } if code == "resource_missing")

@@ -5,6 +5,7 @@
 //! Writes happen in a [`CacheTx`]: one SQLite transaction for one account, which also moves the
 //! sync cursor, so a crash leaves either the whole page and its cursor or neither.
 
+mod balance;
 pub mod kinds;
 mod query;
 mod stored;
@@ -21,6 +22,8 @@ use crate::error::{Error, Result};
 use kinds::{Children, Kind, Listing, KINDS};
 
 pub(crate) use stored::full_raw_sql;
+
+pub use balance::{BalanceTransactionRow, BALANCE_TRANSACTIONS_RESOURCE};
 
 pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
 #[cfg(test)]

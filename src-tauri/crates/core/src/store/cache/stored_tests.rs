@@ -306,7 +306,9 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
         // Back to the schema before 0007: undo the migrations after it, too.
         conn.execute_batch(
             "DROP TRIGGER sync_status_revision;
-             ALTER TABLE sync_status DROP COLUMN revision;",
+             ALTER TABLE sync_status DROP COLUMN revision;
+             DROP INDEX cache_customer_balance_transactions_customer;
+             DROP TABLE cache_customer_balance_transactions;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)
