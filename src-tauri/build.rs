@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "get_sync_settings",
     "set_sync_settings",
     "refresh_customer_payment_methods",
+    "refresh_customer_balance_transactions",
+    "add_customer_balance_transaction",
     "list_request_log",
     "list_purchase_orders",
     "get_purchase_order",

@@ -1,5 +1,8 @@
-//! Customer commands: what a customer view asks Stripe for when it opens.
+//! Customer commands: what a customer view asks Stripe for when it opens, and credits or
+//! debits to a customer's balance.
 
+use billfold_core::customers::BalanceAdjustmentInput;
+use billfold_core::store::BalanceTransactionRow;
 use billfold_core::sync::PaymentMethodRow;
 use tauri::State;
 
@@ -17,6 +20,37 @@ pub async fn refresh_customer_payment_methods(
     state
         .core()?
         .refresh_customer_payment_methods(&account_id, &customer_id)
+        .await
+        .map_err(|err| err.payload())
+}
+
+/// Fetches the customer's balance ledger from Stripe, replaces the cached one with it and
+/// answers it (newest first).
+#[tauri::command]
+pub async fn refresh_customer_balance_transactions(
+    state: State<'_, AppState>,
+    account_id: String,
+    customer_id: String,
+) -> CommandResult<Vec<BalanceTransactionRow>> {
+    state
+        .core()?
+        .refresh_customer_balance_transactions(&account_id, &customer_id)
+        .await
+        .map_err(|err| err.payload())
+}
+
+/// Credits (negative amount) or debits the customer's balance, exactly once, and answers the
+/// new ledger row; the cached customer's balance follows.
+#[tauri::command]
+pub async fn add_customer_balance_transaction(
+    state: State<'_, AppState>,
+    account_id: String,
+    customer_id: String,
+    input: BalanceAdjustmentInput,
+) -> CommandResult<BalanceTransactionRow> {
+    state
+        .core()?
+        .add_customer_balance_transaction(&account_id, &customer_id, input)
         .await
         .map_err(|err| err.payload())
 }

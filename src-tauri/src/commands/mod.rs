@@ -35,6 +35,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::get_sync_settings,
         sync::set_sync_settings,
         customers::refresh_customer_payment_methods,
+        customers::refresh_customer_balance_transactions,
+        customers::add_customer_balance_transaction,
         activity::list_request_log,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,

@@ -3,11 +3,12 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
+use billfold_core::customers::BalanceAdjustmentInput;
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::store::{
-    CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
+    BalanceTransactionRow, CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
 };
 use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
@@ -42,6 +43,8 @@ fn generate() -> String {
         InvoicePage::decl(&cfg),
         SyncSettings::decl(&cfg),
         PaymentMethodRow::decl(&cfg),
+        BalanceTransactionRow::decl(&cfg),
+        BalanceAdjustmentInput::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),
         PoLineInput::decl(&cfg),

@@ -6,6 +6,8 @@ import type {
   AccountView,
   AgingBucket,
   AppOverview,
+  BalanceAdjustmentInput,
+  BalanceTransactionRow,
   CsvImportReport,
   CustomerPage,
   ErrorPayload,
@@ -66,6 +68,10 @@ export const api = {
   /** Asks Stripe for a customer's payment methods (when its view opens) and caches them; newest first. */
   refreshCustomerPaymentMethods: (accountId: string, customerId: string) =>
     call<PaymentMethodRow[]>('refresh_customer_payment_methods', { accountId, customerId }),
+  refreshCustomerBalanceTransactions: (accountId: string, customerId: string) =>
+    call<BalanceTransactionRow[]>('refresh_customer_balance_transactions', { accountId, customerId }),
+  addCustomerBalanceTransaction: (accountId: string, customerId: string, input: BalanceAdjustmentInput) =>
+    call<BalanceTransactionRow>('add_customer_balance_transaction', { accountId, customerId, input }),
   listInvoices: (accountId: string, query: ListQuery) => call<InvoicePage>('list_invoices', { accountId, query }),
   listPurchaseOrders: (accountId: string, query: PoListQuery) =>
     call<PoPage>('list_purchase_orders', { accountId, query }),

@@ -426,6 +426,58 @@ is_default: boolean,
  */
 created: number, };
 
+export type BalanceTransactionRow = { 
+/**
+ * Stripe's id (`cbtxn_…`).
+ */
+id: string, 
+/**
+ * When it was made (Unix seconds).
+ */
+created: number, 
+/**
+ * Stripe's `type`: `adjustment`, `applied_to_invoice`, `unapplied_from_invoice`, `credit_note`, …
+ */
+type: string, 
+/**
+ * The change in minor units; negative is a credit to the customer.
+ */
+amount: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * The customer's balance after it, in minor units.
+ */
+ending_balance: number, 
+/**
+ * What it was for, if anyone said.
+ */
+description: string | null, 
+/**
+ * The invoice that moved the balance, if any.
+ */
+invoice_id: string | null, 
+/**
+ * The credit note that moved the balance, if any.
+ */
+credit_note_id: string | null, };
+
+export type BalanceAdjustmentInput = { 
+/**
+ * Minor units, not zero; negative is a credit to the customer (lowers what they owe).
+ */
+amount: number, 
+/**
+ * ISO currency code, any case.
+ */
+currency: string, 
+/**
+ * What it is for, shown on the ledger (at most 350 characters).
+ */
+description: string | null, };
+
 export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
 
 export type PaymentMethod = "stripe" | "check" | "wire" | "ach" | "other";
