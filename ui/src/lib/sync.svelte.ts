@@ -20,7 +20,7 @@ class SyncController {
   actionError = $state<string | null>(null);
 
   /** The active account's status; null until it is known. */
-  status = $derived(app.syncStatus && app.syncStatus.account_id === app.activeId ? app.syncStatus : null);
+  status = $derived(app.syncStatus);
   running = $derived(this.requested || this.progress !== null || isRunning(this.status));
 
   /** Forgets the previous account's sync and asks Rust for the active one's status. */

@@ -10,7 +10,6 @@ use crate::money::Currency;
 use crate::service::Billfold;
 use crate::store::cache::BALANCE_TRANSACTIONS_RESOURCE;
 use crate::store::BalanceTransactionRow;
-use crate::sync::{DataChanged, NoObserver, SyncObserver};
 
 /// Stripe's largest amount: eight digits of minor units.
 pub const MAX_BALANCE_AMOUNT: i64 = 99_999_999;
@@ -95,10 +94,7 @@ impl Billfold {
         let ((), changed) = self.store().cache_write(account_id, |tx| {
             tx.replace_balance_transactions(customer_id, &objects)
         })?;
-        self.notify_changed(
-            account_id,
-            changed.into_iter().map(str::to_string).collect(),
-        );
+        self.notify_changed(account_id, changed);
         self.store()
             .customer_balance_transactions(account_id, customer_id)
     }
@@ -129,30 +125,8 @@ impl Billfold {
             input,
         )?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await?;
-        self.notify_changed(
-            account_id,
-            vec![
-                "customers".to_string(),
-                BALANCE_TRANSACTIONS_RESOURCE.to_string(),
-            ],
-        );
+        self.notify_changed(account_id, ["customers", BALANCE_TRANSACTIONS_RESOURCE]);
         serde_json::from_value(output).map_err(|err| Error::Internal(err.to_string()))
-    }
-
-    /// Tells the window which of an account's cached resources changed.
-    fn notify_changed(&self, account_id: &str, resources: Vec<String>) {
-        if resources.is_empty() {
-            return;
-        }
-        let observer = self.sync_runtime().observer();
-        let observer: &dyn SyncObserver = match &observer {
-            Some(observer) => observer.as_ref(),
-            None => &NoObserver,
-        };
-        observer.data_changed(&DataChanged {
-            account_id: account_id.to_string(),
-            resources,
-        });
     }
 }
 

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::{is_missing, list_all_pages, DataChanged, NoObserver, SyncObserver};
+use super::list_customer_children;
+use crate::customers::check_customer_id;
 use crate::error::{Error, Result};
 use crate::service::Billfold;
 use crate::store::cache::kinds;
@@ -59,28 +60,11 @@ impl Billfold {
         account_id: &str,
         customer_id: &str,
     ) -> Result<Vec<PaymentMethodRow>> {
-        // The id goes into a request path: only Stripe's id characters.
-        let plausible = customer_id.starts_with("cus_")
-            && customer_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !plausible {
-            return Err(Error::Validation(format!(
-                "'{customer_id}' is not a Stripe customer id."
-            )));
-        }
+        check_customer_id(customer_id)?;
         self.store().get_account(account_id)?;
         let gateway = self.gateway(account_id).await?;
         let path = format!("/v1/customers/{customer_id}/payment_methods");
-        let methods = match list_all_pages(&gateway, &path, &[]).await {
-            Ok((methods, _requests)) => methods,
-            Err(err) if is_missing(&err) => {
-                return Err(Error::NotFound(format!(
-                    "Stripe has no customer {customer_id} (any more)."
-                )))
-            }
-            Err(err) => return Err(err),
-        };
+        let methods = list_customer_children(&gateway, &path, customer_id).await?;
         let kind = kinds::by_resource("payment_methods")
             .ok_or_else(|| Error::Internal("payment methods are not cached".into()))?;
         let (default, changed) = self.store().cache_write(account_id, |tx| {
@@ -98,17 +82,7 @@ impl Billfold {
                 .flatten();
             Ok(default)
         })?;
-        if !changed.is_empty() {
-            let observer = self.sync_runtime().observer();
-            let observer: &dyn SyncObserver = match &observer {
-                Some(observer) => observer.as_ref(),
-                None => &NoObserver,
-            };
-            observer.data_changed(&DataChanged {
-                account_id: account_id.to_string(),
-                resources: changed.into_iter().map(str::to_string).collect(),
-            });
-        }
+        self.notify_changed(account_id, changed);
         Ok(methods
             .iter()
             .map(|method| PaymentMethodRow::from_stripe(method, default.as_deref()))

@@ -65,10 +65,7 @@ impl Billfold {
         {
             return Ok(());
         }
-        let observer: Arc<dyn SyncObserver> = self
-            .sync_runtime()
-            .observer()
-            .unwrap_or_else(|| Arc::new(NoObserver));
+        let observer = self.observer();
         let billfold = self.clone();
         let id = account_id.to_string();
         tokio::runtime::Handle::try_current()
@@ -121,10 +118,30 @@ impl Billfold {
     /// every event in order).
     pub async fn apply_webhook_event(&self, account_id: &str, event: Value) -> Result<bool> {
         let gateway = self.gateway(account_id).await?;
-        let observer: Arc<dyn SyncObserver> = self
-            .sync_runtime()
-            .observer()
-            .unwrap_or_else(|| Arc::new(NoObserver));
+        let observer = self.observer();
         super::apply_pushed_event(self.store(), &gateway, observer.as_ref(), &event).await
+    }
+
+    /// Whoever the scheduler tells about syncs (the window), or no one before it starts.
+    pub(crate) fn observer(&self) -> Arc<dyn SyncObserver> {
+        self.sync_runtime()
+            .observer()
+            .unwrap_or_else(|| Arc::new(NoObserver))
+    }
+
+    /// Tells the window which of an account's cached resources a write outside a sync
+    /// changed (nothing when none did).
+    pub(crate) fn notify_changed<S: Into<String>>(
+        &self,
+        account_id: &str,
+        resources: impl IntoIterator<Item = S>,
+    ) {
+        let resources: Vec<String> = resources.into_iter().map(Into::into).collect();
+        if !resources.is_empty() {
+            self.observer().data_changed(&super::DataChanged {
+                account_id: account_id.to_string(),
+                resources,
+            });
+        }
     }
 }
