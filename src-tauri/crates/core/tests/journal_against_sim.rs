@@ -5,17 +5,24 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use billfold_core::accounts::NewAccount;
 use billfold_core::gateway::{Gateway, GatewayConfig};
 use billfold_core::journal::{self, IssueInvoice, IssueInvoiceLine, OperationKind, OperationStatus};
-use billfold_core::secrets::{Keychain, Secret};
+use billfold_core::secrets::Secret;
 use billfold_core::store::{Store, DATABASE_FILE};
 use billfold_core::{Billfold, ErrorCode};
 use serde_json::Value;
-use stripe_sim::{Faults, SimConfig, Simulator};
+use stripe_sim::{Faults, Simulator};
 
 #[path = "support/kill.rs"]
 mod kill;
+#[path = "support/sim_account.rs"]
+mod sim_account;
+
+use sim_account::sim;
+
+async fn open_with_account(dir: &std::path::Path, sim: &Simulator, key: &str) -> (Billfold, String) {
+    sim_account::open_with_account(dir, sim, key, "Journal Conf").await
+}
 
 /// Set in the environment of the child process the kill test starts.
 const CHILD_ENV: &str = "BILLFOLD_JOURNAL_CHILD";
@@ -24,25 +31,6 @@ fn unique_key() -> String {
     format!("sk_test_51Journal{}", uuid::Uuid::new_v4().simple())
 }
 
-async fn sim() -> Simulator {
-    Simulator::start(SimConfig { rate_limit_per_sec: None, ..SimConfig::default() }).await.unwrap()
-}
-
-async fn open_with_account(dir: &std::path::Path, sim: &Simulator, key: &str) -> (Billfold, String) {
-    let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
-    let app = Billfold::open(dir, keychain).unwrap();
-    let account = app
-        .add_account(NewAccount {
-            name: "Journal Conf".into(),
-            secret_key: Secret::new(key),
-            default_currency: "eur".into(),
-            api_base: Some(sim.base_url().into()),
-            webhook_secret: None,
-        })
-        .await
-        .unwrap();
-    (app, account.id)
-}
 
 fn order(email: &str, lines: usize) -> IssueInvoice {
     IssueInvoice {
