@@ -1,10 +1,21 @@
 // Where the user is: the area in the sidebar and, inside Purchase orders, which PO view and
-// which list filter (a draft's editor opens inside its detail). Shared so one view can send the
+// which list filter (a draft's editor opens inside its detail); inside Invoices and Customers,
+// which one is open. Shared so one view can send the
 // user to another: the dashboard's aging chart opens the PO list filtered, a saved PO its detail.
 import type { PoStatus } from './bindings';
 
 /** What the Purchase orders area shows. */
 export type PoView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
+
+/** What the Invoices area shows: the list, a new draft (for a customer when given), one invoice, or a draft's editor. */
+export type InvoiceView =
+  | { kind: 'list' }
+  | { kind: 'new'; customerId?: string }
+  | { kind: 'detail'; id: string }
+  | { kind: 'edit'; id: string };
+
+/** What the Customers area shows: the list, a new customer, one customer, or its editor. */
+export type CustomerView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
 
 /** The PO list's filters, kept while the user visits a PO and comes back. */
 export interface PoFilter {
@@ -19,11 +30,27 @@ class Router {
   area = $state('dashboard');
   po = $state<PoView>({ kind: 'list' });
   poFilter = $state<PoFilter>({ ...NO_PO_FILTER });
+  invoice = $state<InvoiceView>({ kind: 'list' });
+  customer = $state<CustomerView>({ kind: 'list' });
 
-  /** Opens a sidebar area; Purchase orders opens on its list. */
+  /** Opens a sidebar area on its list. */
   go(area: string) {
     this.area = area;
     if (area === 'purchase-orders') this.po = { kind: 'list' };
+    if (area === 'invoices') this.invoice = { kind: 'list' };
+    if (area === 'customers') this.customer = { kind: 'list' };
+  }
+
+  /** Shows one view inside the Invoices area. */
+  showInvoice(view: InvoiceView) {
+    this.area = 'invoices';
+    this.invoice = view;
+  }
+
+  /** Shows one view inside the Customers area. */
+  showCustomer(view: CustomerView) {
+    this.area = 'customers';
+    this.customer = view;
   }
 
   /** Opens the PO list with these filters (the rest cleared). */
@@ -44,6 +71,8 @@ class Router {
     this.area = 'dashboard';
     this.po = { kind: 'list' };
     this.poFilter = { ...NO_PO_FILTER };
+    this.invoice = { kind: 'list' };
+    this.customer = { kind: 'list' };
   }
 }
 
