@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "refresh_customer_balance_transactions",
     "add_customer_balance_transaction",
     "list_request_log",
+    "list_operations",
     "list_purchase_orders",
     "get_purchase_order",
     "create_purchase_order",

@@ -38,6 +38,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::refresh_customer_balance_transactions,
         customers::add_customer_balance_transaction,
         activity::list_request_log,
+        activity::list_operations,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,
         purchase_orders::create_purchase_order,

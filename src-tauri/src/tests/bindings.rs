@@ -7,6 +7,7 @@ use billfold_core::customers::BalanceAdjustmentInput;
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
+use billfold_core::journal::OperationEntry;
 use billfold_core::store::{
     BalanceTransactionRow, CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
 };
@@ -36,6 +37,7 @@ fn generate() -> String {
         SyncProgress::decl(&cfg),
         DataChanged::decl(&cfg),
         RequestLogEntry::decl(&cfg),
+        OperationEntry::decl(&cfg),
         ListQuery::decl(&cfg),
         CustomerRow::decl(&cfg),
         InvoiceRow::decl(&cfg),

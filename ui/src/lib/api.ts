@@ -20,6 +20,7 @@ import type {
   PoListQuery,
   PoPage,
   PurchaseOrder,
+  OperationEntry,
   RequestLogEntry,
   SimulateAction,
   SimulationTargets,
@@ -40,7 +41,8 @@ function asErrorPayload(err: unknown): ErrorPayload {
   return { code: 'internal', message: String(err) };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Runs one command; a failure always arrives as an `ErrorPayload`. */
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (err) {
@@ -64,6 +66,9 @@ export const api = {
   /** Newest first; `beforeId` pages back past the oldest entry already shown. */
   listRequestLog: (accountId: string, limit: number, beforeId: number | null) =>
     call<RequestLogEntry[]>('list_request_log', { accountId, limit, beforeId }),
+  /** The audit trail of writes, newest first; `before` pages back past the oldest `seq` shown. */
+  listOperations: (accountId: string, limit: number, before: number | null) =>
+    call<OperationEntry[]>('list_operations', { accountId, limit, before }),
   listCustomers: (accountId: string, query: ListQuery) => call<CustomerPage>('list_customers', { accountId, query }),
   /** Asks Stripe for a customer's payment methods (when its view opens) and caches them; newest first. */
   refreshCustomerPaymentMethods: (accountId: string, customerId: string) =>

@@ -221,6 +221,48 @@ attempt: number,
  */
 error: string | null, };
 
+export type OperationEntry = { 
+/**
+ * Position in the journal, for paging (`before` of the next page).
+ */
+seq: number, 
+/**
+ * The operation id; every request it sent carries `Idempotency-Key: <id>:<step>`.
+ */
+id: string, 
+/**
+ * What it does (`issue_invoice`, `void_invoice`, …).
+ */
+kind: string, 
+/**
+ * `pending`, `done` or `failed`.
+ */
+status: string, 
+/**
+ * The Stripe object it acted on or made, when known (`in_…`, `cus_…`, `cn_…`).
+ */
+target: string | null, 
+/**
+ * The purchase order it was for, if any.
+ */
+po_id: string | null, 
+/**
+ * Steps whose answers are saved.
+ */
+steps_done: number, 
+/**
+ * Why it failed or is waiting, in Stripe's or the network's words.
+ */
+error: string | null, 
+/**
+ * When it was recorded (RFC 3339, UTC).
+ */
+created_at: string, 
+/**
+ * When it last moved.
+ */
+updated_at: string, };
+
 export type ListQuery = { 
 /**
  * Words to look for (id, name, email, number…), case-insensitive substrings of 3 or

@@ -72,6 +72,7 @@ const DEFAULTS: Record<string, Handler> = {
   list_customers: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   list_invoices: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   list_request_log: () => [],
+  list_operations: () => [],
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],

@@ -247,11 +247,20 @@ async fn a_credit_moves_stripes_balance_and_the_cached_one_alike() {
         app.store()
             .customer_balance_transactions(&account, &customer)
             .unwrap(),
-        vec![row]
+        vec![row.clone()]
     );
     // The event Stripe emitted agrees with what was applied.
     app.sync_once(&account, &NoObserver).await.unwrap();
     assert_eq!(cached_balance(&app, &account, &customer), (-2500, -2500));
+
+    // The audit trail shows the write, what it made and that it finished.
+    let log = app.operation_log(&account, 50, None).unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (log[0].kind.as_str(), log[0].status.as_str(), log[0].target.as_deref(), log[0].steps_done),
+        ("add_customer_balance_transaction", "done", Some(row.id.as_str()), 1)
+    );
+    assert!(app.operation_log(&account, 50, Some(log[0].seq)).unwrap().is_empty(), "nothing older");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@
 //! Stripe keeps idempotency keys for 24 hours; an operation left unfinished for longer
 //! should look its objects up (by the metadata it wrote) before creating them again.
 
+mod audit;
 mod balance_transaction;
 mod invoice_action;
 mod issue_invoice;
@@ -28,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::gateway::Gateway;
 use crate::store::Store;
 
+pub use audit::OperationEntry;
 pub use balance_transaction::AddBalanceTransaction;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
