@@ -1,10 +1,12 @@
 // The invoices list: status chips, money in each currency's exponent, newest first by default
 // with the header saying so, tooltips on long text, re-query on data-changed.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../App.svelte';
 import type { ListQuery } from '../lib/bindings';
+import { router } from '../lib/router.svelte';
 import { emitFromRust, fakeBackend, invoiceRow as invoice, pageOf, resetApp, settle } from '../test-support/backend';
+import { draftInvoice, invoiceDetail } from '../test-support/invoices';
 
 afterEach(() => {
   cleanup();
@@ -136,5 +138,158 @@ describe('invoices', () => {
     await emitFromRust('data-changed', { account_id: 'a1', resources: ['customers'] });
     await emitFromRust('data-changed', { account_id: 'a1', resources: ['subscriptions'] });
     expect(backend.argsOf('list_invoices')).toHaveLength(before + 2);
+  });
+});
+
+describe('invoices area', () => {
+  const detailOf = ({ invoiceId }: { invoiceId: string }) => invoiceDetail({ id: invoiceId });
+  const key = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key });
+  const ticks = () => screen.getAllByTestId('invoice-tick') as HTMLInputElement[];
+
+  it('opens an invoice on a click or Enter, and Esc comes back to the list', async () => {
+    fakeBackend({ list_invoices: answer, get_invoice: detailOf });
+    await openInvoices();
+    await fireEvent.click(screen.getAllByTestId('invoices-row')[1]);
+    await waitFor(() => expect(router.invoice).toEqual({ kind: 'detail', id: 'in_2' }));
+    await screen.findByTestId('invoice-status');
+
+    await key('Escape');
+    expect(router.invoice).toEqual({ kind: 'list' });
+    await screen.findAllByTestId('invoices-row');
+
+    // Keyboard only: arrows from anywhere move into the table, Enter opens the selected row.
+    await key('ArrowDown');
+    expect(document.activeElement).toBe(screen.getByTestId('invoices'));
+    await key('ArrowDown', document.activeElement!);
+    await key('ArrowUp', document.activeElement!);
+    await key('ArrowDown', document.activeElement!);
+    await key('ArrowDown', document.activeElement!);
+    await key('Enter', document.activeElement!);
+    expect(router.invoice).toEqual({ kind: 'detail', id: 'in_3' });
+  });
+
+  it('focuses the search with "/" and starts a new invoice with "n", but not while typing', async () => {
+    fakeBackend({ list_invoices: answer, list_catalog_prices: () => [] });
+    await openInvoices();
+    const search = screen.getByTestId('invoices-search');
+    await key('/');
+    expect(document.activeElement).toBe(search);
+    await key('n', search);
+    expect(router.invoice).toEqual({ kind: 'list' });
+
+    await key('n');
+    expect(router.invoice).toEqual({ kind: 'new' });
+    await screen.findByTestId('invoice-editor');
+    // Esc in a field keeps the form; elsewhere it leaves.
+    await key('Escape', screen.getByTestId('invoice-currency'));
+    expect(router.invoice).toEqual({ kind: 'new' });
+    await key('Escape');
+    expect(router.invoice).toEqual({ kind: 'list' });
+
+    await fireEvent.click(await screen.findByTestId('invoice-new'));
+    expect(router.invoice).toEqual({ kind: 'new' });
+  });
+
+  it('goes back from a draft’s editor to its detail with Esc', async () => {
+    fakeBackend({ list_invoices: answer, get_invoice: () => draftInvoice(), list_catalog_prices: () => [] });
+    await openInvoices();
+    router.showInvoice({ kind: 'edit', id: 'in_draft' });
+    await screen.findByTestId('invoice-editor-save');
+    await key('Escape');
+    expect(router.invoice).toEqual({ kind: 'detail', id: 'in_draft' });
+  });
+
+  it('ticks rows without opening them and sends reminders, showing each result', async () => {
+    const backend = fakeBackend({
+      list_invoices: answer,
+      send_invoice_reminders: ({ invoiceIds }: { invoiceIds: string[] }) =>
+        invoiceIds.map((id) =>
+          id === 'in_2'
+            ? { invoice_id: id, ok: false, message: 'Only open invoices can be sent; this one is paid.' }
+            : { invoice_id: id, ok: true, message: null },
+        ),
+    });
+    await openInvoices();
+    expect(screen.queryByTestId('invoice-bulk')).toBeNull();
+    await fireEvent.click(ticks()[0]);
+    await fireEvent.click(ticks()[1]);
+    expect(router.invoice).toEqual({ kind: 'list' });
+    expect(screen.getByTestId('invoice-selected-count').textContent).toBe('2 selected');
+    // Space ticks the row the keyboard is on.
+    const grid = screen.getByTestId('invoices');
+    grid.focus();
+    await key('ArrowDown', grid);
+    await key('ArrowDown', grid);
+    await key('ArrowDown', grid);
+    await key(' ', grid);
+    expect(ticks().map((box) => box.checked)).toEqual([true, true, true, false]);
+
+    await fireEvent.click(screen.getByTestId('invoice-bulk-remind'));
+    expect(screen.getByRole('alertdialog').textContent).toContain('RC-0001, RC-0002, RC-0003');
+    expect(backend.argsOf('send_invoice_reminders')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('invoice-remind-confirm'));
+    await waitFor(() => expect(screen.getAllByTestId('invoice-bulk-result')).toHaveLength(3));
+    expect(backend.argsOf('send_invoice_reminders')).toEqual([{ accountId: 'a1', invoiceIds: ['in_1', 'in_2', 'in_3'] }]);
+    const results = screen.getAllByTestId('invoice-bulk-result').map((item) => item.textContent?.trim());
+    expect(results).toEqual(['RC-0001: sent', 'RC-0002: Only open invoices can be sent; this one is paid.', 'RC-0003: sent']);
+    expect(screen.getByTestId('invoice-bulk-results').textContent).toContain('2 sent, 1 not sent');
+
+    await fireEvent.click(screen.getByTestId('invoice-bulk-clear'));
+    expect(ticks().every((box) => !box.checked)).toBe(true);
+  });
+
+  it('shows a refused bulk call and sends nothing when going back', async () => {
+    const backend = fakeBackend({
+      list_invoices: answer,
+      send_invoice_reminders: () => {
+        throw { code: 'stripe_unreachable', message: 'Stripe cannot be reached.' };
+      },
+    });
+    await openInvoices();
+    await fireEvent.click(ticks()[0]);
+    await fireEvent.click(screen.getByTestId('invoice-bulk-remind'));
+    await fireEvent.click(screen.getByTestId('invoice-remind-cancel'));
+    expect(backend.argsOf('send_invoice_reminders')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('invoice-bulk-remind'));
+    await fireEvent.click(screen.getByTestId('invoice-remind-confirm'));
+    expect((await screen.findByTestId('invoice-bulk-error')).textContent).toBe('Stripe cannot be reached.');
+  });
+
+  it('exports the ticked invoices as a CSV download, or shows the text', async () => {
+    const csv = 'id,number\nin_1,RC-0001\n';
+    const backend = fakeBackend({ list_invoices: answer, export_invoices_csv: () => csv });
+    await openInvoices();
+    await fireEvent.click(ticks()[3]);
+    await fireEvent.click(ticks()[0]);
+
+    // jsdom has no Blob URLs: the text shows for copying.
+    await fireEvent.click(screen.getByTestId('invoice-bulk-export'));
+    expect(((await screen.findByTestId('invoice-export-text')) as HTMLTextAreaElement).value).toBe(csv);
+    expect(backend.argsOf('export_invoices_csv')).toEqual([{ accountId: 'a1', invoiceIds: ['in_4', 'in_1'] }]);
+
+    const blobs: Blob[] = [];
+    const clicked: string[] = [];
+    URL.createObjectURL = (blob: Blob) => (blobs.push(blob), 'blob:csv');
+    const revoked: string[] = [];
+    URL.revokeObjectURL = (url: string) => void revoked.push(url);
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.download} ${this.getAttribute('href')}`);
+    });
+    try {
+      await fireEvent.click(screen.getByTestId('invoice-bulk-export'));
+      await waitFor(() => expect(screen.getByTestId('invoice-export-result').textContent).toContain('saved to your downloads'));
+      expect(clicked).toEqual([expect.stringMatching(/^invoices-\d{4}-\d{2}-\d{2}\.csv blob:csv$/)]);
+      const reader = new FileReader();
+      const read = new Promise((resolve) => reader.addEventListener('load', () => resolve(reader.result)));
+      reader.readAsText(blobs[0]);
+      expect(await read).toBe(csv);
+      expect(blobs[0].type).toBe('text/csv;charset=utf-8');
+      expect(screen.queryByTestId('invoice-export-text')).toBeNull();
+      await waitFor(() => expect(revoked).toEqual(['blob:csv']));
+    } finally {
+      click.mockRestore();
+      Reflect.deleteProperty(URL, 'createObjectURL');
+      Reflect.deleteProperty(URL, 'revokeObjectURL');
+    }
   });
 });
