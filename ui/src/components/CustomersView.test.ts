@@ -4,6 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { CustomerRow, ListQuery } from '../lib/bindings';
+import { router } from '../lib/router.svelte';
 import {
   account,
   cursorAt,
@@ -15,6 +16,7 @@ import {
   settle,
   SHORT_SEARCH_HINT,
 } from '../test-support/backend';
+import { customerDetail } from '../test-support/customers';
 
 afterEach(() => {
   cleanup();
@@ -255,5 +257,44 @@ describe('customers', () => {
     expect(empty.textContent).toContain('Live Expo');
     expect(screen.queryAllByTestId('customers-row')).toHaveLength(0);
     expect(backend.argsOf('list_customers').at(-1).accountId).toBe('a2');
+  });
+
+  it('opens a customer on a click or Enter, and comes back to the list with its search', async () => {
+    const backend = fakeBackend({
+      list_customers: customers(3),
+      get_customer: ({ customerId }: { customerId: string }) =>
+        customerDetail({ id: customerId, name: `Customer ${customerId.slice(4)}` }),
+      refresh_customer_payment_methods: () => [],
+      refresh_customer_balance_transactions: () => [],
+    });
+    const grid = await openCustomers();
+    await waitFor(() => expect(rowTexts().length).toBe(3));
+    await fireEvent.input(screen.getByTestId('customers-search'), { target: { value: 'customer' } });
+    await fireEvent.click(screen.getAllByTestId('customers-row')[1]);
+    expect(await screen.findByTestId('customer-name')).toHaveProperty('textContent', 'Customer 1');
+    expect(router.customer).toEqual({ kind: 'detail', id: 'cus_1' });
+    expect(backend.argsOf('get_customer')).toEqual([{ accountId: 'a1', customerId: 'cus_1' }]);
+
+    await fireEvent.click(screen.getByRole('button', { name: '← All customers' }));
+    const again = await screen.findByTestId('customers');
+    expect((screen.getByTestId('customers-search') as HTMLInputElement).value).toBe('customer');
+    await waitFor(() => expect(rowTexts().length).toBe(3));
+    again.focus();
+    await fireEvent.keyDown(again, { key: 'ArrowDown' });
+    await fireEvent.keyDown(again, { key: 'ArrowDown' });
+    await fireEvent.keyDown(again, { key: 'ArrowDown' });
+    await fireEvent.keyDown(again, { key: 'Enter' });
+    await waitFor(() => expect(router.customer).toEqual({ kind: 'detail', id: 'cus_2' }));
+    expect(grid.isConnected).toBe(false);
+  });
+
+  it('opens the editor for a new customer', async () => {
+    fakeBackend({ list_customers: customers(1) });
+    await openCustomers();
+    await fireEvent.click(screen.getByTestId('customer-new'));
+    expect((await screen.findByTestId('customer-editor')).textContent).toContain('New customer');
+    expect(screen.queryByTestId('customer-field-payment-method')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByTestId('customers')).toBeTruthy();
   });
 });
