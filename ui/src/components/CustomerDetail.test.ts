@@ -164,4 +164,24 @@ describe('customer detail', () => {
     await openDetail();
     await waitFor(() => expect(text('ledger-error')).toBe('Stripe could not be reached.'));
   });
+
+  it('voids an issued credit note only after the confirmation, then reads the customer again', async () => {
+    let voided = false;
+    const backend = backendWith({
+      get_customer: () => customerDetail({ credit_notes: [creditNoteRow({ status: voided ? 'void' : 'issued' })] }),
+      void_credit_note: () => {
+        voided = true;
+        return creditNoteRow({ status: 'void' });
+      },
+    });
+    await openDetail();
+    await fireEvent.click(screen.getByTestId('credit-note-void'));
+    expect(text('credit-note-void-dialog')).toContain('Void credit note RC-0001-CN-01 for $100.00?');
+    expect(backend.argsOf('void_credit_note')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('credit-note-void-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('credit-note-void')).toBeNull());
+    expect(backend.argsOf('void_credit_note')).toEqual([{ accountId: 'a1', creditNoteId: 'cn_1' }]);
+    expect(text('customer-credit-notes')).toContain('void');
+    expect(backend.argsOf('get_customer')).toHaveLength(2);
+  });
 });
