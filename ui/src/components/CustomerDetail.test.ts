@@ -127,14 +127,16 @@ describe('customer detail', () => {
     const backend = backendWith();
     await openDetail();
     await fireEvent.click(screen.getByTestId('balance-add'));
+    await fireEvent.click(screen.getByTestId('balance-review'));
+    expect(text('balance-error')).toBe('Type an amount');
     await type('balance-amount', '0.00');
     await fireEvent.click(screen.getByTestId('balance-review'));
-    expect(text('balance-error')).toBe('Type an amount more than zero');
+    expect(text('balance-amount-error')).toBe('Type an amount more than zero');
     expect(screen.queryByTestId('balance-confirm')).toBeNull();
 
     await type('balance-amount', '12.345');
     await fireEvent.click(screen.getByTestId('balance-review'));
-    expect(text('balance-error')).toBe('USD has at most 2 decimals');
+    expect(text('balance-amount-error')).toBe('USD has at most 2 decimals');
     expect(screen.queryByTestId('balance-confirm')).toBeNull();
     expect(backend.argsOf('add_customer_balance_transaction')).toHaveLength(0);
   });
