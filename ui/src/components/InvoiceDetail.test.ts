@@ -1,6 +1,6 @@
 // The invoice detail: what it shows, the actions it offers (only those the state allows), each
 // confirmed with what Stripe will do before anything is asked of Rust, refusals shown, links.
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { InvoiceActionKind, InvoiceDetail } from '../lib/invoice-contract';
@@ -207,6 +207,16 @@ describe('invoice detail', () => {
     refuse = true;
     await fireEvent.click(screen.getByTestId('invoice-open-pdf'));
     await waitFor(() => expect(text('invoice-action-error')).toBe('That link does not point to Stripe.'));
+  });
+
+  it('opens the credit note form for a creditable invoice', async () => {
+    await openDetail({ get_invoice: () => invoiceDetail() });
+    await fireEvent.click(screen.getByTestId('invoice-credit'));
+    const form = await screen.findByTestId('credit-note-form');
+    expect((screen.getByTestId('invoice-credit') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByTestId('credit-note-form')).toBeNull();
+    expect((screen.getByTestId('invoice-credit') as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('says why the invoice cannot be shown', async () => {

@@ -1,0 +1,76 @@
+// The editor's form rules on their own: dates, lines from the catalog, blank metadata rows,
+// and a draft's changes sent as the smallest diff.
+import { describe, expect, it } from 'vitest';
+import { draftInvoice, invoiceLine } from '../test-support/invoices';
+import { endOfDay, formOf, newForm, toDraftChanges, toNewInvoice, type InvoiceForm } from './invoice-form';
+
+const NOW = Date.UTC(2027, 0, 15) / 1000;
+
+function filled(overrides: Partial<InvoiceForm> = {}): InvoiceForm {
+  return {
+    ...newForm('usd', 'cus_1'),
+    lines: [{ line_id: null, price_id: null, description: 'Booth', quantity: '1', unit_price: '10' }],
+    ...overrides,
+  };
+}
+
+describe('invoice form', () => {
+  it('reads real calendar days only, to their last second', () => {
+    expect(endOfDay('2027-02-30')).toBeNull();
+    expect(endOfDay('next week')).toBeNull();
+    const end = endOfDay('2027-03-04');
+    expect(end).not.toBeNull();
+    expect(new Date((end as number) * 1000).getHours()).toBe(23);
+  });
+
+  it('sends a catalog line by its price, its description only when typed', () => {
+    const form = filled({
+      lines: [
+        { line_id: null, price_id: 'price_1', description: '', quantity: '3', unit_price: '250.00' },
+        { line_id: null, price_id: 'price_2', description: 'Early bird', quantity: '1', unit_price: '' },
+      ],
+    });
+    const result = toNewInvoice(form, NOW);
+    expect(result.problems).toEqual([]);
+    expect(result.input?.lines).toEqual([
+      { price_id: 'price_1', description: null, quantity: 3, unit_amount: null },
+      { price_id: 'price_2', description: 'Early bird', quantity: 1, unit_amount: null },
+    ]);
+  });
+
+  it('ignores blank metadata rows but not a value without a key', () => {
+    const blank = toNewInvoice(filled({ metadata: [{ key: ' ', value: '' }] }), NOW);
+    expect(blank.input?.metadata).toEqual({});
+    const keyless = toNewInvoice(filled({ metadata: [{ key: '', value: 'orphan' }] }), NOW);
+    expect(keyless.problems.map((problem) => problem.field)).toEqual(['meta-0-key']);
+  });
+
+  it('refuses a bad currency, no lines, and a custom value too long', () => {
+    const result = toNewInvoice(
+      filled({ currency: 'us', lines: [], custom_fields: [{ name: 'PO', value: 'x'.repeat(141) }] }),
+      NOW,
+    );
+    expect(result.input).toBeNull();
+    expect(result.problems.map((problem) => problem.field)).toEqual(['currency', 'custom-0-value']);
+    expect(toNewInvoice(filled({ lines: [] }), NOW).problems).toEqual([{ field: 'lines', message: 'Add at least one line.' }]);
+  });
+
+  it('sends nothing for the lines of a draft left as they were', () => {
+    const draft = draftInvoice({
+      due_date: null,
+      collection_method: 'charge_automatically',
+      lines: [invoiceLine({ id: 'il_1' }), invoiceLine({ id: 'il_2', price_id: 'price_1', unit_amount: 25000, description: 'Ticket' })],
+    });
+    const result = toDraftChanges(formOf(draft), draft, NOW);
+    expect(result.changes).toEqual({
+      add_lines: [],
+      update_lines: [],
+      remove_line_ids: [],
+      collection_method: 'charge_automatically',
+      days_until_due: null,
+      due_date: null,
+      memo: null,
+      footer: null,
+    });
+  });
+});
