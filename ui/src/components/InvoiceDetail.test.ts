@@ -104,21 +104,22 @@ describe('invoice detail', () => {
     expect(offered()).toEqual(['invoice-duplicate', 'invoice-open-hosted', 'invoice-open-pdf']);
   });
 
-  const WARNINGS: Array<[InvoiceActionKind, string, InvoiceDetail]> = [
-    ['finalize', 'Stripe assigns the invoice a number and it can no longer be edited', draftInvoice()],
-    ['send', 'Stripe emails the invoice to Ferris Foundation <ap@ferris.example>', invoiceDetail()],
-    ['pay', 'Stripe charges Ferris Foundation <ap@ferris.example>’s default payment method $1,500.00', invoiceDetail()],
-    ['pay_out_of_band', 'without charging anything', invoiceDetail()],
-    ['void', 'This cannot be undone.', invoiceDetail()],
-    ['mark_uncollectible', 'uncollectible (a bad debt)', invoiceDetail()],
-    ['delete_draft', 'Stripe deletes the draft and its lines', draftInvoice()],
+  // The action, what its confirmation says, the invoice before, its status after, what shows then.
+  const ACTIONS: Array<[InvoiceActionKind, string, InvoiceDetail, string, string]> = [
+    ['finalize', 'Stripe assigns the invoice a number and it can no longer be edited: amounts, lines and collection method are frozen. With send_invoice it is emailed to Ferris Foundation <ap@ferris.example>', draftInvoice(), 'open', 'Finalized as RC-0009.'],
+    ['send', 'Stripe emails the invoice to Ferris Foundation <ap@ferris.example>', invoiceDetail(), 'open', 'Invoice RC-0009 sent to Ferris Foundation <ap@ferris.example>.'],
+    ['pay', 'Stripe charges Ferris Foundation <ap@ferris.example>’s default payment method $1,500.00', invoiceDetail(), 'paid', 'Invoice RC-0009 is paid.'],
+    ['pay_out_of_band', 'without charging anything', invoiceDetail(), 'paid', 'Invoice RC-0009 is paid.'],
+    ['void', 'This cannot be undone.', invoiceDetail(), 'void', 'Invoice RC-0009 voided.'],
+    ['mark_uncollectible', 'uncollectible (a bad debt)', invoiceDetail(), 'uncollectible', 'Invoice RC-0009 marked uncollectible.'],
+    ['delete_draft', 'Stripe deletes the draft and its lines', draftInvoice(), 'deleted', ''],
   ];
 
-  it.each(WARNINGS)('asks before %s, saying what Stripe does, and only then calls Rust', async (action, warning, start) => {
+  it.each(ACTIONS)('asks before %s, saying what Stripe does, and only then calls Rust', async (action, warning, start, status, done) => {
     const backend = await openDetail(
       {
         get_invoice: () => start,
-        invoice_action: () => ({ ...start, status: 'paid', actions: [] }),
+        invoice_action: () => ({ ...start, number: 'RC-0009', status, actions: [] }),
       },
       start.id,
     );
@@ -138,8 +139,8 @@ describe('invoice detail', () => {
     if (action === 'delete_draft') {
       expect(router.invoice).toEqual({ kind: 'list' });
     } else {
-      expect(text('invoice-status')).toBe('paid');
-      expect(text('invoice-notice')).toContain('done');
+      expect(text('invoice-status')).toBe(status);
+      expect(text('invoice-notice')).toBe(done);
     }
   });
 

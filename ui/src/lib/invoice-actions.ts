@@ -61,3 +61,23 @@ export function actionWarning(action: InvoiceActionKind, detail: InvoiceDetail):
       return `Stripe deletes the draft and its lines; it was never sent to ${who}. This cannot be undone.`;
   }
 }
+
+/** What the detail says once Stripe did `action`; `after` is the invoice as Rust returned it. */
+export function actionDone(action: InvoiceActionKind, after: InvoiceDetail): string {
+  const name = after.number ?? after.id;
+  switch (action) {
+    case 'finalize':
+      return `Finalized as ${name}.`;
+    case 'send':
+      return `Invoice ${name} sent to ${recipient(after)}.`;
+    case 'pay':
+    case 'pay_out_of_band':
+      return `Invoice ${name} is ${after.status}.`;
+    case 'void':
+      return `Invoice ${name} voided.`;
+    case 'mark_uncollectible':
+      return `Invoice ${name} marked uncollectible.`;
+    case 'delete_draft':
+      return 'Draft deleted.';
+  }
+}

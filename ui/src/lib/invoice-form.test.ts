@@ -9,7 +9,7 @@ const NOW = Date.UTC(2027, 0, 15) / 1000;
 function filled(overrides: Partial<InvoiceForm> = {}): InvoiceForm {
   return {
     ...newForm('usd', 'cus_1'),
-    lines: [{ line_id: null, price_id: null, description: 'Booth', quantity: '1', unit_price: '10' }],
+    lines: [{ line_id: null, price_id: null, price_currency: null, description: 'Booth', quantity: '1', unit_price: '10' }],
     ...overrides,
   };
 }
@@ -26,8 +26,8 @@ describe('invoice form', () => {
   it('sends a catalog line by its price, its description only when typed', () => {
     const form = filled({
       lines: [
-        { line_id: null, price_id: 'price_1', description: '', quantity: '3', unit_price: '250.00' },
-        { line_id: null, price_id: 'price_2', description: 'Early bird', quantity: '1', unit_price: '' },
+        { line_id: null, price_id: 'price_1', price_currency: 'usd', description: '', quantity: '3', unit_price: '250.00' },
+        { line_id: null, price_id: 'price_2', price_currency: 'usd', description: 'Early bird', quantity: '1', unit_price: '' },
       ],
     });
     const result = toNewInvoice(form, NOW);
@@ -35,6 +35,16 @@ describe('invoice form', () => {
     expect(result.input?.lines).toEqual([
       { price_id: 'price_1', description: null, quantity: 3, unit_amount: null },
       { price_id: 'price_2', description: 'Early bird', quantity: 1, unit_amount: null },
+    ]);
+  });
+
+  it('refuses a catalog price in another currency than the invoice', () => {
+    const form = filled({
+      currency: 'EUR',
+      lines: [{ line_id: null, price_id: 'price_1', price_currency: 'usd', description: '', quantity: '1', unit_price: '250.00' }],
+    });
+    expect(toNewInvoice(form, NOW).problems).toEqual([
+      { field: 'line-0-price', message: 'Line 1: the catalog price is in USD, the invoice in EUR.' },
     ]);
   });
 

@@ -32,6 +32,8 @@ export interface LineForm {
   /** The cached line's id when editing a draft; null for a line added here. */
   line_id: string | null;
   price_id: string | null;
+  /** The catalog price's currency, which must be the invoice's. */
+  price_currency: string | null;
   description: string;
   quantity: string;
   /** Major units as typed; for a catalog line, the price's amount shown read-only. */
@@ -65,7 +67,7 @@ export interface FormProblem {
 
 /** An empty ad hoc line. */
 export function blankLine(): LineForm {
-  return { line_id: null, price_id: null, description: '', quantity: '1', unit_price: '' };
+  return { line_id: null, price_id: null, price_currency: null, description: '', quantity: '1', unit_price: '' };
 }
 
 /** A new invoice's form, for `customerId` when given. */
@@ -111,6 +113,7 @@ export function formOf(detail: InvoiceDetail): InvoiceForm {
     lines: detail.lines.map((line) => ({
       line_id: line.id,
       price_id: line.price_id,
+      price_currency: line.price_id ? detail.currency : null,
       description: line.description ?? '',
       quantity: String(line.quantity ?? 1),
       unit_price: line.unit_amount === null ? '' : minorToDecimal(line.unit_amount, exponent),
@@ -184,6 +187,12 @@ function checkLines(form: InvoiceForm, currency: string, problems: FormProblem[]
       problems.push({ field: `line-${index}-quantity`, message: `Line ${index + 1}: the quantity must be a whole number of at least 1.` });
     }
     let unit_amount: number | null = null;
+    if (line.price_id && line.price_currency && line.price_currency.toLowerCase() !== currency) {
+      problems.push({
+        field: `line-${index}-price`,
+        message: `Line ${index + 1}: the catalog price is in ${line.price_currency.toUpperCase()}, the invoice in ${currency.toUpperCase()}.`,
+      });
+    }
     if (!line.price_id) {
       if (!line.description.trim()) {
         problems.push({ field: `line-${index}-description`, message: `Line ${index + 1}: type a description.` });
