@@ -86,7 +86,7 @@ describe('invoice editor', () => {
     await byEmail();
     await type('line-description', 'Booth');
     await type('line-price', '100');
-    await type('invoice-days', '0');
+    await type('invoice-days', '3651');
     for (let i = 0; i < 4; i++) await fireEvent.click(screen.getByTestId('invoice-add-custom'));
     expect(screen.queryByTestId('invoice-add-custom')).toBeNull();
     await type('custom-name', 'x'.repeat(41));
@@ -96,7 +96,7 @@ describe('invoice editor', () => {
     await type('meta-key', 'crm', 0);
     await type('meta-key', 'crm', 1);
     await fireEvent.click(screen.getByTestId('invoice-editor-save'));
-    expect(problems()).toContain('Days until due must be a whole number from 1 to 365.');
+    expect(problems()).toContain('Days until due must be a whole number from 0 to 3650.');
     expect(problems()).toContain('Custom field 1: the name takes 1 to 40 characters.');
     expect(problems()).toContain('Custom field 2: the name takes 1 to 40 characters.');
     expect(problems()).toContain('Metadata 2: the key “crm” is used twice.');
@@ -123,6 +123,11 @@ describe('invoice editor', () => {
     // The customer's currency, not the account's USD; the catalog follows it.
     expect(field('invoice-currency').value).toBe('EUR');
     await waitFor(() => expect(backend.argsOf('list_catalog_prices').at(-1)).toEqual({ accountId: 'a1', currency: 'eur' }));
+    // Stripe keeps a customer to one currency.
+    await type('invoice-currency', 'usd');
+    await fireEvent.click(screen.getByTestId('invoice-editor-save'));
+    expect(problems()).toContain('The customer is billed in EUR and Stripe keeps a customer to one currency; this invoice is in USD.');
+    await type('invoice-currency', 'eur');
 
     await type('line-description', 'Booth');
     await type('line-quantity', '2');
@@ -240,8 +245,8 @@ describe('invoice editor', () => {
         add_lines: [{ price_id: null, description: 'Lunch', quantity: 1, unit_amount: 2000 }],
         update_lines: [{ line_id: 'il_1', description: null, quantity: 4, unit_amount: null }],
         remove_line_ids: ['il_2'],
-        collection_method: 'send_invoice',
-        // The due date shown was the draft's own: unchanged.
+        // The method and the due date shown were the draft's own: unchanged.
+        collection_method: null,
         days_until_due: null,
         due_date: null,
         memo: '',
@@ -249,6 +254,22 @@ describe('invoice editor', () => {
       },
     });
     expect(router.invoice).toEqual({ kind: 'detail', id: 'in_draft' });
+  });
+
+  it('says when a draft has nothing to change, and keeps a due date that has passed', async () => {
+    const draft = draftInvoice({ due_date: 1_000_000_000 });
+    const backend = await openEditor({ get_invoice: () => draft, update_draft_invoice: () => draft }, { kind: 'edit', id: 'in_draft' });
+    await waitFor(() => expect(field('line-description').value).toBe('Booth'));
+    await fireEvent.click(screen.getByTestId('invoice-editor-save'));
+    expect(problems()).toContain('There is nothing to change.');
+    expect(backend.argsOf('update_draft_invoice')).toHaveLength(0);
+
+    await type('invoice-footer', 'Wire details on request');
+    await fireEvent.click(screen.getByTestId('invoice-editor-save'));
+    await waitFor(() => expect(backend.argsOf('update_draft_invoice')).toHaveLength(1));
+    expect(backend.argsOf('update_draft_invoice')[0].changes).toMatchObject({
+      collection_method: null, days_until_due: null, due_date: null, footer: 'Wire details on request', memo: null,
+    });
   });
 
   it('refuses to edit an invoice that is no longer a draft', async () => {

@@ -48,6 +48,16 @@ describe('invoice form', () => {
     ]);
   });
 
+  it('keeps Billfold’s own metadata key and checks a line’s amount against Stripe’s limit', () => {
+    const reserved = toNewInvoice(filled({ metadata: [{ key: 'operation_id', value: 'x' }] }), NOW);
+    expect(reserved.problems).toEqual([{ field: 'meta-0-key', message: 'Metadata 1: “operation_id” is Billfold’s own key.' }]);
+    const large = toNewInvoice(
+      filled({ lines: [{ line_id: null, price_id: null, price_currency: null, description: 'Hall', quantity: '2', unit_price: '600,000' }] }),
+      NOW,
+    );
+    expect(large.problems).toEqual([{ field: 'line-0-price', message: 'Line 1: the amount is more than Stripe’s 8-digit limit.' }]);
+  });
+
   it('ignores blank metadata rows but not a value without a key', () => {
     const blank = toNewInvoice(filled({ metadata: [{ key: ' ', value: '' }] }), NOW);
     expect(blank.input?.metadata).toEqual({});
@@ -65,19 +75,26 @@ describe('invoice form', () => {
     expect(toNewInvoice(filled({ lines: [] }), NOW).problems).toEqual([{ field: 'lines', message: 'Add at least one line.' }]);
   });
 
-  it('sends nothing for the lines of a draft left as they were', () => {
+  it('sends only what changed on a draft, and nothing when nothing did', () => {
     const draft = draftInvoice({
       due_date: null,
       collection_method: 'charge_automatically',
       lines: [invoiceLine({ id: 'il_1' }), invoiceLine({ id: 'il_2', price_id: 'price_1', unit_amount: 25000, description: 'Ticket' })],
     });
-    const result = toDraftChanges(formOf(draft), draft, NOW);
-    expect(result.changes).toEqual({
+    const form = formOf(draft);
+    expect(toDraftChanges(form, draft, NOW)).toEqual({
+      changes: null,
+      problems: [{ field: 'form', message: 'There is nothing to change.' }],
+    });
+    form.lines[1].quantity = '2';
+    form.collection_method = 'send_invoice';
+    form.days = '15';
+    expect(toDraftChanges(form, draft, NOW).changes).toEqual({
       add_lines: [],
-      update_lines: [],
+      update_lines: [{ line_id: 'il_2', description: null, quantity: 2, unit_amount: null }],
       remove_line_ids: [],
-      collection_method: 'charge_automatically',
-      days_until_due: null,
+      collection_method: 'send_invoice',
+      days_until_due: 15,
       due_date: null,
       memo: null,
       footer: null,

@@ -1,7 +1,7 @@
 // The invoice editor's form as typed, and how it turns into what the core takes: a new
 // invoice's input or a draft's changes. The checks mirror the core's and Stripe's rules so a
 // mistake is named next to its field before anything is sent; the core checks everything again.
-import { parseMajor, parseQuantity } from './po';
+import { MAX_AMOUNT, parseMajor, parseQuantity } from './po';
 import { minorToDecimal, currencyExponent } from './format';
 import type {
   CollectionMethod,
@@ -18,14 +18,15 @@ export const MAX_CUSTOM_FIELDS = 4;
 /** Stripe's limits on a custom field's name and value. */
 export const CUSTOM_NAME_MAX = 40;
 export const CUSTOM_VALUE_MAX = 140;
-/** Stripe's limits on metadata: keys, key length, value length. */
-export const METADATA_MAX_KEYS = 50;
+/** Metadata limits: Stripe's 50 keys less Billfold's own `operation_id`, key and value lengths. */
+export const METADATA_MAX_KEYS = 49;
+export const RESERVED_METADATA_KEY = 'operation_id';
 export const METADATA_KEY_MAX = 40;
 export const METADATA_VALUE_MAX = 500;
 /** Stripe keeps at most 250 items on one invoice. */
 export const MAX_LINES = 250;
-/** The longest payment term offered, in days. */
-export const MAX_DAYS_UNTIL_DUE = 365;
+/** Stripe's longest payment terms, in days. */
+export const MAX_DAYS_UNTIL_DUE = 3650;
 
 /** One line as typed: a catalog price (its amount fixed by the price) or an ad hoc line. */
 export interface LineForm {
@@ -44,6 +45,8 @@ export interface LineForm {
 export interface InvoiceForm {
   customer_mode: 'existing' | 'by_email';
   customer_id: string;
+  /** The picked customer's currency, once known: Stripe keeps a customer to one currency. */
+  customer_currency: string | null;
   email: string;
   name: string;
   currency: string;
@@ -75,6 +78,7 @@ export function newForm(currency: string, customerId?: string): InvoiceForm {
   return {
     customer_mode: 'existing',
     customer_id: customerId ?? '',
+    customer_currency: null,
     email: '',
     name: '',
     currency: currency.toUpperCase(),
@@ -103,6 +107,7 @@ export function formOf(detail: InvoiceDetail): InvoiceForm {
   return {
     customer_mode: 'existing',
     customer_id: detail.customer_id ?? '',
+    customer_currency: detail.currency,
     email: '',
     name: '',
     currency: detail.currency.toUpperCase(),
@@ -158,23 +163,23 @@ function checkCustomer(form: InvoiceForm, problems: FormProblem[]): CustomerChoi
   const name = form.name.trim();
   if (!email) problems.push({ field: 'email', message: 'Type the new customer’s email.' });
   else if (!EMAIL.test(email)) problems.push({ field: 'email', message: `“${email}” is not an email address.` });
-  if (!name) problems.push({ field: 'name', message: 'Type the new customer’s name.' });
-  return email && name && EMAIL.test(email) ? { kind: 'by_email', email, name } : null;
+  return email && EMAIL.test(email) ? { kind: 'by_email', email, name } : null;
 }
 
-function checkTerms(form: InvoiceForm, problems: FormProblem[], now: number) {
+/** `keptDay`: a draft's own due day, which may have passed: it is not sent again. */
+function checkTerms(form: InvoiceForm, problems: FormProblem[], now: number, keptDay: string | null) {
   if (form.collection_method !== 'send_invoice') return { days_until_due: null, due_date: null };
   if (form.due_mode === 'days') {
     const days = parseQuantity(form.days);
-    if (days === null || days < 1 || days > MAX_DAYS_UNTIL_DUE) {
-      problems.push({ field: 'days', message: `Days until due must be a whole number from 1 to ${MAX_DAYS_UNTIL_DUE}.` });
+    if (days === null || days < 0 || days > MAX_DAYS_UNTIL_DUE) {
+      problems.push({ field: 'days', message: `Days until due must be a whole number from 0 to ${MAX_DAYS_UNTIL_DUE}.` });
       return { days_until_due: null, due_date: null };
     }
     return { days_until_due: days, due_date: null };
   }
   const due = endOfDay(form.due_date);
   if (due === null) problems.push({ field: 'due_date', message: 'Pick the due date.' });
-  else if (due <= now) problems.push({ field: 'due_date', message: 'The due date must be in the future.' });
+  else if (due <= now && form.due_date !== keptDay) problems.push({ field: 'due_date', message: 'The due date must be in the future.' });
   return { days_until_due: null, due_date: due };
 }
 
@@ -199,6 +204,9 @@ function checkLines(form: InvoiceForm, currency: string, problems: FormProblem[]
       }
       const price = parseMajor(line.unit_price, currency);
       if (price.error !== null) problems.push({ field: `line-${index}-price`, message: `Line ${index + 1}: ${price.error}.` });
+      else if (quantity !== null && quantity * price.minor > MAX_AMOUNT) {
+        problems.push({ field: `line-${index}-price`, message: `Line ${index + 1}: the amount is more than Stripe’s 8-digit limit.` });
+      }
       unit_amount = price.minor;
     }
     return { form: line, quantity: quantity ?? 0, unit_amount };
@@ -229,7 +237,9 @@ function checkMetadata(form: InvoiceForm, problems: FormProblem[]) {
   form.metadata.forEach((row, index) => {
     const key = row.key.trim();
     if (!key && !row.value.trim()) return;
-    if (!key || key.length > METADATA_KEY_MAX || /[[\]]/.test(key)) {
+    if (key === RESERVED_METADATA_KEY) {
+      problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: “${key}” is Billfold’s own key.` });
+    } else if (!key || key.length > METADATA_KEY_MAX || /[[\]]/.test(key)) {
       problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: the key takes 1 to ${METADATA_KEY_MAX} characters, without [ or ].` });
     } else if (key in metadata) {
       problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: the key “${key}” is used twice.` });
@@ -242,12 +252,18 @@ function checkMetadata(form: InvoiceForm, problems: FormProblem[]) {
   return metadata;
 }
 
-function check(form: InvoiceForm, now: number): Checked {
+function check(form: InvoiceForm, now: number, keptDay: string | null = null): Checked {
   const problems: FormProblem[] = [];
   const customer = checkCustomer(form, problems);
   const currency = form.currency.trim().toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) problems.push({ field: 'currency', message: 'The currency is a 3-letter code like USD.' });
-  const terms = checkTerms(form, problems, now);
+  else if (form.customer_mode === 'existing' && form.customer_currency && form.customer_currency.toLowerCase() !== currency) {
+    problems.push({
+      field: 'currency',
+      message: `The customer is billed in ${form.customer_currency.toUpperCase()} and Stripe keeps a customer to one currency; this invoice is in ${currency.toUpperCase()}.`,
+    });
+  }
+  const terms = checkTerms(form, problems, now, keptDay);
   const lines = /^[a-z]{3}$/.test(currency) ? checkLines(form, currency, problems) : [];
   const custom_fields = checkCustomFields(form, problems);
   const metadata = checkMetadata(form, problems);
@@ -293,7 +309,9 @@ export function toDraftChanges(
   draft: InvoiceDetail,
   now = Date.now() / 1000,
 ): { changes: DraftChanges; problems: [] } | { changes: null; problems: FormProblem[] } {
-  const checked = check(form, now);
+  const methodChanged = form.collection_method !== draft.collection_method;
+  const keptDay = !methodChanged && draft.due_date !== null ? isoDay(draft.due_date) : null;
+  const checked = check(form, now, keptDay);
   if (checked.problems.length > 0) return { changes: null, problems: checked.problems };
   const kept = new Set(form.lines.map((line) => line.line_id).filter((id) => id !== null));
   const update_lines: LineChange[] = [];
@@ -309,21 +327,26 @@ export function toDraftChanges(
     };
     if (change.description !== null || change.quantity !== null || change.unit_amount !== null) update_lines.push(change);
   }
-  const sameDay = form.due_mode === 'date' && draft.due_date !== null && form.due_date === isoDay(draft.due_date);
+  // The day shown is the draft's own: its terms stay (Stripe's exact time, not the day's end).
+  const sameTerms = form.due_mode === 'date' && keptDay !== null && form.due_date === keptDay;
   // Text fields go as typed when they changed (empty clears them), null when they did not.
   const changed = (typed: string, before: string | null) => (typed.trim() !== (before ?? '') ? typed.trim() : null);
+  const changes: DraftChanges = {
+    add_lines: checked.lines.filter((line) => line.form.line_id === null).map(newLine),
+    update_lines,
+    remove_line_ids: draft.lines.filter((line) => !kept.has(line.id)).map((line) => line.id),
+    collection_method: methodChanged ? form.collection_method : null,
+    days_until_due: sameTerms ? null : checked.days_until_due,
+    due_date: sameTerms ? null : checked.due_date,
+    memo: changed(form.memo, draft.memo),
+    footer: changed(form.footer, draft.footer),
+  };
+  const nothing =
+    changes.add_lines.length + changes.update_lines.length + changes.remove_line_ids.length === 0 &&
+    [changes.collection_method, changes.days_until_due, changes.due_date, changes.memo, changes.footer].every((value) => value === null);
+  if (nothing) return { changes: null, problems: [{ field: 'form', message: 'There is nothing to change.' }] };
   return {
-    changes: {
-      add_lines: checked.lines.filter((line) => line.form.line_id === null).map(newLine),
-      update_lines,
-      remove_line_ids: draft.lines.filter((line) => !kept.has(line.id)).map((line) => line.id),
-      collection_method: form.collection_method,
-      days_until_due: checked.days_until_due,
-      // The day shown is the draft's own: keep Stripe's exact time rather than the day's end.
-      due_date: sameDay ? null : checked.due_date,
-      memo: changed(form.memo, draft.memo),
-      footer: changed(form.footer, draft.footer),
-    },
+    changes,
     problems: [],
   };
 }
