@@ -106,7 +106,7 @@ describe('invoice detail', () => {
 
   // The action, what its confirmation says, the invoice before, its status after, what shows then.
   const ACTIONS: Array<[InvoiceActionKind, string, InvoiceDetail, string, string]> = [
-    ['finalize', 'Stripe assigns the invoice a number and it can no longer be edited: amounts, lines and collection method are frozen. With send_invoice it is emailed to Ferris Foundation <ap@ferris.example>', draftInvoice(), 'open', 'Finalized as RC-0009.'],
+    ['finalize', 'Stripe assigns the invoice a number and it can no longer be edited: amounts, lines and collection method are frozen. It is not emailed yet: Send then emails it to Ferris Foundation <ap@ferris.example>', draftInvoice(), 'open', 'Finalized as RC-0009.'],
     ['send', 'Stripe emails the invoice to Ferris Foundation <ap@ferris.example>', invoiceDetail(), 'open', 'Invoice RC-0009 sent to Ferris Foundation <ap@ferris.example>.'],
     ['pay', 'Stripe charges Ferris Foundation <ap@ferris.example>’s default payment method $1,500.00', invoiceDetail(), 'paid', 'Invoice RC-0009 is paid.'],
     ['pay_out_of_band', 'without charging anything', invoiceDetail(), 'paid', 'Invoice RC-0009 is paid.'],
@@ -144,10 +144,10 @@ describe('invoice detail', () => {
     }
   });
 
-  it('says when finalizing charges instead of emailing', async () => {
+  it('says finalizing an automatically charged invoice charges nothing yet', async () => {
     await openDetail({ get_invoice: () => draftInvoice({ collection_method: 'charge_automatically' }) }, 'in_draft');
     await fireEvent.click(screen.getByTestId('invoice-action-finalize'));
-    expect(text('invoice-confirm-warning')).toContain('With charge_automatically Stripe charges');
+    expect(text('invoice-confirm-warning')).toContain('Nothing is charged yet: Charge now then charges Ferris Foundation <ap@ferris.example>’s default payment method $1,500.00.');
   });
 
   it('shows Stripe’s refusal in the dialog and keeps the invoice as it was', async () => {

@@ -41,10 +41,11 @@ export function actionWarning(action: InvoiceActionKind, detail: InvoiceDetail):
   const remaining = money(detail.status === 'draft' ? detail.amount_due : detail.amount_remaining);
   switch (action) {
     case 'finalize': {
+      // Billfold creates drafts with auto_advance off: finalizing neither emails nor charges.
       const then =
         detail.collection_method === 'send_invoice'
-          ? ` With send_invoice it is emailed to ${who}, due ${detail.due_date === null ? 'by its payment terms' : formatDate(detail.due_date)}.`
-          : ` With charge_automatically Stripe charges ${who}’s default payment method ${remaining}.`;
+          ? ` It is not emailed yet: Send then emails it to ${who}, due ${detail.due_date === null ? 'by its payment terms' : formatDate(detail.due_date)}.`
+          : ` Nothing is charged yet: Charge now then charges ${who}’s default payment method ${remaining}.`;
       return `Stripe assigns the invoice a number and it can no longer be edited: amounts, lines and collection method are frozen.${then}`;
     }
     case 'send':
