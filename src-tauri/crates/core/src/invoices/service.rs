@@ -132,7 +132,9 @@ impl Billfold {
     /// lines as the cached invoice `invoice_id` (its own metadata stays behind).
     pub async fn duplicate_invoice(&self, account_id: &str, invoice_id: &str) -> Result<InvoiceDetail> {
         let detail = self.invoice_detail(account_id, invoice_id)?;
-        let input = copy_of(&detail)?;
+        let catalog = self.store().catalog_prices(account_id, Some(&detail.currency))?;
+        let catalog: Vec<String> = catalog.into_iter().map(|price| price.id).collect();
+        let input = copy_of(&detail, &catalog)?;
         self.create_invoice(account_id, input).await
     }
 
@@ -188,8 +190,10 @@ impl Billfold {
 }
 
 /// A new invoice with `detail`'s customer, terms and lines. Payment terms are kept as a
-/// number of days, so the copy is due as long after its creation as the original was.
-fn copy_of(detail: &InvoiceDetail) -> Result<NewInvoiceInput> {
+/// number of days, so the copy is due as long after its creation as the original was. A line
+/// priced from the `catalog` names its price again; any other (an ad hoc line's inline price,
+/// an archived price) is copied as its description and unit amount.
+fn copy_of(detail: &InvoiceDetail, catalog: &[String]) -> Result<NewInvoiceInput> {
     let customer_id = detail
         .customer_id
         .clone()
@@ -213,11 +217,16 @@ fn copy_of(detail: &InvoiceDetail) -> Result<NewInvoiceInput> {
         .map(|line| {
             let quantity = u64::try_from(line.quantity.unwrap_or(1).max(1)).unwrap_or(1);
             let unit_amount = line.unit_amount.unwrap_or(line.amount / i64::try_from(quantity).unwrap_or(1));
+            let price_id = line.price_id.clone().filter(|price| catalog.contains(price));
+            let description = match (&price_id, &line.description) {
+                (None, None) => Some("Invoice line".to_string()),
+                (_, description) => description.clone(),
+            };
             NewInvoiceLine {
-                price_id: line.price_id.clone(),
-                description: line.description.clone(),
+                unit_amount: if price_id.is_some() { None } else { Some(unit_amount) },
+                price_id,
+                description,
                 quantity,
-                unit_amount: if line.price_id.is_some() { None } else { Some(unit_amount) },
             }
         })
         .collect();
