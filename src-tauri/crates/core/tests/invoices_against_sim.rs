@@ -402,6 +402,28 @@ async fn a_refusal_half_way_leaves_no_draft_behind() {
     assert_eq!(status, "failed", "refused for good: it will not retry");
 }
 
+#[tokio::test]
+async fn the_timeline_lists_the_invoices_events_newest_first_and_how_each_arrived() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = open(dir.path(), &sim, &unique_key()).await;
+    let cus = customer(&app, &account, "ap@stark.test", false).await;
+    let id = open_invoice(&app, &account, &cus, CollectionMethod::SendInvoice).await;
+    // The finalization is pushed by a webhook before any poll; the rest is polled.
+    let finalized = stripe_get(&app, &account, "/v1/events", &[("type", "invoice.finalized")]).await;
+    let pushed = finalized["data"][0].clone();
+    assert_eq!(pushed["data"]["object"]["id"], id.as_str());
+    assert!(app.apply_webhook_event(&account, pushed.clone()).await.unwrap());
+    app.sync_once(&account, &NoObserver).await.unwrap();
+
+    let timeline = app.invoice_detail(&account, &id).unwrap().timeline;
+    let of = |event_type: &str| timeline.iter().find(|entry| entry.event_type == event_type).unwrap();
+    assert_eq!((of("invoice.finalized").source.as_str(), of("invoice.finalized").event_id.as_str()), ("webhook", pushed["id"].as_str().unwrap()));
+    assert_eq!(of("invoice.created").source, "poll");
+    assert!(timeline.windows(2).all(|pair| pair[0].created >= pair[1].created), "newest first");
+    assert!(timeline.iter().all(|entry| entry.event_type.starts_with("invoice.")), "{timeline:?}");
+}
+
 /// The child's side of a kill test: runs one operation until killed.
 async fn run_as_child(config: &str) {
     let config: Value = serde_json::from_str(config).unwrap();

@@ -240,11 +240,10 @@ pub(crate) fn credit_note_row(note: &Value) -> CreditNoteRow {
     }
 }
 
-/// The cached events whose object is the invoice, newest first. The cache does not record how
-/// an event arrived, so every one is reported as polled.
+/// The cached events whose object is the invoice, newest first, each with how it arrived.
 fn timeline(conn: &Connection, account_id: &str, invoice_id: &str) -> Result<Vec<InvoiceTimelineEntry>> {
     let mut statement = conn.prepare_cached(
-        "SELECT id, type, created FROM cache_events WHERE account_id = ?1 AND object_id = ?2
+        "SELECT id, type, created, source FROM cache_events WHERE account_id = ?1 AND object_id = ?2
          ORDER BY created DESC, rowid DESC",
     )?;
     let rows = statement.query_map(params![account_id, invoice_id], |row| {
@@ -252,7 +251,7 @@ fn timeline(conn: &Connection, account_id: &str, invoice_id: &str) -> Result<Vec
             event_id: row.get(0)?,
             event_type: row.get(1)?,
             created: row.get(2)?,
-            source: "poll".into(),
+            source: row.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
