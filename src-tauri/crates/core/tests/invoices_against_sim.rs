@@ -21,6 +21,7 @@ use stripe_sim::Simulator;
 
 #[path = "support/kill.rs"]
 mod kill;
+mod po_support;
 #[path = "support/sim_account.rs"]
 mod sim_account;
 
@@ -422,6 +423,61 @@ async fn the_timeline_lists_the_invoices_events_newest_first_and_how_each_arrive
     assert_eq!(of("invoice.created").source, "poll");
     assert!(timeline.windows(2).all(|pair| pair[0].created >= pair[1].created), "newest first");
     assert!(timeline.iter().all(|entry| entry.event_type.starts_with("invoice.")), "{timeline:?}");
+}
+
+#[tokio::test]
+async fn an_invoice_of_a_purchase_order_keeps_its_po_in_step() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = open(dir.path(), &sim, &unique_key()).await;
+    let po = app.create_purchase_order(&account, po_support::po("PO-88", "ap@po.test", 1)).unwrap();
+    let invoice = app.issue_purchase_order(&account, &po.summary.id).await.unwrap().invoice_id.unwrap();
+    app.sync_once(&account, &NoObserver).await.unwrap();
+    let detail = app.invoice_detail(&account, &invoice).unwrap();
+    let link = detail.po.clone().unwrap();
+    assert_eq!((link.po_id.as_str(), link.po_number.as_str()), (po.summary.id.as_str(), "PO-88"));
+
+    app.invoice_action(&account, &invoice, InvoiceActionKind::MarkUncollectible).await.unwrap();
+    let now = app.purchase_order(&account, &po.summary.id).unwrap();
+    assert_eq!(now.summary.invoice_status.as_deref(), Some("uncollectible"));
+    let audit = now.audit.iter().find(|entry| entry.action == "marked_uncollectible").unwrap();
+    assert!(audit.stripe_request_id.is_some(), "the audit names Stripe's request");
+
+    let voided = app.invoice_action(&account, &invoice, InvoiceActionKind::Void).await.unwrap();
+    assert_eq!(voided.status, "void");
+    let now = app.purchase_order(&account, &po.summary.id).unwrap();
+    assert_eq!(now.summary.status, billfold_core::po::PoStatus::Cancelled);
+    assert_eq!(now.summary.invoice_status.as_deref(), Some("void"));
+}
+
+#[tokio::test]
+async fn reminders_report_each_invoice_and_csv_and_links_read_the_cache() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = open(dir.path(), &sim, &unique_key()).await;
+    let cus = customer(&app, &account, "=ap@formula.test", false).await;
+    let open = open_invoice(&app, &account, &cus, CollectionMethod::SendInvoice).await;
+    let paid = open_invoice(&app, &account, &cus, CollectionMethod::SendInvoice).await;
+    app.invoice_action(&account, &paid, InvoiceActionKind::PayOutOfBand).await.unwrap();
+
+    let before = sim.request_count();
+    let results = app.send_invoice_reminders(&account, &[open.clone(), paid.clone()]).await.unwrap();
+    assert_eq!(sim.request_count() - before, 1, "only the open invoice is sent");
+    assert_eq!((results[0].invoice_id.as_str(), results[0].ok, results[0].message.as_deref()), (open.as_str(), true, None));
+    assert_eq!((results[1].ok, results[1].message.as_deref()), (false, Some("You can only send an open invoice. This invoice isn't open.")));
+
+    let csv = app.export_invoices_csv(&account, &[open.clone(), paid.clone()]).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].starts_with("number,invoice_id,status,"));
+    assert!(rows[1].contains(&format!(",{open},open,Acme GmbH,'=ap@formula.test,EUR,")), "{}", rows[1]);
+    assert!(rows[1].contains(",30.00,0.00,30.00,"), "{}", rows[1]);
+    assert!(rows[2].contains(",30.00,30.00,0.00,"), "{}", rows[2]);
+
+    let hosted = app.invoice_link(&account, &open, "hosted").unwrap();
+    assert!(hosted.starts_with(sim.base_url()), "{hosted}");
+    assert!(app.invoice_link(&account, &open, "pdf").unwrap().ends_with("/pdf"));
+    assert!(matches!(app.invoice_link(&account, &open, "ftp"), Err(Error::Validation(_))));
 }
 
 /// The child's side of a kill test: runs one operation until killed.
