@@ -283,15 +283,18 @@ pub(super) fn draft_changes(
         check_terms(method, changes.days_until_due, changes.due_date, now)?;
     }
     let known = |id: &str| detail.lines.iter().find(|line| line.id == id);
+    let mut named: Vec<&str> = changes.remove_line_ids.iter().map(String::as_str).collect();
+    named.extend(changes.update_lines.iter().map(|change| change.line_id.as_str()));
+    named.sort_unstable();
+    if let Some(pair) = named.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(invalid(format!("Line {} is named twice in one change.", pair[0])));
+    }
     for id in &changes.remove_line_ids {
         known(id).ok_or_else(|| invalid(format!("The invoice has no line {id}.")))?;
     }
     let mut update_lines = Vec::new();
     for change in &changes.update_lines {
         let line = known(&change.line_id).ok_or_else(|| invalid(format!("The invoice has no line {}.", change.line_id)))?;
-        if changes.remove_line_ids.contains(&change.line_id) {
-            return Err(invalid(format!("Line {} cannot be both changed and removed.", change.line_id)));
-        }
         if change.quantity == Some(0) {
             return Err(invalid("Every line needs a quantity of at least 1."));
         }
@@ -311,7 +314,7 @@ pub(super) fn draft_changes(
         };
         update_lines.push(super::LineChange { line_id: change.line_id.clone(), description, ..change.clone() });
     }
-    let count = detail.lines.len() + changes.add_lines.len() - changes.remove_line_ids.len().min(detail.lines.len());
+    let count = detail.lines.len() + changes.add_lines.len() - changes.remove_line_ids.len();
     if count > MAX_LINES {
         return Err(invalid(format!("Stripe allows at most {MAX_LINES} lines on an invoice.")));
     }

@@ -132,6 +132,14 @@ fn draft_changes_are_checked_against_the_draft() {
     assert!(refused(DraftChanges::default()).contains("nothing"));
     assert!(refused(DraftChanges { remove_line_ids: vec!["il_9".into()], ..DraftChanges::default() }).contains("no line"));
     assert!(refused(DraftChanges { remove_line_ids: vec!["il_1".into()], ..DraftChanges::default() }).contains("at least one"));
+    assert!(refused(DraftChanges { remove_line_ids: vec!["il_1".into(), "il_1".into()], ..DraftChanges::default() })
+        .contains("named twice"));
+    assert!(refused(DraftChanges {
+        remove_line_ids: vec!["il_1".into()],
+        update_lines: vec![LineChange { line_id: "il_1".into(), description: Some("x".into()), quantity: None, unit_amount: None }],
+        ..DraftChanges::default()
+    })
+    .contains("named twice"));
     assert!(refused(DraftChanges {
         collection_method: Some(CollectionMethod::ChargeAutomatically),
         days_until_due: Some(10),
