@@ -29,8 +29,8 @@ fn safe(cell: &str) -> String {
     }
 }
 
-/// Minor units as a plain major-unit number (`1250.00`, `-3.5` never: always the exponent's
-/// digits), without grouping so spreadsheets read it as a number.
+/// Minor units as a major-unit number with exactly the currency's decimals (`1250.00`, `1250`
+/// for JPY, `1.250` for KWD) and no grouping, so spreadsheets read it as a number.
 pub(super) fn major_units(minor: i64, currency: &str) -> String {
     let exponent = Currency::parse(currency).map_or(2, |currency| currency.exponent());
     let sign = if minor < 0 { "-" } else { "" };
