@@ -7,6 +7,7 @@ mod about;
 mod accounts;
 mod activity;
 mod customers;
+mod invoices;
 mod purchase_orders;
 mod demo;
 mod sync;
@@ -37,6 +38,15 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::refresh_customer_payment_methods,
         customers::refresh_customer_balance_transactions,
         customers::add_customer_balance_transaction,
+        invoices::get_invoice,
+        invoices::invoice_action,
+        invoices::create_invoice,
+        invoices::update_draft_invoice,
+        invoices::duplicate_invoice,
+        invoices::list_catalog_prices,
+        invoices::send_invoice_reminders,
+        invoices::export_invoices_csv,
+        invoices::open_invoice_link,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

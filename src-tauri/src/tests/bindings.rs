@@ -8,6 +8,11 @@ use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::journal::OperationEntry;
+use billfold_core::invoices::{
+    BulkResult, CatalogPrice, CollectionMethod, CreditNoteRow, CustomField, CustomerChoice, DraftChanges, InvoiceActionKind,
+    InvoiceDetail, InvoiceLineView, InvoicePaymentView, InvoicePoLink, InvoiceTimelineEntry, LineChange, NewInvoiceInput,
+    NewInvoiceLine,
+};
 use billfold_core::store::{
     BalanceTransactionRow, CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
 };
@@ -47,6 +52,22 @@ fn generate() -> String {
         PaymentMethodRow::decl(&cfg),
         BalanceTransactionRow::decl(&cfg),
         BalanceAdjustmentInput::decl(&cfg),
+        InvoiceActionKind::decl(&cfg),
+        InvoiceLineView::decl(&cfg),
+        InvoicePaymentView::decl(&cfg),
+        CreditNoteRow::decl(&cfg),
+        InvoiceTimelineEntry::decl(&cfg),
+        InvoicePoLink::decl(&cfg),
+        CustomField::decl(&cfg),
+        InvoiceDetail::decl(&cfg),
+        CollectionMethod::decl(&cfg),
+        CustomerChoice::decl(&cfg),
+        NewInvoiceLine::decl(&cfg),
+        NewInvoiceInput::decl(&cfg),
+        LineChange::decl(&cfg),
+        DraftChanges::decl(&cfg),
+        CatalogPrice::decl(&cfg),
+        BulkResult::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),
         PoLineInput::decl(&cfg),

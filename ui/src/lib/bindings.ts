@@ -520,6 +520,470 @@ currency: string,
  */
 description: string | null, };
 
+export type InvoiceActionKind = "finalize" | "send" | "pay" | "pay_out_of_band" | "void" | "mark_uncollectible" | "delete_draft";
+
+export type InvoiceLineView = { 
+/**
+ * `il_…`
+ */
+id: string, 
+/**
+ * What is billed.
+ */
+description: string | null, 
+/**
+ * How many.
+ */
+quantity: number | null, 
+/**
+ * Price of one, minor units.
+ */
+unit_amount: number | null, 
+/**
+ * Line amount, minor units.
+ */
+amount: number, 
+/**
+ * The catalog price, when the line has one.
+ */
+price_id: string | null, 
+/**
+ * Service period start, Unix seconds.
+ */
+period_start: number | null, 
+/**
+ * Service period end, Unix seconds.
+ */
+period_end: number | null, };
+
+export type InvoicePaymentView = { 
+/**
+ * `inpay_…`
+ */
+id: string, 
+/**
+ * Paid, minor units.
+ */
+amount_paid: number, 
+/**
+ * `paid`, `open` or `canceled`.
+ */
+status: string, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, 
+/**
+ * The payment intent behind it, if any.
+ */
+payment_intent: string | null, 
+/**
+ * The charge behind it, if any.
+ */
+charge: string | null, 
+/**
+ * Whether it was paid outside Stripe.
+ */
+paid_out_of_band: boolean, };
+
+export type CreditNoteRow = { 
+/**
+ * `cn_…`
+ */
+id: string, 
+/**
+ * Its number.
+ */
+number: string | null, 
+/**
+ * The invoice it credits.
+ */
+invoice_id: string | null, 
+/**
+ * The customer.
+ */
+customer_id: string | null, 
+/**
+ * `issued` or `void`.
+ */
+status: string, 
+/**
+ * Currency of every amount.
+ */
+currency: string, 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * Amount credited before tax, minor units.
+ */
+amount: number, 
+/**
+ * Refunded part, minor units.
+ */
+refund_amount: number, 
+/**
+ * Part credited to the customer's balance, minor units.
+ */
+credit_amount: number, 
+/**
+ * Part settled outside Stripe, minor units.
+ */
+out_of_band_amount: number, 
+/**
+ * Why it was issued.
+ */
+reason: string | null, 
+/**
+ * Memo printed on it.
+ */
+memo: string | null, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type InvoiceTimelineEntry = { 
+/**
+ * `evt_…`
+ */
+event_id: string, 
+/**
+ * Stripe's event type (`invoice.finalized`, …).
+ */
+event_type: string, 
+/**
+ * When Stripe made it, Unix seconds.
+ */
+created: number, 
+/**
+ * How it reached the cache: `poll` or `webhook`.
+ */
+source: string, };
+
+export type InvoicePoLink = { 
+/**
+ * The PO's id.
+ */
+po_id: string, 
+/**
+ * Its number.
+ */
+po_number: string, };
+
+export type CustomField = { 
+/**
+ * At most 40 characters.
+ */
+name: string, 
+/**
+ * At most 140 characters.
+ */
+value: string, };
+
+export type InvoiceDetail = { 
+/**
+ * `in_…`
+ */
+id: string, 
+/**
+ * Number, from finalization on.
+ */
+number: string | null, 
+/**
+ * `draft`, `open`, `paid`, `uncollectible`, `void` (or `deleted` right after deleting a draft).
+ */
+status: string, 
+/**
+ * The customer's id.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name as the invoice carries it.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email as the invoice carries it.
+ */
+customer_email: string | null, 
+/**
+ * Currency of every amount.
+ */
+currency: string, 
+/**
+ * `send_invoice` or `charge_automatically`.
+ */
+collection_method: string, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, 
+/**
+ * Due date, Unix seconds.
+ */
+due_date: number | null, 
+/**
+ * Finalized, Unix seconds.
+ */
+finalized_at: number | null, 
+/**
+ * Sum of the lines, minor units.
+ */
+subtotal: number, 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * Due after the customer's balance, minor units.
+ */
+amount_due: number, 
+/**
+ * Paid so far, minor units.
+ */
+amount_paid: number, 
+/**
+ * Still to pay, minor units.
+ */
+amount_remaining: number, 
+/**
+ * The customer's balance applied at finalization, minor units.
+ */
+starting_balance: number, 
+/**
+ * The customer's balance after it, minor units.
+ */
+ending_balance: number | null, 
+/**
+ * Stripe's `description`.
+ */
+memo: string | null, 
+/**
+ * Footer printed on the PDF.
+ */
+footer: string | null, 
+/**
+ * The hosted payment page.
+ */
+hosted_invoice_url: string | null, 
+/**
+ * The PDF.
+ */
+invoice_pdf: string | null, 
+/**
+ * Custom fields on the PDF.
+ */
+custom_fields: Array<CustomField>, 
+/**
+ * Stripe metadata.
+ */
+metadata: { [key in string]: string }, 
+/**
+ * Every cached line, in Stripe's order.
+ */
+lines: Array<InvoiceLineView>, 
+/**
+ * Its payments, oldest first.
+ */
+payments: Array<InvoicePaymentView>, 
+/**
+ * Credit notes issued against it, oldest first.
+ */
+credit_notes: Array<CreditNoteRow>, 
+/**
+ * The purchase order it belongs to, if any.
+ */
+po: InvoicePoLink | null, 
+/**
+ * Cached events about it, newest first.
+ */
+timeline: Array<InvoiceTimelineEntry>, 
+/**
+ * What its state allows now.
+ */
+actions: Array<InvoiceActionKind>, 
+/**
+ * Whether it is a draft (lines and terms editable).
+ */
+can_edit: boolean, 
+/**
+ * Whether a credit note can be issued against it.
+ */
+can_credit: boolean, 
+/**
+ * What a credit note may still take off, minor units.
+ */
+creditable_amount: number, 
+/**
+ * The cached object, pretty-printed.
+ */
+raw_json: string, };
+
+export type CollectionMethod = "send_invoice" | "charge_automatically";
+
+export type CustomerChoice = { "kind": "existing", 
+/**
+ * `cus_…`
+ */
+customer_id: string, } | { "kind": "by_email", 
+/**
+ * Billing email.
+ */
+email: string, 
+/**
+ * Name for a new customer.
+ */
+name: string, };
+
+export type NewInvoiceLine = { 
+/**
+ * A cached, active, one-off price in the invoice's currency.
+ */
+price_id: string | null, 
+/**
+ * What is billed (required without a price).
+ */
+description: string | null, 
+/**
+ * How many, at least 1.
+ */
+quantity: number, 
+/**
+ * Price of one in minor units (required without a price).
+ */
+unit_amount: number | null, };
+
+export type NewInvoiceInput = { 
+/**
+ * Who it is for.
+ */
+customer: CustomerChoice, 
+/**
+ * ISO currency code, any case.
+ */
+currency: string, 
+/**
+ * How Stripe collects it.
+ */
+collection_method: CollectionMethod, 
+/**
+ * Payment terms in days (`send_invoice` only; this or `due_date`).
+ */
+days_until_due: number | null, 
+/**
+ * Due date, Unix seconds in the future (`send_invoice` only).
+ */
+due_date: number | null, 
+/**
+ * At least one, at most 250.
+ */
+lines: Array<NewInvoiceLine>, 
+/**
+ * Stripe's `description`.
+ */
+memo: string | null, 
+/**
+ * Footer printed on the PDF.
+ */
+footer: string | null, 
+/**
+ * At most 4.
+ */
+custom_fields: Array<CustomField>, 
+/**
+ * Stripe metadata.
+ */
+metadata: { [key in string]: string }, };
+
+export type LineChange = { 
+/**
+ * The line changed.
+ */
+line_id: string, 
+/**
+ * New description.
+ */
+description: string | null, 
+/**
+ * New quantity, at least 1.
+ */
+quantity: number | null, 
+/**
+ * New unit amount, minor units.
+ */
+unit_amount: number | null, };
+
+export type DraftChanges = { 
+/**
+ * Lines to add.
+ */
+add_lines: Array<NewInvoiceLine>, 
+/**
+ * Lines to change.
+ */
+update_lines: Array<LineChange>, 
+/**
+ * Lines to remove.
+ */
+remove_line_ids: Array<string>, 
+/**
+ * New collection method.
+ */
+collection_method: CollectionMethod | null, 
+/**
+ * New payment terms in days.
+ */
+days_until_due: number | null, 
+/**
+ * New due date, Unix seconds.
+ */
+due_date: number | null, 
+/**
+ * New memo (empty clears it).
+ */
+memo: string | null, 
+/**
+ * New footer (empty clears it).
+ */
+footer: string | null, };
+
+export type CatalogPrice = { 
+/**
+ * `price_…`
+ */
+id: string, 
+/**
+ * Its product's name.
+ */
+product_name: string, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * Price of one, minor units.
+ */
+unit_amount: number | null, 
+/**
+ * Whether it is a recurring price (never offered; kept for the UI's label).
+ */
+recurring: boolean, };
+
+export type BulkResult = { 
+/**
+ * The invoice.
+ */
+invoice_id: string, 
+/**
+ * Whether it worked.
+ */
+ok: boolean, 
+/**
+ * Why not, when it did not.
+ */
+message: string | null, };
+
 export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
 
 export type PaymentMethod = "stripe" | "check" | "wire" | "ach" | "other";

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod diagnostics;
 pub mod error;
 pub mod gateway;
+pub mod invoices;
 pub mod journal;
 pub mod listener;
 pub mod logging;

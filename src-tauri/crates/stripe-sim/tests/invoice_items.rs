@@ -161,3 +161,34 @@ async fn editing_a_line_keeps_what_was_not_changed() {
     unknown.amount = Some(1);
     assert_eq!(code(UpdateLinesInvoice::new(id.clone(), vec![unknown]).send(&client).await.unwrap_err()), "resource_missing");
 }
+
+#[tokio::test]
+async fn an_archived_price_cannot_be_added_to_a_draft() {
+    let sim = stripe_sim::Simulator::start(stripe_sim::SimConfig { rate_limit_per_sec: None, ..Default::default() }).await.unwrap();
+    let key = "sk_test_51ArchivedPriceLines0000000000";
+    let post = |path: String, body: String| {
+        let sim = &sim;
+        async move { common::raw_post(sim, key, &path, &body, None).await }
+    };
+    let (_, _, customer) = post("/v1/customers".into(), "name=Zeta".into()).await;
+    let (_, _, product) = post("/v1/products".into(), "name=Seat".into()).await;
+    let body = format!("product={}&currency=eur&unit_amount=2500", product["id"].as_str().unwrap());
+    let (_, _, price) = post("/v1/prices".into(), body).await;
+    let price_id = price["id"].as_str().unwrap().to_string();
+    let (_, _, draft) = post("/v1/invoices".into(), format!("customer={}&currency=eur", customer["id"].as_str().unwrap())).await;
+    let lines_path = format!("/v1/invoices/{}/add_lines", draft["id"].as_str().unwrap());
+
+    let (status, _, _) = post(format!("/v1/prices/{price_id}"), "active=false".into()).await;
+    assert_eq!(status, 200);
+    let (status, _, refused) = post(lines_path.clone(), format!("lines[0][pricing][price]={price_id}&lines[0][quantity]=2")).await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["error"]["param"], "lines[0][pricing][price]");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("inactive"));
+
+    let (status, _, _) = post(format!("/v1/prices/{price_id}"), "active=true".into()).await;
+    assert_eq!(status, 200);
+    let (status, _, added) = post(lines_path, format!("lines[0][pricing][price]={price_id}&lines[0][quantity]=2")).await;
+    assert_eq!(status, 200);
+    assert_eq!(added["total"], 5000);
+    assert_eq!(added["lines"]["data"][0]["pricing"]["price_details"]["price"], price_id.as_str());
+}

@@ -1,6 +1,7 @@
-//! One-request operations on an existing invoice: send it again, void it, delete a draft, or
-//! mark it paid outside Stripe. Each is journaled like any write, so a lost answer is replayed
-//! under the same idempotency key rather than repeated.
+//! One-request operations on an existing invoice: finalize it, send it again, charge it, void
+//! it, mark it uncollectible, delete a draft, or mark it paid outside Stripe. Each is journaled
+//! like any write, so a lost answer is replayed under the same idempotency key rather than
+//! repeated, and Stripe's answer is applied to the cache before the operation ends.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,43 +21,52 @@ pub struct InvoiceAction {
     pub po_id: Option<String>,
 }
 
+/// `POST /v1/invoices/{id}/{verb}` as one step.
+async fn post(run: &mut OperationRun, id: &str, verb: &str, form: Vec<(String, String)>) -> Result<Value> {
+    let gateway = run.gateway().clone();
+    let path = format!("/v1/invoices/{id}/{verb}");
+    run.step(verb, |key| async move { gateway.post_form(&path, &form, Some(&key)).await }).await
+}
+
+/// Deletes a draft; one already gone counts as deleted.
+pub(super) async fn delete_draft(run: &mut OperationRun, id: &str, name: &str) -> Result<Value> {
+    let gateway = run.gateway().clone();
+    let path = format!("/v1/invoices/{id}");
+    let id = id.to_string();
+    run.step(name, |_| async move {
+        let body = gateway.execute(Method::Delete, &path, None, None, None).await;
+        match body {
+            Ok(body) => serde_json::from_slice(&body).map_err(|err| Error::StripeResponse(format!("not JSON ({err})"))),
+            // Deleted by an earlier attempt whose answer was lost: the goal is reached.
+            Err(Error::Stripe { code: Some(code), .. }) if code == "resource_missing" => {
+                Ok(serde_json::json!({ "id": id, "object": "invoice", "deleted": true }))
+            }
+            Err(err) => Err(err),
+        }
+    })
+    .await
+}
+
 pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Value) -> Result<Value> {
     let input: InvoiceAction = serde_json::from_value(input)
         .map_err(|err| Error::Internal(format!("an invoice operation has unreadable input: {err}")))?;
-    let gateway = run.gateway().clone();
     let id = input.invoice_id;
-    match kind {
-        OperationKind::SendInvoice => {
-            let path = format!("/v1/invoices/{id}/send");
-            run.step("send", |key| async move { gateway.post_form(&path, &[], Some(&key)).await }).await
+    let answer = match kind {
+        OperationKind::FinalizeInvoice => post(run, &id, "finalize", Vec::new()).await?,
+        OperationKind::SendInvoice => post(run, &id, "send", Vec::new()).await?,
+        OperationKind::VoidInvoice => post(run, &id, "void", Vec::new()).await?,
+        OperationKind::MarkInvoiceUncollectible => post(run, &id, "mark_uncollectible", Vec::new()).await?,
+        // Without a payment method Stripe charges the invoice's, subscription's or customer's default.
+        OperationKind::PayInvoice => post(run, &id, "pay", Vec::new()).await?,
+        OperationKind::PayInvoiceOutOfBand => post(run, &id, "pay", pairs(&[("paid_out_of_band", "true")])).await?,
+        OperationKind::DeleteInvoice => delete_draft(run, &id, "delete draft").await?,
+        OperationKind::IssueInvoice
+        | OperationKind::AddCustomerBalanceTransaction
+        | OperationKind::CreateInvoice
+        | OperationKind::UpdateDraftInvoice => {
+            return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
-        OperationKind::VoidInvoice => {
-            let path = format!("/v1/invoices/{id}/void");
-            run.step("void", |key| async move { gateway.post_form(&path, &[], Some(&key)).await }).await
-        }
-        OperationKind::PayInvoiceOutOfBand => {
-            let path = format!("/v1/invoices/{id}/pay");
-            let form = pairs(&[("paid_out_of_band", "true")]);
-            run.step("pay out of band", |key| async move { gateway.post_form(&path, &form, Some(&key)).await }).await
-        }
-        OperationKind::DeleteInvoice => {
-            let path = format!("/v1/invoices/{id}");
-            run.step("delete draft", |_| async move {
-                let body = gateway.execute(Method::Delete, &path, None, None, None).await;
-                match body {
-                    Ok(body) => serde_json::from_slice(&body)
-                        .map_err(|err| Error::StripeResponse(format!("not JSON ({err})"))),
-                    // Deleted by an earlier attempt whose answer was lost: the goal is reached.
-                    Err(Error::Stripe { code: Some(code), .. }) if code == "resource_missing" => {
-                        Ok(serde_json::json!({ "id": id, "object": "invoice", "deleted": true }))
-                    }
-                    Err(err) => Err(err),
-                }
-            })
-            .await
-        }
-        OperationKind::IssueInvoice | OperationKind::AddCustomerBalanceTransaction => {
-            Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
-        }
-    }
+    };
+    run.apply_invoice(&answer)?;
+    Ok(answer)
 }

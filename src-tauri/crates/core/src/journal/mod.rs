@@ -13,10 +13,12 @@
 
 mod audit;
 mod balance_transaction;
+mod create_invoice;
 mod invoice_action;
 mod issue_invoice;
 mod service;
 mod store;
+mod update_draft;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -31,6 +33,8 @@ use crate::store::Store;
 
 pub use audit::OperationEntry;
 pub use balance_transaction::AddBalanceTransaction;
+pub use create_invoice::CreatedInvoice;
+pub use update_draft::UpdateDraft;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 
@@ -81,6 +85,17 @@ pub enum OperationKind {
     PayInvoiceOutOfBand,
     /// Credit or debit a customer's balance (`POST /v1/customers/{id}/balance_transactions`).
     AddCustomerBalanceTransaction,
+    /// Finalize a draft invoice (draft → open).
+    FinalizeInvoice,
+    /// Charge what remains of an invoice to the customer's default payment method.
+    PayInvoice,
+    /// Write an open invoice off as uncollectible.
+    MarkInvoiceUncollectible,
+    /// Find or create the customer, create a draft invoice and add all its lines in one
+    /// request; a draft whose lines Stripe refuses is deleted again.
+    CreateInvoice,
+    /// Change a draft's terms, then add, update and remove lines (one request each).
+    UpdateDraftInvoice,
 }
 
 impl OperationKind {
@@ -93,6 +108,11 @@ impl OperationKind {
             OperationKind::DeleteInvoice => "delete_invoice",
             OperationKind::PayInvoiceOutOfBand => "pay_invoice_out_of_band",
             OperationKind::AddCustomerBalanceTransaction => "add_customer_balance_transaction",
+            OperationKind::FinalizeInvoice => "finalize_invoice",
+            OperationKind::PayInvoice => "pay_invoice",
+            OperationKind::MarkInvoiceUncollectible => "mark_invoice_uncollectible",
+            OperationKind::CreateInvoice => "create_invoice",
+            OperationKind::UpdateDraftInvoice => "update_draft_invoice",
         }
     }
 
@@ -104,6 +124,11 @@ impl OperationKind {
             "delete_invoice" => Ok(OperationKind::DeleteInvoice),
             "pay_invoice_out_of_band" => Ok(OperationKind::PayInvoiceOutOfBand),
             "add_customer_balance_transaction" => Ok(OperationKind::AddCustomerBalanceTransaction),
+            "finalize_invoice" => Ok(OperationKind::FinalizeInvoice),
+            "pay_invoice" => Ok(OperationKind::PayInvoice),
+            "mark_invoice_uncollectible" => Ok(OperationKind::MarkInvoiceUncollectible),
+            "create_invoice" => Ok(OperationKind::CreateInvoice),
+            "update_draft_invoice" => Ok(OperationKind::UpdateDraftInvoice),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -194,8 +219,13 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::SendInvoice
         | OperationKind::VoidInvoice
         | OperationKind::DeleteInvoice
-        | OperationKind::PayInvoiceOutOfBand => invoice_action::run(&mut run, kind, input).await,
+        | OperationKind::PayInvoiceOutOfBand
+        | OperationKind::FinalizeInvoice
+        | OperationKind::PayInvoice
+        | OperationKind::MarkInvoiceUncollectible => invoice_action::run(&mut run, kind, input).await,
         OperationKind::AddCustomerBalanceTransaction => balance_transaction::run(&mut run, input).await,
+        OperationKind::CreateInvoice => create_invoice::run(&mut run, input).await,
+        OperationKind::UpdateDraftInvoice => update_draft::run(&mut run, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.
@@ -253,6 +283,13 @@ impl OperationRun {
     /// The operation's id.
     pub fn id(&self) -> &str {
         &self.operation.id
+    }
+
+    /// Applies Stripe's answer about an invoice to the account's cache. Done inside the
+    /// operation, so a resume (from saved answers, no requests) applies it again; the second
+    /// time changes nothing.
+    pub(crate) fn apply_invoice(&self, answer: &Value) -> Result<()> {
+        crate::invoices::apply_invoice(&self.store, &self.operation.account_id, answer).map(|_| ())
     }
 
     /// Runs the next step: returns its saved answer if it has one, else calls `request`

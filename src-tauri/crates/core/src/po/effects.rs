@@ -2,7 +2,9 @@
 //! and links after issuing, cancelled after voiding or deleting, payments counted by Stripe
 //! after marking paid out of band. Each writes audit rows carrying the Stripe request id of
 //! the request that made the change, found in the gateway's request log by the operation's
-//! idempotency keys. Applying twice changes nothing the second time.
+//! idempotency keys. Charging or writing off the invoice from the invoice view is recorded
+//! too, and the PO then follows the invoice the operation has just cached (status, payments).
+//! Applying twice changes nothing the second time.
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
@@ -32,6 +34,10 @@ fn po_of(operation: &Operation) -> Option<String> {
             serde_json::from_value::<IssueInvoice>(operation.input.clone())
                 .ok()?
                 .po_id
+        }
+        // Never made for a purchase order.
+        OperationKind::CreateInvoice | OperationKind::UpdateDraftInvoice | OperationKind::AddCustomerBalanceTransaction => {
+            None
         }
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
@@ -99,11 +105,43 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
                 }
                 store::settle(tx, account, &po_id, request.as_deref())?;
             }
-            // Not a purchase order's operation: it never carries one.
-            OperationKind::AddCustomerBalanceTransaction => {}
+            OperationKind::PayInvoice => {
+                store::audit(
+                    tx,
+                    account,
+                    &po_id,
+                    Audit {
+                        new_value: Some("Stripe invoice charged to the customer's default payment method".into()),
+                        stripe_request_id: request,
+                        ..Audit::action("charged")
+                    },
+                )?;
+            }
+            OperationKind::MarkInvoiceUncollectible => {
+                store::audit(
+                    tx,
+                    account,
+                    &po_id,
+                    Audit {
+                        new_value: Some("Stripe invoice marked uncollectible".into()),
+                        stripe_request_id: request,
+                        ..Audit::action("marked_uncollectible")
+                    },
+                )?;
+            }
+            // A PO's invoice is issued finalized; a finalize names no PO. Nor do the others.
+            OperationKind::FinalizeInvoice
+            | OperationKind::AddCustomerBalanceTransaction
+            | OperationKind::CreateInvoice
+            | OperationKind::UpdateDraftInvoice => {}
         }
         Ok(())
-    })
+    })?;
+    if matches!(operation.kind, OperationKind::PayInvoice | OperationKind::MarkInvoiceUncollectible) {
+        // The invoice the operation cached: its status and payments become the PO's.
+        super::track::reconcile(store, account)?;
+    }
+    Ok(())
 }
 
 fn issued(

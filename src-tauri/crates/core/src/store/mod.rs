@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_page_only_sync.sql"),
     include_str!("migrations/0008_sync_status_revision.sql"),
     include_str!("migrations/0009_customer_balance_transactions.sql"),
+    include_str!("migrations/0010_event_source.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -455,8 +455,17 @@ pub(crate) async fn apply_pushed_event(
         Err(Stop::Failed(err)) => return Err(err),
         Err(_) => FetchedChildren::new(),
     };
-    let (applied, changed) =
-        store.cache_write(gateway.account_id(), |tx| tx.apply_event(event, &fetched))?;
+    let (applied, changed) = store.cache_write(gateway.account_id(), |tx| {
+        let applied = tx.apply_event(event, &fetched)?;
+        if applied {
+            // Timelines say how each event arrived; a poll that sees it later skips it.
+            tx.tx().execute(
+                "UPDATE cache_events SET source = 'webhook' WHERE account_id = ?1 AND id = ?2",
+                rusqlite::params![tx.account_id(), event["id"].as_str()],
+            )?;
+        }
+        Ok(applied)
+    })?;
     run.changed(changed);
     if applied {
         follow_purchase_orders(&mut run);

@@ -308,7 +308,8 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
             "DROP TRIGGER sync_status_revision;
              ALTER TABLE sync_status DROP COLUMN revision;
              DROP INDEX cache_customer_balance_transactions_customer;
-             DROP TABLE cache_customer_balance_transactions;",
+             DROP TABLE cache_customer_balance_transactions;
+             ALTER TABLE cache_events DROP COLUMN source;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)

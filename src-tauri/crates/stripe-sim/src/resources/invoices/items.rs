@@ -97,6 +97,9 @@ pub fn plan_line(data: &AccountData, line: &Value, naming: &Naming, currency: &s
             if price["currency"] != currency {
                 return Err(ApiError::invalid_param(&param("pricing][price"), "The price's currency must match the invoice's currency."));
             }
+            if price["active"] == false {
+                return Err(ApiError::invalid_param(&param("pricing][price"), "The price specified is inactive. This field only accepts active prices."));
+            }
             if price["type"] == "recurring" {
                 return Err(ApiError::invalid_param(&param("pricing][price"), "The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`."));
             }
