@@ -3,7 +3,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
-import type { InvoiceActionKind, InvoiceDetail } from '../lib/invoice-contract';
+import type { InvoiceActionKind, InvoiceDetail } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { emitFromRust, fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { draftInvoice, invoiceDetail, invoiceLine } from '../test-support/invoices';

@@ -4,7 +4,7 @@
 // Rust checks it all again; Stripe's preview gives the final numbers.
 import type { CreditNoteInput, CreditReason } from './customer-contract';
 import { formatMoney } from './format';
-import type { InvoiceDetail, InvoiceLineView } from './invoice-contract';
+import type { InvoiceDetail, InvoiceLineView } from './bindings';
 import { parseMajor, parseQuantity } from './po';
 
 /** Credit a typed amount, or some units of the invoice's lines. */

@@ -2,7 +2,7 @@
 // bindings will render them (snake_case fields, `T | null` for options, minor-unit money as
 // numbers). Once the bindings carry them, this file only re-exports them from there.
 import type { InvoiceRow } from './bindings';
-import type { CreditNoteRow, InvoiceTimelineEntry } from './invoice-contract';
+import type { CreditNoteRow, InvoiceTimelineEntry } from './bindings';
 
 export type { CreditNoteRow };
 

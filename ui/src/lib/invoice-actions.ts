@@ -1,7 +1,7 @@
 // What each invoice action is called on its button, and what its confirmation says Stripe will
 // do, worded from the invoice at hand (its customer, amounts and collection method).
 import { formatDate, formatMoney } from './format';
-import type { InvoiceActionKind, InvoiceDetail } from './invoice-contract';
+import type { InvoiceActionKind, InvoiceDetail } from './bindings';
 
 /** The actions in the order their buttons show. */
 export const ACTION_ORDER: InvoiceActionKind[] = [

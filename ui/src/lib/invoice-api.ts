@@ -8,7 +8,7 @@ import type {
   InvoiceActionKind,
   InvoiceDetail,
   NewInvoiceInput,
-} from './invoice-contract';
+} from './bindings';
 
 /** Which of a finalized invoice's Stripe pages to open. */
 export type InvoiceLink = 'hosted' | 'pdf';

@@ -11,7 +11,7 @@ import type {
   LineChange,
   NewInvoiceInput,
   NewInvoiceLine,
-} from './invoice-contract';
+} from './bindings';
 
 /** Stripe prints at most four custom fields on an invoice. */
 export const MAX_CUSTOM_FIELDS = 4;

@@ -1,7 +1,7 @@
 // Customer and credit-note shapes for UI tests, each a plausible default that a test overrides.
 import type { BalanceTransactionRow, PaymentMethodRow } from '../lib/bindings';
 import type { CreditNotePreview, CreditNoteRow, CustomerDetail } from '../lib/customer-contract';
-import type { InvoiceDetail } from '../lib/invoice-contract';
+import type { InvoiceDetail } from '../lib/bindings';
 import { invoiceRow } from './backend';
 
 /** A USD customer owing nothing, with one open invoice, one PO and one event. */

@@ -1,5 +1,5 @@
 // Invoice shapes for UI tests, each a plausible default that a test overrides.
-import type { CatalogPrice, InvoiceDetail, InvoiceLineView } from '../lib/invoice-contract';
+import type { CatalogPrice, InvoiceDetail, InvoiceLineView } from '../lib/bindings';
 
 /** An ad hoc line of $500.00 × 3 unless overridden. */
 export function invoiceLine(overrides: Partial<InvoiceLineView> = {}): InvoiceLineView {
