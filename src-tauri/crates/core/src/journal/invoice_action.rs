@@ -55,7 +55,12 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
             })
             .await
         }
-        OperationKind::IssueInvoice | OperationKind::AddCustomerBalanceTransaction => {
+        OperationKind::IssueInvoice
+        | OperationKind::AddCustomerBalanceTransaction
+        | OperationKind::CreateCreditNote
+        | OperationKind::VoidCreditNote
+        | OperationKind::CreateCustomer
+        | OperationKind::UpdateCustomer => {
             Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     }

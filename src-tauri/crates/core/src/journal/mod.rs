@@ -12,6 +12,8 @@
 //! should look its objects up (by the metadata it wrote) before creating them again.
 
 mod balance_transaction;
+mod credit_note;
+mod customer;
 mod invoice_action;
 mod issue_invoice;
 mod service;
@@ -29,6 +31,8 @@ use crate::gateway::Gateway;
 use crate::store::Store;
 
 pub use balance_transaction::AddBalanceTransaction;
+pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
+pub use customer::WriteCustomer;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 
@@ -79,6 +83,15 @@ pub enum OperationKind {
     PayInvoiceOutOfBand,
     /// Credit or debit a customer's balance (`POST /v1/customers/{id}/balance_transactions`).
     AddCustomerBalanceTransaction,
+    /// Issue a credit note on an open or paid invoice, then fetch the invoice (and the
+    /// customer when its balance moved) again.
+    CreateCreditNote,
+    /// Void a credit note, then fetch its invoice (and customer) again.
+    VoidCreditNote,
+    /// Create a customer (`POST /v1/customers`).
+    CreateCustomer,
+    /// Update a customer (`POST /v1/customers/{id}`).
+    UpdateCustomer,
 }
 
 impl OperationKind {
@@ -91,6 +104,10 @@ impl OperationKind {
             OperationKind::DeleteInvoice => "delete_invoice",
             OperationKind::PayInvoiceOutOfBand => "pay_invoice_out_of_band",
             OperationKind::AddCustomerBalanceTransaction => "add_customer_balance_transaction",
+            OperationKind::CreateCreditNote => "create_credit_note",
+            OperationKind::VoidCreditNote => "void_credit_note",
+            OperationKind::CreateCustomer => "create_customer",
+            OperationKind::UpdateCustomer => "update_customer",
         }
     }
 
@@ -102,6 +119,10 @@ impl OperationKind {
             "delete_invoice" => Ok(OperationKind::DeleteInvoice),
             "pay_invoice_out_of_band" => Ok(OperationKind::PayInvoiceOutOfBand),
             "add_customer_balance_transaction" => Ok(OperationKind::AddCustomerBalanceTransaction),
+            "create_credit_note" => Ok(OperationKind::CreateCreditNote),
+            "void_credit_note" => Ok(OperationKind::VoidCreditNote),
+            "create_customer" => Ok(OperationKind::CreateCustomer),
+            "update_customer" => Ok(OperationKind::UpdateCustomer),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -194,6 +215,9 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         | OperationKind::DeleteInvoice
         | OperationKind::PayInvoiceOutOfBand => invoice_action::run(&mut run, kind, input).await,
         OperationKind::AddCustomerBalanceTransaction => balance_transaction::run(&mut run, input).await,
+        OperationKind::CreateCreditNote => credit_note::create(&mut run, input).await,
+        OperationKind::VoidCreditNote => credit_note::void(&mut run, input).await,
+        OperationKind::CreateCustomer | OperationKind::UpdateCustomer => customer::run(&mut run, kind, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

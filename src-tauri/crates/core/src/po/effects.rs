@@ -33,7 +33,17 @@ fn po_of(operation: &Operation) -> Option<String> {
                 .ok()?
                 .po_id
         }
-        _ => {
+        // These never belong to a purchase order; the PO follows the invoice they change
+        // through the cache instead.
+        OperationKind::AddCustomerBalanceTransaction
+        | OperationKind::CreateCreditNote
+        | OperationKind::VoidCreditNote
+        | OperationKind::CreateCustomer
+        | OperationKind::UpdateCustomer => None,
+        OperationKind::SendInvoice
+        | OperationKind::VoidInvoice
+        | OperationKind::DeleteInvoice
+        | OperationKind::PayInvoiceOutOfBand => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
                 .po_id
@@ -100,7 +110,11 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
                 store::settle(tx, account, &po_id, request.as_deref())?;
             }
             // Not a purchase order's operation: it never carries one.
-            OperationKind::AddCustomerBalanceTransaction => {}
+            OperationKind::AddCustomerBalanceTransaction
+            | OperationKind::CreateCreditNote
+            | OperationKind::VoidCreditNote
+            | OperationKind::CreateCustomer
+            | OperationKind::UpdateCustomer => {}
         }
         Ok(())
     })
