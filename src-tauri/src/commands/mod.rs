@@ -6,6 +6,7 @@
 mod about;
 mod accounts;
 mod activity;
+mod credit_notes;
 mod customers;
 mod purchase_orders;
 mod demo;
@@ -37,6 +38,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::refresh_customer_payment_methods,
         customers::refresh_customer_balance_transactions,
         customers::add_customer_balance_transaction,
+        customers::get_customer,
+        customers::create_customer,
+        customers::update_customer,
+        customers::customers_with_email,
+        credit_notes::list_credit_notes,
+        credit_notes::preview_credit_note,
+        credit_notes::create_credit_note,
+        credit_notes::void_credit_note,
         activity::list_request_log,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,

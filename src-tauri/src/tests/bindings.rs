@@ -3,7 +3,12 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
-use billfold_core::customers::BalanceAdjustmentInput;
+use billfold_core::credit_notes::{
+    CreditLineInput, CreditNoteInput, CreditNotePage, CreditNotePreview, CreditNotePreviewLine, CreditNoteRow, CreditReason,
+};
+use billfold_core::customers::{
+    Address, BalanceAdjustmentInput, CustomerDetail, CustomerInput, CustomerPo, CustomerSubscription, CustomerTimelineEntry,
+};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
@@ -45,6 +50,19 @@ fn generate() -> String {
         PaymentMethodRow::decl(&cfg),
         BalanceTransactionRow::decl(&cfg),
         BalanceAdjustmentInput::decl(&cfg),
+        CreditReason::decl(&cfg),
+        CreditLineInput::decl(&cfg),
+        CreditNoteInput::decl(&cfg),
+        CreditNotePreviewLine::decl(&cfg),
+        CreditNotePreview::decl(&cfg),
+        CreditNoteRow::decl(&cfg),
+        CreditNotePage::decl(&cfg),
+        Address::decl(&cfg),
+        CustomerInput::decl(&cfg),
+        CustomerSubscription::decl(&cfg),
+        CustomerPo::decl(&cfg),
+        CustomerTimelineEntry::decl(&cfg),
+        CustomerDetail::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),
         PoLineInput::decl(&cfg),

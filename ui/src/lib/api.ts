@@ -8,8 +8,15 @@ import type {
   AppOverview,
   BalanceAdjustmentInput,
   BalanceTransactionRow,
+  CreditNoteInput,
+  CreditNotePage,
+  CreditNotePreview,
+  CreditNoteRow,
   CsvImportReport,
+  CustomerDetail,
+  CustomerInput,
   CustomerPage,
+  CustomerRow,
   ErrorPayload,
   InvoicePage,
   ListQuery,
@@ -72,6 +79,22 @@ export const api = {
     call<BalanceTransactionRow[]>('refresh_customer_balance_transactions', { accountId, customerId }),
   addCustomerBalanceTransaction: (accountId: string, customerId: string, input: BalanceAdjustmentInput) =>
     call<BalanceTransactionRow>('add_customer_balance_transaction', { accountId, customerId, input }),
+  /** A customer's detail from the cache (no request to Stripe). */
+  getCustomer: (accountId: string, customerId: string) => call<CustomerDetail>('get_customer', { accountId, customerId }),
+  createCustomer: (accountId: string, input: CustomerInput) => call<CustomerDetail>('create_customer', { accountId, input }),
+  /** Sends every field of the form: an empty one clears it in Stripe. */
+  updateCustomer: (accountId: string, customerId: string, input: CustomerInput) =>
+    call<CustomerDetail>('update_customer', { accountId, customerId, input }),
+  /** Cached customers with exactly this email, any case (the duplicate warning). */
+  customersWithEmail: (accountId: string, email: string) => call<CustomerRow[]>('customers_with_email', { accountId, email }),
+  listCreditNotes: (accountId: string, query: ListQuery) => call<CreditNotePage>('list_credit_notes', { accountId, query }),
+  /** Stripe's preview after the same checks as issuing; nothing is recorded. */
+  previewCreditNote: (accountId: string, input: CreditNoteInput) =>
+    call<CreditNotePreview>('preview_credit_note', { accountId, input }),
+  createCreditNote: (accountId: string, input: CreditNoteInput) =>
+    call<CreditNoteRow>('create_credit_note', { accountId, input }),
+  voidCreditNote: (accountId: string, creditNoteId: string) =>
+    call<CreditNoteRow>('void_credit_note', { accountId, creditNoteId }),
   listInvoices: (accountId: string, query: ListQuery) => call<InvoicePage>('list_invoices', { accountId, query }),
   listPurchaseOrders: (accountId: string, query: PoListQuery) =>
     call<PoPage>('list_purchase_orders', { accountId, query }),
