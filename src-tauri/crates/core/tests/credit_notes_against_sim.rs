@@ -17,6 +17,7 @@ use serde_json::Value;
 
 #[path = "support/kill.rs"]
 mod kill;
+mod po_support;
 #[path = "support/sim_account.rs"]
 mod sim_account;
 
@@ -302,6 +303,39 @@ async fn requests_that_cannot_work_are_refused_before_anything_is_recorded_or_se
     assert_eq!(sim.request_count(), before, "nothing was sent");
     assert_eq!(operations(dir.path()), 0, "nothing was recorded");
     assert_eq!(stripe_invoice(&app, &account, open_id).await["amount_remaining"], 10_000);
+}
+
+#[tokio::test]
+async fn a_purchase_orders_invoice_credited_in_full_shows_on_the_po() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = sim_account::open_with_account(dir.path(), &sim, &unique_key(), "Credit Notes").await;
+    app.sync_once(&account, &NoObserver).await.unwrap();
+    // One line of 2 × 1,250.00 = 2,500.00 EUR.
+    let draft = app.create_purchase_order(&account, po_support::po("PO-CN-1", "ap@acme.test", 1)).unwrap();
+    let po_id = draft.summary.id.clone();
+    let invoice_id = app.issue_purchase_order(&account, &po_id).await.unwrap().invoice_id.unwrap();
+    app.sync_once(&account, &NoObserver).await.unwrap();
+
+    let half = app.create_credit_note(&account, by_amount(&invoice_id, 100_000)).await.unwrap();
+    let po = app.purchase_order(&account, &po_id).unwrap();
+    assert_eq!(po.summary.invoice_status.as_deref(), Some("open"));
+    assert_eq!((po.summary.total, po.summary.paid), (250_000, 0), "a credit note is not a payment");
+
+    // Crediting the rest leaves Stripe nothing to collect: the invoice is paid, and the PO,
+    // following its invoice, is paid at once; no payment is invented for it (the PO's
+    // balance, total less payments, does not count credit notes).
+    app.create_credit_note(&account, by_amount(&invoice_id, 150_000)).await.unwrap();
+    assert_eq!(cached_remaining(&app, &account, &invoice_id), ("paid".to_string(), 0));
+    let po = app.purchase_order(&account, &po_id).unwrap();
+    assert_eq!(po.summary.invoice_status.as_deref(), Some("paid"));
+    assert_eq!(po.summary.paid, 0);
+    assert!(po.payments.is_empty());
+    assert_eq!(po.summary.status, billfold_core::po::PoStatus::Paid);
+    // A later sync agrees and changes nothing more.
+    app.sync_once(&account, &NoObserver).await.unwrap();
+    assert_eq!(app.purchase_order(&account, &po_id).unwrap().summary, po.summary);
+    assert_eq!(app.store().credit_notes_of_invoice(&account, &invoice_id).unwrap().last(), Some(&half));
 }
 
 /// The child's side of the kill test: record and run one credit note until killed.
