@@ -193,8 +193,28 @@ async fn a_credit_by_lines_credits_the_quantities_asked() {
 
     // The last seat pays the invoice off: Stripe marks it paid and so does the cache.
     let last = CreditNoteInput { amount: None, lines: vec![CreditLineInput { invoice_line_id: seats, quantity: 1 }], ..by_amount(id, 0) };
-    app.create_credit_note(&account, last).await.unwrap();
+    let last = app.create_credit_note(&account, last).await.unwrap();
     assert_eq!(cached_remaining(&app, &account, id), ("paid".to_string(), 0));
+
+    // Pages of one, newest first, each `next` leading to the following page.
+    let first = app.list_credit_notes(&account, &ListQuery { limit: 1, ..ListQuery::default() }).unwrap();
+    assert_eq!((first.total, first.next.as_deref()), (2, Some("1")));
+    let second = app.list_credit_notes(&account, &ListQuery { limit: 1, after: first.next.clone(), ..ListQuery::default() }).unwrap();
+    assert_eq!(second.next, None);
+    let mut seen = vec![first.rows[0].id.clone(), second.rows[0].id.clone()];
+    seen.sort();
+    let mut expected = vec![row.id.clone(), last.id.clone()];
+    expected.sort();
+    assert_eq!(seen, expected);
+    let sorted = app.list_credit_notes(&account, &ListQuery { limit: 10, sort: Some("total".into()), ..ListQuery::default() });
+    assert_eq!(sorted.unwrap_err().code(), ErrorCode::Validation);
+
+    // A note that lowered what was due cannot be voided once the invoice is paid: refused
+    // here, as Stripe would, without a request.
+    let before = sim.request_count();
+    let err = app.void_credit_note(&account, &row.id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation, "{err}");
+    assert_eq!(sim.request_count(), before);
 }
 
 #[tokio::test]
