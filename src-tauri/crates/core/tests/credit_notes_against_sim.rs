@@ -257,6 +257,8 @@ async fn a_paid_invoice_splits_into_refund_balance_credit_and_out_of_band() {
     let void = app.void_credit_note(&account, &row.id).await.unwrap();
     assert_eq!(void.status, "void");
     assert_eq!(app.customer_detail(&account, &customer).unwrap().balance, 0);
+    let ledger = app.store().customer_balance_transactions(&account, &customer).unwrap();
+    assert_eq!(ledger.iter().map(|t| (t.amount, t.ending_balance)).collect::<Vec<_>>(), vec![(3_000, 0), (-3_000, -3_000)]);
     let again = app.void_credit_note(&account, &row.id).await.unwrap_err();
     assert_eq!(again.code(), ErrorCode::Validation, "{again}");
     assert!(again.to_string().contains("already been voided"), "{again}");

@@ -296,6 +296,12 @@ async fn an_open_invoices_credit_note_settles_nothing() {
     let negative = CreateCreditNote::new(invoice_id.as_str()).amount(1_000).out_of_band_amount(-1).send(&client).await.unwrap_err();
     assert_eq!(rejected(negative, 400).1.as_deref(), Some("out_of_band_amount"));
     assert_eq!(balance(&client, &id).await, 0);
+    let line = invoice.lines.data[0].id.to_string();
+    let mut none = stripe_billing::credit_note::CreateCreditNoteLines::new(stripe_billing::credit_note::CreateCreditNoteLinesType::InvoiceLineItem);
+    none.invoice_line_item = Some(line);
+    none.quantity = Some(0);
+    let zero = CreateCreditNote::new(invoice_id.as_str()).lines(vec![none]).send(&client).await.unwrap_err();
+    assert_eq!(rejected(zero, 400).1.as_deref(), Some("lines[0][quantity]"));
     let note = CreateCreditNote::new(invoice_id.as_str()).amount(1_000).send(&client).await.unwrap();
     assert_eq!(note.type_, CreditNoteType::PrePayment);
 }

@@ -1,6 +1,6 @@
 //! The `create_credit_note` and `void_credit_note` operations: one write each, then the
-//! invoice (and, when the customer's balance moved, the customer and its ledger row) fetched
-//! again as further steps, and every answer applied to the cache. Fetches are steps too, so a
+//! invoice (and, when the customer's balance moved, the customer and its new ledger row, or
+//! after a void its whole ledger) fetched again as further steps, and every answer applied to the cache. Fetches are steps too, so a
 //! resume applies the same snapshots without asking again.
 
 use serde::{Deserialize, Serialize};
@@ -110,10 +110,22 @@ pub(super) async fn void(run: &mut OperationRun, input: Value) -> Result<Value> 
     let invoice_id = input.invoice_id.or_else(|| kinds::id_of(&note["invoice"]).map(str::to_string));
     // Voiding takes back a balance credit: the customer is fetched again when it had one.
     let customer = kinds::id_of(&note["customer"]).filter(|_| !note["customer_balance_transaction"].is_null());
-    let after = match invoice_id {
+    let mut after = match invoice_id {
         Some(invoice_id) => refetch(run, &invoice_id, customer, &Value::Null).await?,
         None => Refetched::default(),
     };
+    // The row that takes the credit back has no id on the note: the whole ledger is fetched.
+    if let Some(customer_id) = customer {
+        let gateway = run.gateway().clone();
+        let path = format!("/v1/customers/{customer_id}/balance_transactions");
+        let ledger = run
+            .step("fetch ledger", |_| async move {
+                let items = crate::sync::list_all(&gateway, &path).await?;
+                Ok(serde_json::json!({ "data": items }))
+            })
+            .await?;
+        after.ledger = Some(ledger["data"].as_array().cloned().unwrap_or_default());
+    }
     apply(run, &note, after)?;
     Ok(note)
 }
@@ -125,6 +137,8 @@ struct Refetched {
     lines: FetchedChildren,
     customer: Option<(String, Value)>,
     ledger_row: Option<Value>,
+    /// The customer's whole ledger, newest first, when it replaces the cached one.
+    ledger: Option<Vec<Value>>,
 }
 
 /// Fetches the invoice (all its lines when Stripe embeds only some), and the customer and the
@@ -179,6 +193,9 @@ fn apply(run: &OperationRun, note: &Value, after: Refetched) -> Result<()> {
             tx.upsert(kind("customers")?, customer, version, false, &FetchedChildren::new())?;
             if let Some(row) = &after.ledger_row {
                 tx.put_balance_transaction(customer_id, row)?;
+            }
+            if let Some(ledger) = &after.ledger {
+                tx.replace_balance_transactions(customer_id, ledger)?;
             }
         }
         Ok(())
