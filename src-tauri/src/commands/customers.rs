@@ -1,8 +1,9 @@
-//! Customer commands: what a customer view asks Stripe for when it opens, and credits or
+//! Customer commands: the detail view (from the cache), create and edit (journaled), the
+//! same-email look-up, what a customer view asks Stripe for when it opens, and credits or
 //! debits to a customer's balance.
 
-use billfold_core::customers::BalanceAdjustmentInput;
-use billfold_core::store::BalanceTransactionRow;
+use billfold_core::customers::{BalanceAdjustmentInput, CustomerDetail, CustomerInput};
+use billfold_core::store::{BalanceTransactionRow, CustomerRow};
 use billfold_core::sync::PaymentMethodRow;
 use tauri::State;
 
@@ -53,4 +54,37 @@ pub async fn add_customer_balance_transaction(
         .add_customer_balance_transaction(&account_id, &customer_id, input)
         .await
         .map_err(|err| err.payload())
+}
+
+/// A customer's detail from the cache (no request).
+#[tauri::command(async)]
+pub fn get_customer(state: State<'_, AppState>, account_id: String, customer_id: String) -> CommandResult<CustomerDetail> {
+    state.core()?.customer_detail(&account_id, &customer_id).map_err(|err| err.payload())
+}
+
+/// Creates a customer exactly once and answers its detail.
+#[tauri::command]
+pub async fn create_customer(
+    state: State<'_, AppState>,
+    account_id: String,
+    input: CustomerInput,
+) -> CommandResult<CustomerDetail> {
+    state.core()?.create_customer(&account_id, input).await.map_err(|err| err.payload())
+}
+
+/// Updates a customer (every field of the form; an empty one clears it) and answers its detail.
+#[tauri::command]
+pub async fn update_customer(
+    state: State<'_, AppState>,
+    account_id: String,
+    customer_id: String,
+    input: CustomerInput,
+) -> CommandResult<CustomerDetail> {
+    state.core()?.update_customer(&account_id, &customer_id, input).await.map_err(|err| err.payload())
+}
+
+/// The cached customers with exactly this email, whatever the case (the duplicate warning).
+#[tauri::command(async)]
+pub fn customers_with_email(state: State<'_, AppState>, account_id: String, email: String) -> CommandResult<Vec<CustomerRow>> {
+    state.core()?.customers_with_email(&account_id, &email).map_err(|err| err.payload())
 }

@@ -6,6 +6,7 @@
 mod about;
 mod accounts;
 mod activity;
+mod credit_notes;
 mod customers;
 mod invoices;
 mod purchase_orders;
@@ -47,6 +48,14 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         invoices::send_invoice_reminders,
         invoices::export_invoices_csv,
         invoices::open_invoice_link,
+        customers::get_customer,
+        customers::create_customer,
+        customers::update_customer,
+        customers::customers_with_email,
+        credit_notes::list_credit_notes,
+        credit_notes::preview_credit_note,
+        credit_notes::create_credit_note,
+        credit_notes::void_credit_note,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

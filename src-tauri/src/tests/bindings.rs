@@ -3,13 +3,18 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
-use billfold_core::customers::BalanceAdjustmentInput;
+use billfold_core::credit_notes::{
+    CreditLineInput, CreditNoteInput, CreditNotePage, CreditNotePreview, CreditNotePreviewLine, CreditNoteRow, CreditReason,
+};
+use billfold_core::customers::{
+    Address, BalanceAdjustmentInput, CustomerDetail, CustomerInput, CustomerPo, CustomerSubscription, CustomerTimelineEntry,
+};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::journal::OperationEntry;
 use billfold_core::invoices::{
-    BulkResult, CatalogPrice, CollectionMethod, CreditNoteRow, CustomField, CustomerChoice, DraftChanges, InvoiceActionKind,
+    BulkResult, CatalogPrice, CollectionMethod, CustomField, CustomerChoice, DraftChanges, InvoiceActionKind,
     InvoiceDetail, InvoiceLineView, InvoicePaymentView, InvoicePoLink, InvoiceTimelineEntry, LineChange, NewInvoiceInput,
     NewInvoiceLine,
 };
@@ -68,6 +73,18 @@ fn generate() -> String {
         DraftChanges::decl(&cfg),
         CatalogPrice::decl(&cfg),
         BulkResult::decl(&cfg),
+        CreditReason::decl(&cfg),
+        CreditLineInput::decl(&cfg),
+        CreditNoteInput::decl(&cfg),
+        CreditNotePreviewLine::decl(&cfg),
+        CreditNotePreview::decl(&cfg),
+        CreditNotePage::decl(&cfg),
+        Address::decl(&cfg),
+        CustomerInput::decl(&cfg),
+        CustomerSubscription::decl(&cfg),
+        CustomerPo::decl(&cfg),
+        CustomerTimelineEntry::decl(&cfg),
+        CustomerDetail::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),
         PoLineInput::decl(&cfg),

@@ -3,7 +3,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
-import type { CustomerInput } from '../lib/customer-contract';
+import type { CustomerInput } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { customerDetail, paymentMethod } from '../test-support/customers';

@@ -596,7 +596,7 @@ id: string,
  */
 number: string | null, 
 /**
- * The invoice it credits.
+ * The invoice credited.
  */
 invoice_id: string | null, 
 /**
@@ -616,27 +616,27 @@ currency: string,
  */
 total: number, 
 /**
- * Amount credited before tax, minor units.
+ * Amount before taxes and discounts, minor units.
  */
 amount: number, 
 /**
- * Refunded part, minor units.
+ * Refunded to the card.
  */
 refund_amount: number, 
 /**
- * Part credited to the customer's balance, minor units.
+ * Credited to the customer's balance.
  */
 credit_amount: number, 
 /**
- * Part settled outside Stripe, minor units.
+ * Settled outside Stripe.
  */
 out_of_band_amount: number, 
 /**
- * Why it was issued.
+ * Why.
  */
 reason: string | null, 
 /**
- * Memo printed on it.
+ * The note on it.
  */
 memo: string | null, 
 /**
@@ -983,6 +983,311 @@ ok: boolean,
  * Why not, when it did not.
  */
 message: string | null, };
+
+export type CreditReason = "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
+
+export type CreditLineInput = { 
+/**
+ * The invoice line item (`il_…`).
+ */
+invoice_line_id: string, 
+/**
+ * How many of its units (1 to the line's quantity).
+ */
+quantity: number, };
+
+export type CreditNoteInput = { 
+/**
+ * The invoice credited (open or paid).
+ */
+invoice_id: string, 
+/**
+ * Credit a bare amount (minor units) …
+ */
+amount: number | null, 
+/**
+ * … or these lines: exactly one of the two.
+ */
+lines: Array<CreditLineInput>, 
+/**
+ * Why.
+ */
+reason: CreditReason | null, 
+/**
+ * A note printed on the credit note.
+ */
+memo: string | null, 
+/**
+ * Paid invoice: refunded to the card.
+ */
+refund_amount: number, 
+/**
+ * Paid invoice: credited to the customer's balance.
+ */
+credit_amount: number, 
+/**
+ * Paid invoice: settled outside Stripe.
+ */
+out_of_band_amount: number, };
+
+export type CreditNotePreviewLine = { 
+/**
+ * What it credits.
+ */
+description: string | null, 
+/**
+ * How many units.
+ */
+quantity: number | null, 
+/**
+ * Amount, minor units.
+ */
+amount: number, };
+
+export type CreditNotePreview = { 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * Subtotal, minor units.
+ */
+subtotal: number, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Its lines (none when crediting an amount).
+ */
+lines: Array<CreditNotePreviewLine>, 
+/**
+ * The invoice's `amount_remaining` once it is issued.
+ */
+amount_remaining_after: number, 
+/**
+ * The invoice's status now.
+ */
+invoice_status: string, 
+/**
+ * How much of the invoice can still be credited, before this one.
+ */
+creditable_amount: number, };
+
+export type CreditNotePage = { 
+/**
+ * Matching credit notes in all.
+ */
+total: number, 
+/**
+ * This page, newest first unless asked otherwise.
+ */
+rows: Array<CreditNoteRow>, 
+/**
+ * The offset right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type Address = { 
+/**
+ * Street and number.
+ */
+line1: string | null, 
+/**
+ * Apartment, suite, building.
+ */
+line2: string | null, 
+/**
+ * City.
+ */
+city: string | null, 
+/**
+ * State, county, province or region.
+ */
+state: string | null, 
+/**
+ * Postal code.
+ */
+postal_code: string | null, 
+/**
+ * ISO 3166-1 alpha-2 country code.
+ */
+country: string | null, };
+
+export type CustomerInput = { 
+/**
+ * Full name or company name.
+ */
+name: string | null, 
+/**
+ * Billing email.
+ */
+email: string | null, 
+/**
+ * Phone number.
+ */
+phone: string | null, 
+/**
+ * Billing address.
+ */
+address: Address | null, 
+/**
+ * Languages for emails and PDFs, most preferred first (`en`, `fr-FR`).
+ */
+preferred_locales: Array<string>, 
+/**
+ * A payment method already attached to the customer (edits only).
+ */
+default_payment_method: string | null, 
+/**
+ * Footer printed on the customer's invoices.
+ */
+invoice_footer: string | null, 
+/**
+ * Key-value pairs kept with the customer.
+ */
+metadata: { [key in string]: string }, };
+
+export type CustomerSubscription = { 
+/**
+ * `sub_…`
+ */
+id: string, 
+/**
+ * Stripe's status.
+ */
+status: string, 
+/**
+ * End of the current period (from its first item), Unix seconds.
+ */
+current_period_end: number | null, 
+/**
+ * Its description, if any.
+ */
+description: string | null, };
+
+export type CustomerPo = { 
+/**
+ * The PO's id in Billfold.
+ */
+po_id: string, 
+/**
+ * The customer's PO number.
+ */
+po_number: string, 
+/**
+ * The PO's status.
+ */
+status: string, 
+/**
+ * Currency.
+ */
+currency: string, 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * What is still to be paid, minor units.
+ */
+balance: number, };
+
+export type CustomerTimelineEntry = { 
+/**
+ * `evt_…`
+ */
+event_id: string, 
+/**
+ * Stripe's event type (`invoice.paid`, …).
+ */
+event_type: string, 
+/**
+ * When Stripe made it, Unix seconds.
+ */
+created: number, 
+/**
+ * How it arrived. The cache keeps one row per event whichever way it came (polling or
+ * a webhook, applied once), so this is always `"event"`.
+ */
+source: string, };
+
+export type CustomerDetail = { 
+/**
+ * `cus_…`
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string | null, 
+/**
+ * Email.
+ */
+email: string | null, 
+/**
+ * Phone.
+ */
+phone: string | null, 
+/**
+ * Billing address.
+ */
+address: Address | null, 
+/**
+ * Preferred locales.
+ */
+preferred_locales: Array<string>, 
+/**
+ * Currency of the balance, once set.
+ */
+currency: string | null, 
+/**
+ * Balance in minor units (negative = credit).
+ */
+balance: number, 
+/**
+ * Whether Stripe marks them delinquent.
+ */
+delinquent: boolean, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, 
+/**
+ * Default payment method for invoices.
+ */
+default_payment_method: string | null, 
+/**
+ * Footer on their invoices.
+ */
+invoice_footer: string | null, 
+/**
+ * Metadata.
+ */
+metadata: { [key in string]: string }, 
+/**
+ * Their invoices, newest first.
+ */
+invoices: Array<InvoiceRow>, 
+/**
+ * Their credit notes, newest first.
+ */
+credit_notes: Array<CreditNoteRow>, 
+/**
+ * Their subscriptions, newest first.
+ */
+subscriptions: Array<CustomerSubscription>, 
+/**
+ * Purchase orders billed to them, newest first.
+ */
+purchase_orders: Array<CustomerPo>, 
+/**
+ * Cached events about them or their objects, newest first.
+ */
+timeline: Array<CustomerTimelineEntry>, };
 
 export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
 

@@ -2,9 +2,8 @@
 // that come before any preview: an amount above zero within what can still be credited, line
 // quantities within the invoice's, and on a paid invoice a split that adds up to the total.
 // Rust checks it all again; Stripe's preview gives the final numbers.
-import type { CreditNoteInput, CreditReason } from './customer-contract';
+import type { CreditNoteInput, CreditReason, InvoiceDetail, InvoiceLineView } from './bindings';
 import { formatMoney } from './format';
-import type { InvoiceDetail, InvoiceLineView } from './bindings';
 import { parseMajor, parseQuantity } from './po';
 
 /** Credit a typed amount, or some units of the invoice's lines. */

@@ -1,7 +1,6 @@
 // Typed calls for credit notes and customers. Every command answers from the cache or goes
 // through the journal on the Rust side; errors arrive as {code, message}.
 import { call } from './api';
-import type { CustomerRow, ListQuery } from './bindings';
 import type {
   CreditNoteInput,
   CreditNotePage,
@@ -9,7 +8,9 @@ import type {
   CreditNoteRow,
   CustomerDetail,
   CustomerInput,
-} from './customer-contract';
+  CustomerRow,
+  ListQuery,
+} from './bindings';
 
 export const customerApi = {
   /** What a credit note would do; nothing is recorded or sent to Stripe. */

@@ -1,6 +1,6 @@
 // The customer editor's fields as typed, and how they become the `CustomerInput` Rust checks
 // again: trimmed, blanks as null, an address only when one of its lines is filled.
-import type { Address, CustomerDetail, CustomerInput } from './customer-contract';
+import type { Address, CustomerDetail, CustomerInput } from './bindings';
 
 /** One metadata row as typed. */
 export interface MetadataDraft {

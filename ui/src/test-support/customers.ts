@@ -1,6 +1,6 @@
 // Customer and credit-note shapes for UI tests, each a plausible default that a test overrides.
 import type { BalanceTransactionRow, PaymentMethodRow } from '../lib/bindings';
-import type { CreditNotePreview, CreditNoteRow, CustomerDetail } from '../lib/customer-contract';
+import type { CreditNotePreview, CreditNoteRow, CustomerDetail } from '../lib/bindings';
 import type { InvoiceDetail } from '../lib/bindings';
 import { invoiceRow } from './backend';
 

@@ -160,3 +160,18 @@ async fn customer_lists_expand_the_default_payment_method_on_every_page() {
         Some(stripe_types::Expandable::Id(_))
     )));
 }
+
+#[tokio::test]
+async fn an_update_sets_and_clears_the_invoice_footer_and_locales() {
+    let (sim, _client) = common::start().await;
+    let key = "sk_test_000000000000000000000000footer";
+    let (status, _, customer) = common::raw_post(&sim, key, "/v1/customers", "name=Ada&invoice_settings[footer]=Thanks&preferred_locales[0]=fr-FR", None).await;
+    assert_eq!(status, 200, "{customer}");
+    assert_eq!(customer["invoice_settings"]["footer"], "Thanks");
+    assert_eq!(customer["preferred_locales"], serde_json::json!(["fr-FR"]));
+    let id = customer["id"].as_str().unwrap();
+    let (status, _, updated) = common::raw_post(&sim, key, &format!("/v1/customers/{id}"), "invoice_settings[footer]=&preferred_locales=", None).await;
+    assert_eq!(status, 200, "{updated}");
+    assert!(updated["invoice_settings"]["footer"].is_null());
+    assert_eq!(updated["preferred_locales"], serde_json::json!([]));
+}

@@ -239,3 +239,69 @@ async fn an_invoice_paid_entirely_from_the_balance_can_still_be_credited() {
     let over = CreateCreditNote::new(invoice_id.as_str()).amount(1).send(&client).await.unwrap_err();
     assert!(matches!(over, StripeError::Stripe(_, 400)), "no more than the invoice's total");
 }
+
+#[tokio::test]
+async fn setting_a_customers_balance_records_it_on_the_ledger() {
+    use stripe_core::customer::UpdateCustomer;
+    let (_sim, client) = common::start().await;
+    let id = CreateCustomer::new().name("Lin").balance(1_500).send(&client).await.unwrap().id;
+    let ledger = ListCustomerCustomerBalanceTransaction::new(id.clone()).send(&client).await.unwrap().data;
+    assert_eq!(ledger.len(), 1);
+    assert_eq!((ledger[0].type_.clone(), ledger[0].amount, ledger[0].ending_balance), (CustomerBalanceTransactionType::Initial, 1_500, 1_500));
+
+    UpdateCustomer::new(id.clone()).balance(-2_000).send(&client).await.unwrap();
+    assert_eq!(balance(&client, &id).await, -2_000);
+    let ledger = ListCustomerCustomerBalanceTransaction::new(id.clone()).send(&client).await.unwrap().data;
+    assert_eq!(ledger.len(), 2, "one adjustment for the change");
+    assert_eq!((ledger[0].type_.clone(), ledger[0].amount, ledger[0].ending_balance), (CustomerBalanceTransactionType::Adjustment, -3_500, -2_000));
+
+    // The same balance again changes nothing and records nothing.
+    UpdateCustomer::new(id.clone()).balance(-2_000).name("Lin Wu").send(&client).await.unwrap();
+    assert_eq!(ListCustomerCustomerBalanceTransaction::new(id.clone()).send(&client).await.unwrap().data.len(), 2);
+    let events = ListEvent::new().type_("customer.updated").send(&client).await.unwrap().data;
+    assert!(events.iter().any(|event| previous(event)["balance"] == 1_500), "the adjustment emitted customer.updated");
+}
+
+#[tokio::test]
+async fn a_credit_note_credit_amount_adds_a_credit_note_transaction() {
+    use stripe_billing::invoice::PayInvoice;
+    let (_sim, client) = common::start().await;
+    let id = customer(&client, "Noor").await;
+    let invoice = finalized_invoice(&client, &id, 8_000).await;
+    let invoice_id = invoice.id.clone().unwrap();
+    PayInvoice::new(invoice_id.clone()).paid_out_of_band(true).send(&client).await.unwrap();
+    let note = CreateCreditNote::new(invoice_id.as_str())
+        .amount(5_000)
+        .credit_amount(3_000)
+        .out_of_band_amount(2_000)
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(balance(&client, &id).await, -3_000);
+    let ledger = ListCustomerCustomerBalanceTransaction::new(id.clone()).send(&client).await.unwrap().data;
+    assert_eq!(ledger.len(), 1);
+    assert_eq!((ledger[0].type_.clone(), ledger[0].amount, ledger[0].ending_balance), (CustomerBalanceTransactionType::CreditNote, -3_000, -3_000));
+    assert_eq!(ledger[0].credit_note.as_ref().map(|cn| cn.id().to_string()), Some(note.id.to_string()));
+    assert_eq!(note.customer_balance_transaction.map(|t| t.id().to_string()), Some(ledger[0].id.to_string()));
+}
+
+#[tokio::test]
+async fn an_open_invoices_credit_note_settles_nothing() {
+    let (_sim, client) = common::start().await;
+    let id = customer(&client, "Ravi").await;
+    let invoice = finalized_invoice(&client, &id, 8_000).await;
+    let invoice_id = invoice.id.clone().unwrap();
+    let credit = CreateCreditNote::new(invoice_id.as_str()).amount(1_000).credit_amount(1_000).send(&client).await.unwrap_err();
+    assert_eq!(rejected(credit, 400).1.as_deref(), Some("credit_amount"));
+    let negative = CreateCreditNote::new(invoice_id.as_str()).amount(1_000).out_of_band_amount(-1).send(&client).await.unwrap_err();
+    assert_eq!(rejected(negative, 400).1.as_deref(), Some("out_of_band_amount"));
+    assert_eq!(balance(&client, &id).await, 0);
+    let line = invoice.lines.data[0].id.to_string();
+    let mut none = stripe_billing::credit_note::CreateCreditNoteLines::new(stripe_billing::credit_note::CreateCreditNoteLinesType::InvoiceLineItem);
+    none.invoice_line_item = Some(line);
+    none.quantity = Some(0);
+    let zero = CreateCreditNote::new(invoice_id.as_str()).lines(vec![none]).send(&client).await.unwrap_err();
+    assert_eq!(rejected(zero, 400).1.as_deref(), Some("lines[0][quantity]"));
+    let note = CreateCreditNote::new(invoice_id.as_str()).amount(1_000).send(&client).await.unwrap();
+    assert_eq!(note.type_, CreditNoteType::PrePayment);
+}

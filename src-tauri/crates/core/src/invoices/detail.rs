@@ -11,6 +11,7 @@ use super::{
     CatalogPrice, CreditNoteRow, CustomField, InvoiceActionKind, InvoiceDetail, InvoiceLineView, InvoicePaymentView,
     InvoicePoLink, InvoiceTimelineEntry,
 };
+use crate::credit_notes::creditable_amount;
 use crate::error::{Error, Result};
 use crate::store::cache::kinds::id_of;
 use crate::store::Store;
@@ -122,9 +123,9 @@ fn build(
         collection_method: &collection_method,
         amount_remaining: int("amount_remaining"),
     });
-    let credit_notes: Vec<CreditNoteRow> = credit_notes.iter().map(credit_note_row).collect();
-    let credited: i64 = credit_notes.iter().filter(|note| note.status != "void").map(|note| note.total).sum();
-    let creditable_amount = if matches!(status.as_str(), "open" | "paid") { (int("total") - credited).max(0) } else { 0 };
+    let credit_notes: Vec<CreditNoteRow> = credit_notes.iter().map(CreditNoteRow::from_stripe).collect();
+    // One rule for the detail and for the credit note form's checks.
+    let creditable_amount = creditable_amount(&invoice);
     let custom_fields = invoice["custom_fields"]
         .as_array()
         .into_iter()
@@ -206,37 +207,6 @@ fn payment_view(payment: &Value) -> InvoicePaymentView {
         payment_intent: id_of(&inner["payment_intent"]).map(str::to_string),
         charge: id_of(&inner["charge"]).map(str::to_string),
         paid_out_of_band: inner["type"] == "out_of_band_payment",
-    }
-}
-
-/// A cached credit note as a row: its refunds add up to `refund_amount`; what a post-payment
-/// note neither refunds nor settles outside Stripe goes to the customer's balance.
-pub(crate) fn credit_note_row(note: &Value) -> CreditNoteRow {
-    let int = |field: &str| note[field].as_i64().unwrap_or(0);
-    let refund_amount: i64 = note["refunds"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|refund| refund["amount_refunded"].as_i64().unwrap_or(0))
-        .sum();
-    let out_of_band_amount = int("out_of_band_amount");
-    let credit_amount =
-        if note["type"] == "post_payment" { (int("total") - refund_amount - out_of_band_amount).max(0) } else { 0 };
-    CreditNoteRow {
-        id: text(&note["id"]).unwrap_or_default(),
-        number: text(&note["number"]),
-        invoice_id: id_of(&note["invoice"]).map(str::to_string),
-        customer_id: id_of(&note["customer"]).map(str::to_string),
-        status: text(&note["status"]).unwrap_or_default(),
-        currency: text(&note["currency"]).unwrap_or_default(),
-        total: int("total"),
-        amount: int("amount"),
-        refund_amount,
-        credit_amount,
-        out_of_band_amount,
-        reason: text(&note["reason"]),
-        memo: text(&note["memo"]),
-        created: int("created"),
     }
 }
 

@@ -76,38 +76,8 @@ pub struct InvoicePaymentView {
     pub paid_out_of_band: bool,
 }
 
-/// A credit note as lists and the invoice detail show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct CreditNoteRow {
-    /// `cn_…`
-    pub id: String,
-    /// Its number.
-    pub number: Option<String>,
-    /// The invoice it credits.
-    pub invoice_id: Option<String>,
-    /// The customer.
-    pub customer_id: Option<String>,
-    /// `issued` or `void`.
-    pub status: String,
-    /// Currency of every amount.
-    pub currency: String,
-    /// Total, minor units.
-    pub total: i64,
-    /// Amount credited before tax, minor units.
-    pub amount: i64,
-    /// Refunded part, minor units.
-    pub refund_amount: i64,
-    /// Part credited to the customer's balance, minor units.
-    pub credit_amount: i64,
-    /// Part settled outside Stripe, minor units.
-    pub out_of_band_amount: i64,
-    /// Why it was issued.
-    pub reason: Option<String>,
-    /// Memo printed on it.
-    pub memo: Option<String>,
-    /// Created, Unix seconds.
-    pub created: i64,
-}
+/// A credit note as the invoice detail lists it (the credit notes module's row).
+pub use crate::credit_notes::CreditNoteRow;
 
 /// One cached event about the invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

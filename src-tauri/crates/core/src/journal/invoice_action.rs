@@ -63,7 +63,11 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         OperationKind::IssueInvoice
         | OperationKind::AddCustomerBalanceTransaction
         | OperationKind::CreateInvoice
-        | OperationKind::UpdateDraftInvoice => {
+        | OperationKind::UpdateDraftInvoice
+        | OperationKind::CreateCreditNote
+        | OperationKind::VoidCreditNote
+        | OperationKind::CreateCustomer
+        | OperationKind::UpdateCustomer => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

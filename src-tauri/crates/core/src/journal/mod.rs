@@ -14,6 +14,8 @@
 mod audit;
 mod balance_transaction;
 mod create_invoice;
+mod credit_note;
+mod customer;
 mod invoice_action;
 mod issue_invoice;
 mod service;
@@ -35,6 +37,8 @@ pub use audit::OperationEntry;
 pub use balance_transaction::AddBalanceTransaction;
 pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
+pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
+pub use customer::WriteCustomer;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 
@@ -96,6 +100,15 @@ pub enum OperationKind {
     CreateInvoice,
     /// Change a draft's terms, then add, update and remove lines (one request each).
     UpdateDraftInvoice,
+    /// Issue a credit note on an open or paid invoice, then fetch the invoice (and the
+    /// customer when its balance moved) again.
+    CreateCreditNote,
+    /// Void a credit note, then fetch its invoice (and customer) again.
+    VoidCreditNote,
+    /// Create a customer (`POST /v1/customers`).
+    CreateCustomer,
+    /// Update a customer (`POST /v1/customers/{id}`).
+    UpdateCustomer,
 }
 
 impl OperationKind {
@@ -113,6 +126,10 @@ impl OperationKind {
             OperationKind::MarkInvoiceUncollectible => "mark_invoice_uncollectible",
             OperationKind::CreateInvoice => "create_invoice",
             OperationKind::UpdateDraftInvoice => "update_draft_invoice",
+            OperationKind::CreateCreditNote => "create_credit_note",
+            OperationKind::VoidCreditNote => "void_credit_note",
+            OperationKind::CreateCustomer => "create_customer",
+            OperationKind::UpdateCustomer => "update_customer",
         }
     }
 
@@ -129,6 +146,10 @@ impl OperationKind {
             "mark_invoice_uncollectible" => Ok(OperationKind::MarkInvoiceUncollectible),
             "create_invoice" => Ok(OperationKind::CreateInvoice),
             "update_draft_invoice" => Ok(OperationKind::UpdateDraftInvoice),
+            "create_credit_note" => Ok(OperationKind::CreateCreditNote),
+            "void_credit_note" => Ok(OperationKind::VoidCreditNote),
+            "create_customer" => Ok(OperationKind::CreateCustomer),
+            "update_customer" => Ok(OperationKind::UpdateCustomer),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -226,6 +247,9 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::AddCustomerBalanceTransaction => balance_transaction::run(&mut run, input).await,
         OperationKind::CreateInvoice => create_invoice::run(&mut run, input).await,
         OperationKind::UpdateDraftInvoice => update_draft::run(&mut run, input).await,
+        OperationKind::CreateCreditNote => credit_note::create(&mut run, input).await,
+        OperationKind::VoidCreditNote => credit_note::void(&mut run, input).await,
+        OperationKind::CreateCustomer | OperationKind::UpdateCustomer => customer::run(&mut run, kind, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

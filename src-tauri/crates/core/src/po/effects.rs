@@ -35,10 +35,15 @@ fn po_of(operation: &Operation) -> Option<String> {
                 .ok()?
                 .po_id
         }
-        // Never made for a purchase order.
-        OperationKind::CreateInvoice | OperationKind::UpdateDraftInvoice | OperationKind::AddCustomerBalanceTransaction => {
-            None
-        }
+        // These never belong to a purchase order; the PO follows the invoice they change
+        // through the cache instead.
+        OperationKind::CreateInvoice
+        | OperationKind::UpdateDraftInvoice
+        | OperationKind::AddCustomerBalanceTransaction
+        | OperationKind::CreateCreditNote
+        | OperationKind::VoidCreditNote
+        | OperationKind::CreateCustomer
+        | OperationKind::UpdateCustomer => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -133,7 +138,11 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             OperationKind::FinalizeInvoice
             | OperationKind::AddCustomerBalanceTransaction
             | OperationKind::CreateInvoice
-            | OperationKind::UpdateDraftInvoice => {}
+            | OperationKind::UpdateDraftInvoice
+            | OperationKind::CreateCreditNote
+            | OperationKind::VoidCreditNote
+            | OperationKind::CreateCustomer
+            | OperationKind::UpdateCustomer => {}
         }
         Ok(())
     })?;

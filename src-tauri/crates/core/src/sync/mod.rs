@@ -278,6 +278,11 @@ async fn list_all_pages(
     }
 }
 
+/// Every item of a list at `path`, all pages (for operations that fetch a full child list).
+pub(crate) async fn list_all(gateway: &Gateway, path: &str) -> Result<Vec<Value>> {
+    Ok(list_all_pages(gateway, path, &[]).await?.0)
+}
+
 /// Every item of a list kept under one customer (`path`), all pages; a customer Stripe does
 /// not know (any more) is a clear not-found rather than Stripe's raw error.
 pub(crate) async fn list_customer_children(gateway: &Gateway, path: &str, customer_id: &str) -> Result<Vec<Value>> {

@@ -20,7 +20,7 @@ type Answer = Result<Json<Value>, ApiError>;
 
 /// One movement of a customer's balance, before it is recorded.
 pub struct Entry<'a> {
-    /// Stripe's `type`: `adjustment`, `credit_note`, `applied_to_invoice`, `unapplied_from_invoice`.
+    /// Stripe's `type`: `initial`, `adjustment`, `credit_note`, `applied_to_invoice`, `unapplied_from_invoice`.
     pub kind: &'static str,
     /// The change to the balance; negative is a credit to the customer.
     pub amount: i64,
@@ -55,6 +55,17 @@ pub fn record(data: &mut AccountData, customer_id: &str, entry: Entry, origin: &
     if customer["currency"].is_null() {
         customer["currency"] = json!(entry.currency);
     }
+    let transaction = store(data, customer_id, entry, ending, now);
+    data.put(customer.clone());
+    if let Some(previous) = changed_fields(&old, &customer) {
+        data.emit("customer.updated", &customer, Some(previous), origin, now);
+    }
+    Some(transaction)
+}
+
+/// Stores the transaction of a balance the customer already shows (`ending`), as when a
+/// customer is created with a `balance`; the customer is not touched and no event is emitted.
+pub fn store(data: &mut AccountData, customer_id: &str, entry: Entry, ending: i64, now: i64) -> Value {
     let transaction = json!({
         "id": AccountData::new_id("cbtxn"),
         "object": KIND,
@@ -73,11 +84,7 @@ pub fn record(data: &mut AccountData, customer_id: &str, entry: Entry, origin: &
         "type": entry.kind,
     });
     data.insert(KIND, transaction.clone());
-    data.put(customer.clone());
-    if let Some(previous) = changed_fields(&old, &customer) {
-        data.emit("customer.updated", &customer, Some(previous), origin, now);
-    }
-    Some(transaction)
+    transaction
 }
 
 fn customer<'a>(data: &'a AccountData, id: &str) -> Result<&'a Value, ApiError> {

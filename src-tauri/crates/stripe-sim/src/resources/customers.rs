@@ -5,6 +5,7 @@ use axum::response::Response;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::balance_transactions::{self, Entry};
 use super::{integer, metadata, optional_string, payment_methods};
 use crate::data::{changed_fields, AccountData};
 use crate::errors::ApiError;
@@ -13,6 +14,8 @@ use crate::server::{ApiContext, Params};
 
 const KIND: &str = "customer";
 const WRITABLE: &[&str] = &["address", "balance", "description", "email", "expand", "invoice_settings", "metadata", "name", "phone", "preferred_locales"];
+/// The currency of a balance set on a customer that has none yet (the emulated account's).
+const BALANCE_CURRENCY: &str = "usd";
 const ADDRESS_FIELDS: &[&str] = &["city", "country", "line1", "line2", "postal_code", "state"];
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -48,6 +51,8 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "test_clock": null,
     });
     apply(&mut customer, &params)?;
+    let balance = integer(&params, "balance")?.unwrap_or(0);
+    customer["balance"] = json!(balance);
     customer["invoice_prefix"] = json!(crate::state::short_id()[..8].to_ascii_uppercase());
     let mut data = ctx.data();
     let id = customer["id"].as_str().unwrap_or_default().to_string();
@@ -68,6 +73,10 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     }
     data.insert(KIND, customer.clone());
     data.emit("customer.created", &customer, None, &ctx.origin, now);
+    // A starting balance is the ledger's first row, as in Stripe.
+    if balance != 0 {
+        balance_transactions::store(&mut data, &id, Entry::new("initial", balance, BALANCE_CURRENCY), balance, now);
+    }
     if let Some(pm) = attached {
         let stored = payment_methods::attach_to(&mut data, &pm, &id, &ctx.origin, now)?;
         if requested_default == Some(Some(pm)) {
@@ -88,9 +97,6 @@ fn apply(customer: &mut Value, params: &Value) -> Result<(), ApiError> {
             customer[field] = value;
         }
     }
-    if let Some(balance) = integer(params, "balance")? {
-        customer["balance"] = json!(balance);
-    }
     customer["metadata"] = metadata(params, customer.get("metadata"))?;
     match params.get("address") {
         None => {}
@@ -107,8 +113,15 @@ fn apply(customer: &mut Value, params: &Value) -> Result<(), ApiError> {
         }
         Some(_) => return Err(ApiError::invalid_param("address", "Invalid hash")),
     }
-    if let Some(Value::Array(locales)) = params.get("preferred_locales") {
-        customer["preferred_locales"] = Value::Array(locales.clone());
+    match params.get("preferred_locales") {
+        Some(Value::Array(locales)) => customer["preferred_locales"] = Value::Array(locales.clone()),
+        // An empty string clears the list, as for any array parameter.
+        Some(Value::String(empty)) if empty.is_empty() => customer["preferred_locales"] = json!([]),
+        Some(_) => return Err(ApiError::invalid_param("preferred_locales", "Invalid array")),
+        None => {}
+    }
+    if let Some(footer) = params.get("invoice_settings").and_then(|settings| optional_string(settings, "footer")) {
+        customer["invoice_settings"]["footer"] = footer;
     }
     Ok(())
 }
@@ -144,6 +157,17 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     Params(params.clone()).allow_only(WRITABLE)?;
     let now = ctx.now();
     let mut data = ctx.data();
+    find(&data, &id)?;
+    // A new `balance` is an adjustment on the ledger (with its own `customer.updated`), as
+    // in Stripe; the rest of the update applies on top of it.
+    if let Some(balance) = integer(&params, "balance")? {
+        let current = find(&data, &id)?;
+        let delta = balance - current["balance"].as_i64().unwrap_or(0);
+        let currency = current["currency"].as_str().unwrap_or(BALANCE_CURRENCY).to_string();
+        if delta != 0 {
+            balance_transactions::record(&mut data, &id, Entry::new("adjustment", delta, &currency), &ctx.origin, now);
+        }
+    }
     let old = find(&data, &id)?.clone();
     let mut customer = old.clone();
     apply(&mut customer, &params)?;

@@ -2,8 +2,8 @@
 
 Usage: check_with_stripe_sdk.py BASE_URL
 
-Runs the purchase-order invoice flow and a customer balance ledger against the emulator at
-BASE_URL with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
+Runs the purchase-order invoice flow, a customer balance ledger and credit notes (preview,
+create, void) against the emulator at BASE_URL with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
 when the `stripe` package is missing.
 """
 
@@ -114,6 +114,7 @@ def main():
         check(err.http_status == 400, "voiding a paid invoice is a 400 InvalidRequestError", err.http_status)
 
     check_balance_ledger()
+    check_credit_notes()
     print("all checks passed")
 
 
@@ -158,6 +159,51 @@ def check_balance_ledger():
         check(False, "changing a transaction's amount is refused")
     except stripe.InvalidRequestError as err:
         check(err.code == "parameter_unknown", "amount is an unknown parameter on update", err.code)
+
+
+def check_credit_notes():
+    """A preview stores nothing; a credit note by lines lowers an open invoice's amount
+    remaining and voiding it restores it; on a paid invoice the credit splits into balance
+    credit and out of band; a new balance set on the customer is an adjustment."""
+    customer = stripe.Customer.create(name="Credit KG")
+    invoice = stripe.Invoice.create(customer=customer.id, currency="eur")
+    stripe.Invoice.add_lines(invoice.id, lines=[
+        {"amount": 6_000, "quantity": 3, "description": "Seats"},
+        {"amount": 4_000, "description": "Support"},
+    ])
+    finalized = stripe.Invoice.finalize_invoice(invoice.id)
+    seats = next(line for line in finalized.lines.data if line.description == "Seats")
+    lines = [{"type": "invoice_line_item", "invoice_line_item": seats.id, "quantity": 2}]
+
+    preview = stripe.CreditNote.preview(invoice=invoice.id, lines=lines, reason="order_change")
+    check(preview.total == 4_000 and preview.lines.data[0].quantity == 2, "a preview credits two seats",
+          (preview.total, preview.lines.data[0].quantity))
+    check(stripe.CreditNote.list(invoice=invoice.id).data == [], "a preview stores nothing")
+
+    note = stripe.CreditNote.create(invoice=invoice.id, lines=lines, reason="order_change", memo="Two seats less")
+    check((note.status, note.type, note.total, note.memo) == ("issued", "pre_payment", 4_000, "Two seats less"),
+          "a credit note on an open invoice is pre-payment", note)
+    check(stripe.Invoice.retrieve(invoice.id).amount_remaining == 6_000, "it lowers the amount remaining")
+    try:
+        stripe.CreditNote.create(invoice=invoice.id, amount=1_000, credit_amount=1_000)
+        check(False, "crediting the balance from an open invoice is refused")
+    except stripe.InvalidRequestError as err:
+        check(err.http_status == 400 and err.param == "credit_amount", "credit_amount on an open invoice is a 400",
+              (err.http_status, err.param))
+    voided = stripe.CreditNote.void_credit_note(note.id)
+    check(voided.status == "void" and voided.voided_at is not None, "voided", voided)
+    check(stripe.Invoice.retrieve(invoice.id).amount_remaining == 10_000, "voiding restores the amount remaining")
+
+    stripe.Invoice.pay(invoice.id, paid_out_of_band=True)
+    split = stripe.CreditNote.create(invoice=invoice.id, amount=3_000, credit_amount=2_000, out_of_band_amount=1_000)
+    check((split.type, split.out_of_band_amount) == ("post_payment", 1_000), "a paid invoice's credit splits", split)
+    check(stripe.Customer.retrieve(customer.id).balance == -2_000, "the credit part goes to the balance")
+
+    stripe.Customer.modify(customer.id, balance=500)
+    ledger = stripe.Customer.list_balance_transactions(customer.id)
+    got = [(t.type, t.amount, t.ending_balance) for t in ledger.data]
+    check(got == [("adjustment", 2_500, 500), ("credit_note", -2_000, -2_000)],
+          "a new balance is an adjustment on the ledger", got)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ pub(crate) use stored::full_raw_sql;
 pub use balance::{BalanceTransactionRow, BALANCE_TRANSACTIONS_RESOURCE};
 
 pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
-#[cfg(test)]
 pub(crate) use query::invoice_row;
 
 /// Full child lists fetched for parents whose embedded list was cut short (`has_more`), by

@@ -74,6 +74,19 @@ pub fn plan(data: &AccountData, params: &Value, invoice: &Value, now: i64) -> Re
             Some("amount"),
         ));
     }
+    for name in ["refund_amount", "credit_amount", "out_of_band_amount"] {
+        let amount = integer(params, name)?;
+        if amount.is_some_and(|amount| amount < 0) {
+            return Err(ApiError::invalid_param(name, format!("The {name} can't be negative.")));
+        }
+        // A pre-payment note lowers what is due; there is nothing paid to refund or credit.
+        if !post_payment && amount.is_some_and(|amount| amount > 0) {
+            return Err(ApiError::invalid_param(
+                name,
+                format!("The {name} can only be used on a credit note for a paid invoice, and invoice {invoice_id} is {status}."),
+            ));
+        }
+    }
     let settlement = if post_payment { settle(data, params, invoice, total)? } else { Settlement::default() };
     let id = AccountData::new_id("cn");
     let sequence = data.all("credit_note").filter(|note| note["invoice"] == invoice_id).count() + 1;
@@ -210,6 +223,9 @@ fn plan_line(invoice: &Value, line: &Value, index: usize, livemode: bool) -> Res
                 .ok_or_else(|| ApiError::no_such("invoice line item", line_id, &param("invoice_line_item")))?;
             let line_amount = invoice_line["amount"].as_i64().unwrap_or(0);
             let line_quantity = invoice_line["quantity"].as_i64().unwrap_or(1).max(1);
+            if quantity.is_some_and(|quantity| quantity < 1) {
+                return Err(ApiError::invalid_param(&param("quantity"), "The quantity must be a positive integer."));
+            }
             let amount = match (integer(line, "amount")?, quantity) {
                 (Some(amount), _) => amount,
                 (None, Some(quantity)) if quantity > line_quantity => {
