@@ -6,6 +6,7 @@ import App from '../App.svelte';
 import type { ListQuery } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { emitFromRust, fakeBackend, invoiceRow as invoice, pageOf, resetApp, settle } from '../test-support/backend';
+import { creditNoteRow } from '../test-support/customers';
 import { draftInvoice, invoiceDetail } from '../test-support/invoices';
 
 afterEach(() => {
@@ -145,6 +146,25 @@ describe('invoices area', () => {
   const detailOf = ({ invoiceId }: { invoiceId: string }) => invoiceDetail({ id: invoiceId });
   const key = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key });
   const ticks = () => screen.getAllByTestId('invoice-tick') as HTMLInputElement[];
+
+  it('has the credit notes as a second tab, whose rows open the invoice they credit', async () => {
+    fakeBackend({
+      list_invoices: answer,
+      get_invoice: detailOf,
+      list_credit_notes: ({ query }: { query: ListQuery }) => pageOf([creditNoteRow({ invoice_id: 'in_2' })], query),
+    });
+    await openInvoices();
+    expect(screen.getByTestId('tab-invoices').getAttribute('aria-selected')).toBe('true');
+    await fireEvent.click(screen.getByTestId('tab-credit-notes'));
+    const rows = await screen.findAllByTestId('credit-notes-row');
+    expect(rows).toHaveLength(1);
+    expect(screen.queryByTestId('invoice-new')).toBeNull();
+    await fireEvent.click(rows[0]);
+    await waitFor(() => expect(router.invoice).toEqual({ kind: 'detail', id: 'in_2' }));
+    await key('Escape');
+    await fireEvent.click(await screen.findByTestId('tab-invoices'));
+    await screen.findAllByTestId('invoices-row');
+  });
 
   it('opens an invoice on a click or Enter, and Esc comes back to the list', async () => {
     fakeBackend({ list_invoices: answer, get_invoice: detailOf });

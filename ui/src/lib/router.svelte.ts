@@ -7,9 +7,10 @@ import type { PoStatus } from './bindings';
 /** What the Purchase orders area shows. */
 export type PoView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
 
-/** What the Invoices area shows: the list, a new draft (for a customer when given), one invoice, or a draft's editor. */
+/** What the Invoices area shows: the list, the credit notes list, a new draft (for a customer when given), one invoice, or a draft's editor. */
 export type InvoiceView =
   | { kind: 'list' }
+  | { kind: 'credit-notes' }
   | { kind: 'new'; customerId?: string }
   | { kind: 'detail'; id: string }
   | { kind: 'edit'; id: string };
