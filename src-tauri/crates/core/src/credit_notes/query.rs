@@ -1,15 +1,16 @@
-//! Cached credit notes read back as rows. The account-wide list is a plain offset/limit query
-//! (credit notes are few next to invoices, so the indexed list engine is not worth extending
-//! for them): `next` is the offset of the following page as text, and `after` resumes there.
+//! Cached credit notes read back as rows. The account-wide list goes through the list engine
+//! (`store::listing`, indexes from migration 0011): sorted by created, number, total or status,
+//! searched by number and ids, paged by keyset cursor, counted exactly.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 use super::CreditNoteRow;
 use crate::error::{Error, Result};
-use crate::store::listing::{check_page, MIN_SEARCH_CHARS, SHORT_SEARCH_HINT};
+use crate::store::cache::page_request;
+use crate::store::listing::{list_page, Filter, ListSpec, SortKey};
 use crate::store::{ListQuery, Store};
 
 /// One page of credit notes and how many match in all.
@@ -19,72 +20,67 @@ pub struct CreditNotePage {
     pub total: i64,
     /// This page, newest first unless asked otherwise.
     pub rows: Vec<CreditNoteRow>,
-    /// The offset right after this page, when more rows follow.
+    /// The cursor right after this page, when more rows follow.
     pub next: Option<String>,
     /// Why the search was not applied, when it was not (too short).
     pub search_hint: Option<String>,
 }
 
-/// What the search matches: the id, number, customer and invoice, case-insensitive.
-const SEARCHED: &str = "(instr(lower(id), ?2) > 0 OR instr(lower(ifnull(number, '')), ?2) > 0
-    OR instr(lower(ifnull(customer_id, '')), ?2) > 0 OR instr(lower(ifnull(invoice_id, '')), ?2) > 0)";
+/// The statuses Stripe gives a credit note, the list's status filter.
+const STATUSES: &[&str] = &["issued", "void"];
+
+/// Where NULL sorts, as the sort indexes write it (SQLite puts NULLs first anyway).
+const LOWEST: i64 = i64::MIN;
+
+/// The credit notes list: sorts, search columns and counting index (migration 0011). A row is
+/// read from its raw JSON: the refund and balance parts are not typed columns.
+fn list_spec() -> ListSpec {
+    ListSpec {
+        table: "cache_credit_notes",
+        fts: "cache_credit_notes_fts",
+        columns: "raw",
+        live: "deleted = 0",
+        // The status sort index counts, and the status filter is written as it indexes status.
+        count_index: Some("cache_credit_notes_by_status"),
+        sorts: vec![
+            SortKey::indexed("created", "created", "cache_credit_notes_by_created"),
+            SortKey::indexed("number", "lower(ifnull(number, ''))", "cache_credit_notes_by_number"),
+            SortKey::indexed("status", "ifnull(status, '')", "cache_credit_notes_by_status"),
+            SortKey::indexed("total", &format!("ifnull(total, {LOWEST})"), "cache_credit_notes_by_total"),
+        ],
+        default_sort: ("created", true),
+    }
+}
+
+/// A credit note row from its cached JSON (the first column).
+fn row_of(row: &Row<'_>) -> rusqlite::Result<CreditNoteRow> {
+    let raw: String = row.get(0)?;
+    let note: Value = serde_json::from_str(&raw)
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(err)))?;
+    Ok(CreditNoteRow::from_stripe(&note))
+}
 
 fn rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<CreditNoteRow>> {
     let mut statement = conn.prepare(sql)?;
-    let raws = statement.query_map(args, |row| row.get::<_, String>(0))?;
-    raws.map(|raw| {
-        let note: Value = serde_json::from_str(&raw?)
-            .map_err(|err| Error::Store(format!("a cached credit note is not valid JSON: {err}")))?;
-        Ok(CreditNoteRow::from_stripe(&note))
-    })
-    .collect()
+    let rows = statement.query_map(args, row_of)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Store {
-    /// A page of the account's cached credit notes, searched by number, customer or invoice
-    /// id and sorted by `created` (the only sort).
+    /// A page of the account's cached credit notes, searched by number, id, customer or invoice
+    /// id, filtered by status (`issued` or `void`), newest first unless another sort is named.
     pub fn list_credit_notes(&self, account_id: &str, query: &ListQuery) -> Result<CreditNotePage> {
-        let offset = match query.after.as_deref() {
-            Some(after) => after
-                .parse::<i64>()
-                .map_err(|_| Error::Validation(format!("'{after}' is not a credit note page cursor.")))?,
-            None => query.offset,
-        };
-        check_page(query.limit, offset)?;
-        match query.sort.as_deref() {
-            None | Some("created") => {}
-            Some(other) => return Err(Error::Validation(format!("Credit notes cannot be sorted by '{other}'."))),
-        }
-        let order = if query.sort.is_none() || query.descending { "DESC" } else { "ASC" };
         let status = query.status.as_deref().filter(|status| !status.is_empty());
-        if let Some(status) = status.filter(|status| !matches!(*status, "issued" | "void")) {
+        if let Some(status) = status.filter(|status| !STATUSES.contains(status)) {
             return Err(Error::Validation(format!("Credit notes have no status '{status}'.")));
         }
-        let search = query.search.as_deref().map(str::trim).filter(|text| !text.is_empty());
-        let (needle, search_hint) = match search {
-            Some(text) if text.chars().count() < MIN_SEARCH_CHARS => (None, Some(SHORT_SEARCH_HINT.to_string())),
-            Some(text) => (Some(text.to_lowercase()), None),
-            None => (None, None),
-        };
-        let filter = format!(
-            "account_id = ?1 AND deleted = 0 AND (?2 IS NULL OR {SEARCHED}) AND (?3 IS NULL OR status = ?3)"
-        );
+        let filters: Vec<Filter> = status
+            .map(|status| Filter::equals("ifnull(status, '')", status.to_string()))
+            .into_iter()
+            .collect();
         let conn = self.read_conn()?;
-        let total: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM cache_credit_notes WHERE {filter}"),
-            params![account_id, needle, status],
-            |row| row.get(0),
-        )?;
-        let page = rows(
-            &conn,
-            &format!(
-                "SELECT raw FROM cache_credit_notes WHERE {filter}
-                 ORDER BY ifnull(created, 0) {order}, id {order} LIMIT ?4 OFFSET ?5"
-            ),
-            params![account_id, needle, status, query.limit, offset],
-        )?;
-        let end = offset + page.len() as i64;
-        Ok(CreditNotePage { total, rows: page, next: (end < total).then(|| end.to_string()), search_hint })
+        let page = list_page(&conn, &list_spec(), account_id, &page_request(query), &filters, row_of)?;
+        Ok(CreditNotePage { total: page.total, rows: page.rows, next: page.next, search_hint: page.search_hint })
     }
 
     /// The cached credit notes of one invoice, newest first.

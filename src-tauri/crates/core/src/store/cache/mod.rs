@@ -26,7 +26,7 @@ pub(crate) use stored::full_raw_sql;
 pub use balance::{BalanceTransactionRow, BALANCE_TRANSACTIONS_RESOURCE};
 
 pub use query::{CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery};
-pub(crate) use query::invoice_row;
+pub(crate) use query::{invoice_row, request as page_request};
 
 /// Full child lists fetched for parents whose embedded list was cut short (`has_more`), by
 /// parent id.

@@ -158,7 +158,8 @@ fn invoices_spec() -> ListSpec {
 /// Where NULL sorts, as the sort indexes write it (SQLite puts NULLs first anyway).
 const LOWEST: i64 = i64::MIN;
 
-fn request(query: &ListQuery) -> PageRequest<'_> {
+/// A table view's query as the list engine takes it.
+pub(crate) fn request(query: &ListQuery) -> PageRequest<'_> {
     PageRequest {
         search: query.search.as_deref(),
         sort: query.sort.as_deref(),

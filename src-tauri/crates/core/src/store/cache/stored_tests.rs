@@ -309,7 +309,15 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              ALTER TABLE sync_status DROP COLUMN revision;
              DROP INDEX cache_customer_balance_transactions_customer;
              DROP TABLE cache_customer_balance_transactions;
-             ALTER TABLE cache_events DROP COLUMN source;",
+             ALTER TABLE cache_events DROP COLUMN source;
+             DROP TRIGGER cache_credit_notes_fts_insert;
+             DROP TRIGGER cache_credit_notes_fts_delete;
+             DROP TRIGGER cache_credit_notes_fts_update;
+             DROP TABLE cache_credit_notes_fts;
+             DROP INDEX cache_credit_notes_by_created;
+             DROP INDEX cache_credit_notes_by_number;
+             DROP INDEX cache_credit_notes_by_total;
+             DROP INDEX cache_credit_notes_by_status;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)

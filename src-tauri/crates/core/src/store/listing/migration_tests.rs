@@ -1,5 +1,6 @@
 //! A cache written by the schema before the list engine (version 5) moves to the new schema
-//! without a re-sync: invoices gain their customers' names, every list searches and sorts.
+//! without a re-sync: invoices gain their customers' names, every list searches and sorts. So
+//! does one from before the credit notes list joined the engine (version 10).
 
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -7,18 +8,21 @@ use serde_json::json;
 use crate::po::PoListQuery;
 use crate::store::{ListQuery, Store, DATABASE_FILE, MIGRATIONS};
 
-/// The schema version this test starts from: the one before the list engine.
+/// The schema version the first test starts from: the one before the list engine.
 const BEFORE_LIST_ENGINE: usize = 5;
 
-/// A database as the previous release left it, with an account, customers, invoices and POs.
-fn previous_release_database(path: &std::path::Path) {
+/// The schema version before the credit notes list had its indexes.
+const BEFORE_CREDIT_NOTES_LIST: usize = 10;
+
+/// A database at schema `version`, with one account.
+fn database_at(path: &std::path::Path, version: usize) -> Connection {
     let mut conn = Connection::open(path).unwrap();
-    for sql in &MIGRATIONS[..BEFORE_LIST_ENGINE] {
+    for sql in &MIGRATIONS[..version] {
         let tx = conn.transaction().unwrap();
         tx.execute_batch(sql).unwrap();
         tx.commit().unwrap();
     }
-    conn.pragma_update(None, "user_version", BEFORE_LIST_ENGINE as i64)
+    conn.pragma_update(None, "user_version", version as i64)
         .unwrap();
     conn.execute_batch(
         "INSERT INTO accounts (id, name, slug, default_currency, mode, api_base, key_hint, created_at)
@@ -26,6 +30,13 @@ fn previous_release_database(path: &std::path::Path) {
          INSERT INTO sync_status (account_id) VALUES ('acct-old');",
     )
     .unwrap();
+    conn
+}
+
+/// A database as the release before the list engine left it, with an account, customers,
+/// invoices and POs.
+fn previous_release_database(path: &std::path::Path) {
+    let conn = database_at(path, BEFORE_LIST_ENGINE);
     for n in 0..30 {
         let name = if n % 3 == 0 {
             "Acme GmbH"
@@ -146,4 +157,44 @@ fn a_cache_from_before_the_list_engine_lists_searches_and_sorts_without_a_resync
         )
         .unwrap();
     assert_eq!(pos.total, 10, "PO-0010 … PO-0019");
+}
+
+#[test]
+fn credit_notes_cached_before_their_list_indexes_list_search_and_sort_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let conn = database_at(&path, BEFORE_CREDIT_NOTES_LIST);
+    for n in 0..12_i64 {
+        let (id, number) = (format!("cn_{n:03}"), format!("OLD-{n:04}-CN-01"));
+        let status = if n % 4 == 0 { "void" } else { "issued" };
+        let raw = json!({"id": id, "object": "credit_note", "number": number, "invoice": format!("in_{n:03}"),
+                         "customer": "cus_old", "status": status, "currency": "eur", "total": (12 - n) * 100,
+                         "created": 3_000 + n, "type": "pre_payment"});
+        conn.execute(
+            "INSERT INTO cache_credit_notes (account_id, id, version, gen, raw, number, invoice_id, customer_id,
+                 status, currency, total, created)
+             VALUES ('acct-old', ?1, 1, 1, ?2, ?3, ?4, 'cus_old', ?5, 'eur', ?6, ?7)",
+            params![id, raw.to_string(), number, format!("in_{n:03}"), status, (12 - n) * 100, 3_000 + n],
+        )
+        .unwrap();
+    }
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    store.verify_search_indexes().unwrap();
+    let list = |query: ListQuery| {
+        store
+            .list_credit_notes("acct-old", &ListQuery { limit: 100, ..query })
+            .unwrap()
+    };
+    let newest = list(ListQuery::default());
+    assert_eq!(newest.total, 12);
+    assert_eq!(newest.rows[0].id, "cn_011");
+    let found = list(ListQuery { search: Some("old-0007".into()), ..ListQuery::default() });
+    assert_eq!(found.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), ["cn_007"]);
+    assert_eq!(list(ListQuery { search: Some("in_003".into()), ..ListQuery::default() }).total, 1);
+    let by_total = list(ListQuery { sort: Some("total".into()), ..ListQuery::default() });
+    assert_eq!((by_total.rows[0].total, by_total.rows[11].total), (100, 1_200));
+    let void = list(ListQuery { status: Some("void".into()), sort: Some("number".into()), ..ListQuery::default() });
+    assert_eq!(void.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), ["cn_000", "cn_004", "cn_008"]);
 }

@@ -1,4 +1,4 @@
-//! The list engine: every table view (invoices, customers, purchase orders, and the lists
+//! The list engine: every table view (invoices, customers, purchase orders, credit notes, and the lists
 //! still to come) filters, sorts, searches, pages and counts through [`list_page`], in SQL that
 //! an index serves. Chosen by measuring 100k invoices (see the README's "Big accounts"):
 //!
@@ -34,6 +34,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "cache_invoices_fts",
     "cache_customers_fts",
     "purchase_orders_fts",
+    "cache_credit_notes_fts",
 ];
 
 impl Store {
@@ -527,6 +528,8 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod credit_note_reference_tests;
 #[cfg(test)]
 mod migration_tests;
 #[cfg(test)]

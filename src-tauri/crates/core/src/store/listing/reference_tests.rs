@@ -12,7 +12,7 @@ use crate::store::cache::kinds::by_resource;
 use crate::store::{FetchedChildren, InvoiceRow, ListQuery, Store, DATABASE_FILE};
 
 pub(super) const ACCOUNT: &str = "acct-main";
-const OTHER: &str = "acct-other";
+pub(super) const OTHER: &str = "acct-other";
 
 /// A small deterministic generator (xorshift64*), so a failure repeats.
 pub(super) struct Dice(pub(super) u64);
