@@ -1084,7 +1084,7 @@ total: number,
  */
 rows: Array<CreditNoteRow>, 
 /**
- * The offset right after this page, when more rows follow.
+ * The cursor right after this page, when more rows follow.
  */
 next: string | null, 
 /**
