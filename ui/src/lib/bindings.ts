@@ -1497,7 +1497,11 @@ total: number,
  */
 paid: number, 
 /**
- * Still owed (0 when paid, overpaid or cancelled).
+ * Sum of the totals of its invoice's credit notes that are not void.
+ */
+credited: number, 
+/**
+ * Still owed: total − paid − credited (0 when covered, overpaid or cancelled).
  */
 balance: number, 
 /**
@@ -1554,6 +1558,10 @@ lines: Array<PoLine>,
  * Its payments, oldest first.
  */
 payments: Array<PoPayment>, 
+/**
+ * Its invoice's credit notes from the cache (void ones too), newest first.
+ */
+credit_notes: Array<CreditNoteRow>, 
 /**
  * Paid beyond the total, minor units (0 if not overpaid).
  */

@@ -1,10 +1,12 @@
 //! The accounts-receivable aging summary: open balances of issued, unpaid POs by how many
-//! days they are past due, one row per currency. Computed in SQL.
+//! days they are past due, one row per currency. Computed in SQL, with the list's balance
+//! (credit notes taken off).
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::balance::BALANCE;
 use crate::error::Result;
 use crate::Billfold;
 
@@ -32,9 +34,9 @@ impl crate::store::Store {
     /// a sync's write).
     pub fn aging_summary(&self, account_id: &str, today: &str) -> Result<Vec<AgingBucket>> {
         let conn = self.read_conn()?;
-        let mut statement = conn.prepare_cached(
+        let mut statement = conn.prepare_cached(&format!(
             "WITH open AS (
-                SELECT currency, max(total - paid, 0) AS balance,
+                SELECT currency, {BALANCE} AS balance,
                        CASE WHEN due_date IS NULL THEN 0
                             ELSE CAST(julianday(?2) - julianday(due_date) AS INTEGER) END AS late
                 FROM purchase_orders
@@ -46,8 +48,8 @@ impl crate::store::Store {
                     sum(CASE WHEN late BETWEEN 61 AND 90 THEN balance ELSE 0 END),
                     sum(CASE WHEN late > 90 THEN balance ELSE 0 END),
                     sum(balance)
-             FROM open GROUP BY currency ORDER BY currency",
-        )?;
+             FROM open GROUP BY currency ORDER BY currency"
+        ))?;
         let rows = statement.query_map(params![account_id, today], |row| {
             Ok(AgingBucket {
                 currency: row.get(0)?,

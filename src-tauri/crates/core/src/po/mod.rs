@@ -8,6 +8,7 @@
 //! `po_number`, `account`), so syncing the same account rebuilds the same POs.
 
 mod aging;
+mod balance;
 mod csv;
 mod effects;
 mod query;
@@ -20,6 +21,8 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::credit_notes::CreditNoteRow;
 
 pub use aging::AgingBucket;
 pub use csv::{CsvImportReport, CsvRowError};
@@ -249,7 +252,9 @@ pub struct PoSummary {
     pub total: i64,
     /// Sum of the payments.
     pub paid: i64,
-    /// Still owed (0 when paid, overpaid or cancelled).
+    /// Sum of the totals of its invoice's credit notes that are not void.
+    pub credited: i64,
+    /// Still owed: total − paid − credited (0 when covered, overpaid or cancelled).
     pub balance: i64,
     /// Where it is.
     pub status: PoStatus,
@@ -282,6 +287,8 @@ pub struct PurchaseOrder {
     pub lines: Vec<PoLine>,
     /// Its payments, oldest first.
     pub payments: Vec<PoPayment>,
+    /// Its invoice's credit notes from the cache (void ones too), newest first.
+    pub credit_notes: Vec<CreditNoteRow>,
     /// Paid beyond the total, minor units (0 if not overpaid).
     pub overpaid: i64,
     /// Stripe invoice id.

@@ -1,10 +1,12 @@
 //! Reading purchase orders: the list (search, status filter, overdue-first order, sort and
 //! paging all in SQL; sort keys from a fixed list, never SQL from the caller) and the detail
-//! with lines, payments, the invoice's timeline from cached events, and the audit log.
+//! with lines, payments, the invoice's credit notes and timeline from the cache, and the audit
+//! log. The balance is [`super::balance`]'s, in the columns and in the sort alike.
 
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::balance::{balance_sql, BALANCE};
 use super::{
     store, AuditEntry, PaymentMethod, PoListQuery, PoPage, PoPayment, PoStatus, PoSummary,
     PurchaseOrder,
@@ -20,9 +22,12 @@ fn overdue_sql(today: &str) -> String {
 }
 
 /// Summary columns, in the order [`summary`] reads them.
-const SUMMARY: &str = "id, po_number, organization, contact_email, currency, total, paid, status,
-    invoice_number, invoice_status, due_date, created_at,
-    CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END AS balance";
+const SUMMARY: &str = concat!(
+    "id, po_number, organization, contact_email, currency, total, paid, status,
+    invoice_number, invoice_status, due_date, created_at, credited, ",
+    balance_sql!(),
+    " AS balance"
+);
 
 /// Today as due dates are written (`YYYY-MM-DD`, UTC).
 pub(super) fn today() -> String {
@@ -47,7 +52,8 @@ fn summary(row: &Row<'_>, today: &str) -> rusqlite::Result<PoSummary> {
         invoice_status: row.get(9)?,
         due_date,
         created_at: row.get(11)?,
-        balance: row.get(12)?,
+        credited: row.get(12)?,
+        balance: row.get(13)?,
     })
 }
 
@@ -79,11 +85,7 @@ fn list_spec(today: &str) -> ListSpec {
                 "purchase_orders_by_organization",
             ),
             SortKey::indexed("total", "total", "purchase_orders_by_total"),
-            SortKey::indexed(
-                "balance",
-                "(CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END)",
-                "purchase_orders_by_balance",
-            ),
+            SortKey::indexed("balance", BALANCE, "purchase_orders_by_balance"),
             SortKey::indexed(
                 "due_date",
                 "ifnull(due_date, '')",
@@ -150,13 +152,13 @@ impl Store {
                 |row| {
                     Ok((
                         summary(row, &today())?,
-                        row.get::<_, String>(13)?,
-                        row.get::<_, Option<String>>(14)?,
-                        row.get::<_, i64>(15)?,
-                        row.get::<_, Option<String>>(16)?,
+                        row.get::<_, String>(14)?,
+                        row.get::<_, Option<String>>(15)?,
+                        row.get::<_, i64>(16)?,
                         row.get::<_, Option<String>>(17)?,
                         row.get::<_, Option<String>>(18)?,
                         row.get::<_, Option<String>>(19)?,
+                        row.get::<_, Option<String>>(20)?,
                     ))
                 },
             )
@@ -182,10 +184,20 @@ impl Store {
             Some(invoice_id) => super::timeline::timeline(&conn, account_id, invoice_id)?,
             None => Vec::new(),
         };
+        let lines = store::lines(&conn, account_id, po_id)?;
+        let audit = audit(&conn, account_id, po_id)?;
+        // Released before the credit notes are read through the list reader, so this never
+        // holds both connections at once.
+        drop(conn);
+        let credit_notes = match &invoice_id {
+            Some(invoice_id) => self.credit_notes_of_invoice(account_id, invoice_id)?,
+            None => Vec::new(),
+        };
         Ok(PurchaseOrder {
             overpaid: (summary.paid - summary.total).max(0),
-            lines: store::lines(&conn, account_id, po_id)?,
-            audit: audit(&conn, account_id, po_id)?,
+            lines,
+            audit,
+            credit_notes,
             summary,
             contact_name,
             billing_address,

@@ -15,16 +15,21 @@ pub struct StatusInputs<'a> {
     pub total: i64,
     /// Everything paid on it (Stripe and outside Stripe), minor units.
     pub paid: i64,
+    /// What its invoice's non-void credit notes took off, minor units.
+    pub credited: i64,
 }
 
 /// The status a PO is in. A voided invoice cancels the PO; an uncollectible one keeps the
 /// payment status (the invoice status shows it); Stripe saying paid wins over local sums.
+/// Payments and credit notes together covering the total make it paid; credit notes alone
+/// never make it partially paid (nothing was received).
 pub fn derive(inputs: StatusInputs<'_>) -> PoStatus {
     let StatusInputs {
         cancelled,
         invoice_status,
         total,
         paid,
+        credited,
     } = inputs;
     if cancelled || invoice_status == Some("void") {
         return PoStatus::Cancelled;
@@ -36,7 +41,7 @@ pub fn derive(inputs: StatusInputs<'_>) -> PoStatus {
         // An invoice that exists but is not finalized yet: issuing is under way.
         return PoStatus::Draft;
     }
-    if invoice_status == "paid" || (total > 0 && paid >= total) {
+    if invoice_status == "paid" || (total > 0 && paid + credited >= total) {
         PoStatus::Paid
     } else if paid > 0 {
         PoStatus::PartiallyPaid
@@ -104,6 +109,17 @@ mod tests {
             invoice_status: invoice,
             total,
             paid,
+            credited: 0,
+        })
+    }
+
+    fn credited_status(invoice: Option<&str>, total: i64, paid: i64, credited: i64) -> PoStatus {
+        derive(StatusInputs {
+            cancelled: false,
+            invoice_status: invoice,
+            total,
+            paid,
+            credited,
         })
     }
 
@@ -133,6 +149,28 @@ mod tests {
         );
         assert_eq!(status(false, Some("void"), 1000, 0), PoStatus::Cancelled);
         assert_eq!(status(true, None, 1000, 0), PoStatus::Cancelled);
+    }
+
+    #[test]
+    fn credit_notes_count_towards_paid_but_are_no_payment() {
+        assert_eq!(
+            credited_status(Some("open"), 1000, 600, 400),
+            PoStatus::Paid
+        );
+        assert_eq!(
+            credited_status(Some("open"), 1000, 500, 400),
+            PoStatus::PartiallyPaid
+        );
+        assert_eq!(
+            credited_status(Some("open"), 1000, 0, 400),
+            PoStatus::Invoiced,
+            "credited alone is not partly paid"
+        );
+        assert_eq!(credited_status(Some("open"), 1000, 0, 1000), PoStatus::Paid);
+        assert_eq!(
+            credited_status(Some("void"), 1000, 600, 400),
+            PoStatus::Cancelled
+        );
     }
 
     #[test]

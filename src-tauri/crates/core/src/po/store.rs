@@ -1,10 +1,11 @@
 //! Purchase orders in SQLite, the write side: every change runs in one transaction that also
-//! writes its audit rows and re-derives the PO's paid sum and status, so the list, the detail
-//! and the audit log never disagree.
+//! writes its audit rows and re-derives the PO's paid and credited sums and status, so the
+//! list, the detail and the audit log never disagree.
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::balance::CREDITED_OF_P;
 use super::status::{self, StatusInputs};
 use super::validate::ValidPo;
 use super::{PaymentMethod, PoLine, PoStatus};
@@ -31,6 +32,7 @@ pub(super) struct PoHead {
     pub notes: Option<String>,
     pub total: i64,
     pub paid: i64,
+    pub credited: i64,
     pub status: PoStatus,
     pub cancelled: bool,
     pub issue_operation_id: Option<String>,
@@ -103,7 +105,7 @@ pub(super) fn head(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Resul
     tx.query_row(
         "SELECT id, po_number, organization, contact_name, contact_email, billing_address, currency,
                 payment_terms_days, notes, total, paid, status, cancelled, issue_operation_id,
-                invoice_id, invoice_status
+                invoice_id, invoice_status, credited
          FROM purchase_orders WHERE account_id = ?1 AND id = ?2",
         params![account_id, po_id],
         |row| {
@@ -124,6 +126,7 @@ pub(super) fn head(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Resul
                 issue_operation_id: row.get(13)?,
                 invoice_id: row.get(14)?,
                 invoice_status: row.get(15)?,
+                credited: row.get(16)?,
             })
         },
     )
@@ -389,8 +392,9 @@ pub(super) fn insert_payment(
     Ok(())
 }
 
-/// Re-derives the paid sum and the status from the payments and the invoice, writing an
-/// audit row when the status changes. Every change to payments or the invoice ends here.
+/// Re-derives the paid sum, the credited sum (from the cached credit notes of its invoice) and
+/// the status, writing audit rows when the credited sum or the status changes. Every change to
+/// payments, credit notes or the invoice ends here.
 pub(super) fn settle(
     tx: &Transaction<'_>,
     account_id: &str,
@@ -403,16 +407,25 @@ pub(super) fn settle(
         params![account_id, po_id],
         |row| row.get(0),
     )?;
+    let credited: i64 = tx.query_row(
+        &format!(
+            "SELECT {CREDITED_OF_P} FROM purchase_orders p WHERE p.account_id = ?1 AND p.id = ?2"
+        ),
+        params![account_id, po_id],
+        |row| row.get(0),
+    )?;
     let status = status::derive(StatusInputs {
         cancelled: old.cancelled,
         invoice_status: old.invoice_status.as_deref(),
         total: old.total,
         paid,
+        credited,
     });
-    if paid != old.paid || status != old.status {
+    if paid != old.paid || credited != old.credited || status != old.status {
         tx.execute(
-            "UPDATE purchase_orders SET paid = ?3, status = ?4, updated_at = ?5 WHERE account_id = ?1 AND id = ?2",
-            params![account_id, po_id, paid, status.as_str(), now()],
+            "UPDATE purchase_orders SET paid = ?3, credited = ?4, status = ?5, updated_at = ?6
+             WHERE account_id = ?1 AND id = ?2",
+            params![account_id, po_id, paid, credited, status.as_str(), now()],
         )?;
     }
     if paid > old.total && old.paid <= old.total {
@@ -428,6 +441,20 @@ pub(super) fn settle(
                     format_amount(paid - old.total, &old.currency()?)
                 )),
                 ..Audit::action("overpaid")
+            },
+        )?;
+    }
+    if credited != old.credited {
+        let currency = old.currency()?;
+        audit(
+            tx,
+            account_id,
+            po_id,
+            Audit {
+                field: Some("credited"),
+                old_value: Some(format_amount(old.credited, &currency)),
+                new_value: Some(format_amount(credited, &currency)),
+                ..Audit::action("credited")
             },
         )?;
     }

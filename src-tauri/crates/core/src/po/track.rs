@@ -10,6 +10,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 
+use super::balance::CREDITED_OF_P;
 use super::store::{self, Audit, PaymentRow};
 use super::validate::ValidPo;
 use super::{PaymentMethod, PoLine};
@@ -160,17 +161,19 @@ struct Seen {
     amount_paid: i64,
 }
 
-/// Applies every cached invoice that differs from what its PO last saw.
+/// Applies every cached invoice that differs from what its PO last saw, credit notes
+/// included: a note issued or voided changes what the PO owes without touching the invoice's
+/// status or `amount_paid`.
 fn follow_invoices(tx: &Transaction<'_>, account_id: &str) -> Result<usize> {
-    let mut statement = tx.prepare(
+    let mut statement = tx.prepare(&format!(
         "SELECT p.id, c.id, p.currency, p.invoice_status, c.status, c.number,
                 json_extract(c.raw, '$.hosted_invoice_url'), json_extract(c.raw, '$.invoice_pdf'),
                 c.due_date, coalesce(c.amount_paid, 0)
          FROM purchase_orders p JOIN cache_invoices c ON c.account_id = p.account_id AND c.id = p.invoice_id
          WHERE p.account_id = ?1 AND c.deleted = 0
            AND (c.status IS NOT p.invoice_status OR coalesce(c.amount_paid, 0) != p.stripe_amount_paid
-                OR c.number IS NOT p.invoice_number)",
-    )?;
+                OR c.number IS NOT p.invoice_number OR {CREDITED_OF_P} != p.credited)"
+    ))?;
     let seen = statement
         .query_map(params![account_id], |row| {
             Ok(Seen {

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_customer_balance_transactions.sql"),
     include_str!("migrations/0010_event_source.sql"),
     include_str!("migrations/0011_credit_notes_list.sql"),
+    include_str!("migrations/0012_po_credited.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -305,7 +305,11 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
             .unwrap();
         // Back to the schema before 0007: undo the migrations after it, too.
         conn.execute_batch(
-            "DROP TRIGGER sync_status_revision;
+            "DROP INDEX purchase_orders_by_balance;
+             ALTER TABLE purchase_orders DROP COLUMN credited;
+             CREATE INDEX purchase_orders_by_balance ON purchase_orders
+                 (account_id, (CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END), id);
+             DROP TRIGGER sync_status_revision;
              ALTER TABLE sync_status DROP COLUMN revision;
              DROP INDEX cache_customer_balance_transactions_customer;
              DROP TABLE cache_customer_balance_transactions;

@@ -42,8 +42,8 @@ fn random_pos(store: &Store, dice: &mut Dice, count: usize) {
         conn.execute(
             "INSERT INTO purchase_orders (account_id, id, po_number, po_number_key, organization, contact_name,
                  contact_email, currency, payment_terms_days, total, paid, status, created_at, updated_at,
-                 invoice_number, due_date)
-             VALUES (?1, ?2, ?3, lower(?3), ?4, 'Ann', ?5, 'eur', 30, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
+                 invoice_number, due_date, credited)
+             VALUES (?1, ?2, ?3, lower(?3), ?4, 'Ann', ?5, 'eur', 30, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
             params![
                 ACCOUNT,
                 format!("po_{n:05}"),
@@ -57,6 +57,8 @@ fn random_pos(store: &Store, dice: &mut Dice, count: usize) {
                 format!("2026-11-{:02}T10:00:00Z", 1 + dice.below(20)),
                 issued.then(|| format!("INV-{n:04}")),
                 due,
+                // Credited: none, a quarter, a half or all of the total, so some balances are cut to 0.
+                (dice.below(3) as i64) * total / 4 * (1 + dice.below(2) as i64),
             ],
         )
         .unwrap();
@@ -154,6 +156,13 @@ fn every_po_list_query_equals_a_full_scan_sorted_in_rust() {
         })
         .collect();
     assert_eq!(all.len(), 700);
+    for po in &all {
+        let owed = (po.total - po.paid - po.credited).max(0);
+        let expected = if po.status == PoStatus::Cancelled { 0 } else { owed };
+        assert_eq!(po.balance, expected, "{po:?}");
+    }
+    assert!(all.iter().any(|po| po.credited > 0 && po.balance > 0));
+    assert!(all.iter().any(|po| po.credited > 0 && po.paid < po.total && po.balance == 0));
     assert!(all.iter().any(|po| po.overdue) && all.iter().any(|po| !po.overdue));
     let sorts = [
         None,
