@@ -1,12 +1,15 @@
 // The PO detail: totals and chips, issuing, recording payments (and saying what Stripe still
-// shows), links, cancelling with a warning that says what happens, and the history.
+// shows), the invoice's credit notes, links, cancelling with a warning that says what happens,
+// and the history.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { PurchaseOrder } from '../lib/bindings';
+import { formatDate } from '../lib/format';
 import { router } from '../lib/router.svelte';
 import { todayIso } from '../lib/po';
 import { emitFromRust, fakeBackend, purchaseOrder, resetApp } from '../test-support/backend';
+import { creditNoteRow } from '../test-support/customers';
 
 afterEach(() => {
   cleanup();
@@ -45,10 +48,41 @@ describe('PO detail', () => {
     expect(text('po-paid')).toBe('$1,000.00');
     expect(text('po-balance')).toBe('$2,750.00');
     expect(screen.queryByTestId('po-overpaid')).toBeNull();
+    expect(screen.queryByTestId('po-credited')).toBeNull();
+    expect(screen.queryByTestId('po-credit-notes')).toBeNull();
     expect(text('po-invoice-number')).toBe('RC-0001');
     expect(within(screen.getByTestId('po-lines')).getAllByRole('row')).toHaveLength(4);
     expect(screen.queryByTestId('po-issue')).toBeNull();
     expect(screen.getByTestId('po-record-payment')).toBeTruthy();
+  });
+
+  it('lists the invoice credit notes, void ones struck through, and shows what they credited', async () => {
+    const issued = creditNoteRow({
+      id: 'cn_2',
+      number: 'RC-0001-CN-02',
+      total: 25000,
+      reason: 'order_change',
+      created: 1_799_300_000,
+    });
+    const voided = creditNoteRow({ status: 'void', reason: 'duplicate' });
+    fakeBackend({
+      get_purchase_order: () =>
+        purchaseOrder(
+          { credit_notes: [issued, voided] },
+          { status: 'partially_paid', paid: 100000, credited: 25000, balance: 250000 },
+        ),
+    });
+    await openDetail();
+    expect(text('po-paid')).toBe('$1,000.00');
+    expect(text('po-credited')).toBe('$250.00');
+    expect(text('po-balance')).toBe('$2,500.00');
+    const rows = screen.getAllByTestId('po-credit-note');
+    expect(rows).toHaveLength(2);
+    const cells = (row: HTMLElement) => within(row).getAllByRole('cell').map((cell) => cell.textContent?.trim());
+    expect(cells(rows[0])).toEqual(['RC-0001-CN-02', formatDate(1_799_300_000), '$250.00', 'order change', 'issued']);
+    expect(cells(rows[1])).toEqual(['RC-0001-CN-01', formatDate(1_799_200_000), '$100.00', 'duplicate', 'void']);
+    expect(rows[0].classList.contains('void')).toBe(false);
+    expect(rows[1].classList.contains('void')).toBe(true);
   });
 
   it('marks a voided invoice and an overpayment', async () => {
@@ -288,5 +322,16 @@ describe('PO detail', () => {
     await emitFromRust('data-changed', { account_id: 'a1', resources: ['purchase_orders'] });
     await waitFor(() => expect(text('po-status')).toBe('Paid'));
     expect(text('po-balance')).toBe('$0.00');
+  });
+
+  it('reloads when a credit note is issued or voided', async () => {
+    let po = purchaseOrder({}, { status: 'invoiced' });
+    fakeBackend({ get_purchase_order: () => po });
+    await openDetail();
+    po = purchaseOrder({ credit_notes: [creditNoteRow()] }, { status: 'invoiced', credited: 10000, balance: 365000 });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['credit_notes'] });
+    await waitFor(() => expect(text('po-credited')).toBe('$100.00'));
+    expect(text('po-balance')).toBe('$3,650.00');
+    expect(screen.getAllByTestId('po-credit-note')).toHaveLength(1);
   });
 });
