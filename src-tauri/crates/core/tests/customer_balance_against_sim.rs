@@ -1,11 +1,13 @@
 //! A customer's balance ledger against a real stripe-sim: a refresh caches the ledger Stripe
 //! keeps, a credit added through the journal moves Stripe's balance and the cached one alike,
 //! bad input never reaches Stripe, and a process killed mid-request resumes into exactly one
-//! transaction.
+//! transaction; finalizing or voiding an invoice that takes the credit keeps the cached balance
+//! right without waiting for a sync.
 
 use std::sync::Arc;
 
 use billfold_core::customers::BalanceAdjustmentInput;
+use billfold_core::invoices::{CollectionMethod, CustomerChoice, InvoiceActionKind, NewInvoiceInput, NewInvoiceLine};
 use billfold_core::gateway::{Gateway, GatewayConfig};
 use billfold_core::journal::{self, AddBalanceTransaction, OperationKind, OperationStatus};
 use billfold_core::secrets::Secret;
@@ -261,6 +263,50 @@ async fn a_credit_moves_stripes_balance_and_the_cached_one_alike() {
         ("add_customer_balance_transaction", "done", Some(row.id.as_str()), 1)
     );
     assert!(app.operation_log(&account, 50, Some(log[0].seq)).unwrap().is_empty(), "nothing older");
+}
+
+#[tokio::test]
+async fn finalizing_and_voiding_an_invoice_that_takes_the_credit_keep_the_cached_balance_right_at_once() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = open_with_account(dir.path(), &sim, &unique_key()).await;
+    let customer = synced_customer(&app, &account).await;
+    app.add_customer_balance_transaction(&account, &customer, credit(-5000)).await.unwrap();
+    let draft = app
+        .create_invoice(
+            &account,
+            NewInvoiceInput {
+                customer: CustomerChoice::Existing { customer_id: customer.clone() },
+                currency: "eur".into(),
+                collection_method: CollectionMethod::SendInvoice,
+                days_until_due: Some(30),
+                due_date: None,
+                lines: vec![NewInvoiceLine {
+                    price_id: None,
+                    description: Some("Dinner".into()),
+                    quantity: 1,
+                    unit_amount: Some(20000),
+                }],
+                memo: None,
+                footer: None,
+                custom_fields: Vec::new(),
+                metadata: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+
+    // Finalizing takes the 50.00 credit: 150.00 due, and the cached customer owes nothing more
+    // before any sync brings Stripe's event.
+    let open = app.invoice_action(&account, &draft.id, InvoiceActionKind::Finalize).await.unwrap();
+    assert_eq!((open.starting_balance, open.amount_due), (-5000, 15000));
+    assert_eq!(stripe_side(&app, &account, &customer).await.1, 0);
+    assert_eq!(cached_balance(&app, &account, &customer), (0, 0));
+
+    // Voiding gives the credit back, in Stripe and in the cache alike.
+    app.invoice_action(&account, &draft.id, InvoiceActionKind::Void).await.unwrap();
+    assert_eq!(stripe_side(&app, &account, &customer).await.1, -5000);
+    assert_eq!(cached_balance(&app, &account, &customer), (-5000, -5000));
 }
 
 #[tokio::test]

@@ -82,7 +82,8 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, operation_kind(kind), input)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["invoices"]);
+        // A finalize or void may have moved the customer's balance too (fetched by the operation).
+        self.notify_changed(account_id, ["invoices", "customers"]);
         if po_id.is_some() {
             crate::po::reconcile(self.store(), account_id)?;
             self.purchase_orders_changed(account_id);

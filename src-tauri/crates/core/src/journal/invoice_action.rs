@@ -1,7 +1,8 @@
 //! One-request operations on an existing invoice: finalize it, send it again, charge it, void
 //! it, mark it uncollectible, delete a draft, or mark it paid outside Stripe. Each is journaled
 //! like any write, so a lost answer is replayed under the same idempotency key rather than
-//! repeated, and Stripe's answer is applied to the cache before the operation ends.
+//! repeated, and Stripe's answer is applied to the cache before the operation ends (with the
+//! customer, fetched again, when the invoice took or gave back its balance).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -10,6 +11,7 @@ use super::issue_invoice::pairs;
 use super::{OperationKind, OperationRun};
 use crate::error::{Error, Result};
 use crate::gateway::Method;
+use crate::store::cache::kinds::id_of;
 
 /// Input of an invoice action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,5 +74,16 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         }
     };
     run.apply_invoice(&answer)?;
+    // Finalizing applies the customer's balance to the invoice and voiding gives it back: the
+    // customer changed too, and its event comes only with the next poll.
+    let balance_moved = answer["starting_balance"].as_i64().unwrap_or(0) != 0;
+    if balance_moved && matches!(kind, OperationKind::FinalizeInvoice | OperationKind::VoidInvoice) {
+        if let Some(customer_id) = id_of(&answer["customer"]) {
+            let gateway = run.gateway().clone();
+            let path = format!("/v1/customers/{customer_id}");
+            let customer = run.step("fetch customer", |_| async move { gateway.get_json(&path, &[]).await }).await?;
+            run.apply_customer(&customer)?;
+        }
+    }
     Ok(answer)
 }

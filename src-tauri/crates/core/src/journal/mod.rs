@@ -316,6 +316,18 @@ impl OperationRun {
         crate::invoices::apply_invoice(&self.store, &self.operation.account_id, answer).map(|_| ())
     }
 
+    /// Applies a customer as Stripe answered it to the account's cache, like
+    /// [`OperationRun::apply_invoice`].
+    pub(crate) fn apply_customer(&self, customer: &Value) -> Result<()> {
+        let kind = crate::store::cache::kinds::by_resource("customers")
+            .ok_or_else(|| Error::Internal("customers are not cached".into()))?;
+        self.store.cache_write(&self.operation.account_id, |tx| {
+            let version = tx.newest_version()?;
+            tx.upsert(kind, customer, version, false, &crate::store::cache::FetchedChildren::new())
+        })?;
+        Ok(())
+    }
+
     /// Runs the next step: returns its saved answer if it has one, else calls `request`
     /// with the step's idempotency key (`<operation id>:<step>`) and saves the answer before
     /// returning it. `name` is for people reading the journal.
