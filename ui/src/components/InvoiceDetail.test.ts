@@ -240,4 +240,25 @@ describe('invoice detail', () => {
     await waitFor(() => expect(text('invoice-status')).toBe('paid'));
     expect(text('invoice-amount-remaining')).toBe('$0.00');
   });
+
+  it('keeps the newest load when two cross: an older answer arriving last is dropped', async () => {
+    // The first reload is slow and answers the invoice as it was; the second is quick and paid.
+    const releases: Array<() => void> = [];
+    let calls = 0;
+    await openDetail({
+      get_invoice: () => {
+        calls += 1;
+        if (calls === 1) return invoiceDetail();
+        if (calls === 2) return new Promise((resolve) => releases.push(() => resolve(invoiceDetail())));
+        return invoiceDetail({ status: 'paid', amount_paid: 150000, amount_remaining: 0, actions: [] });
+      },
+    });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['invoices'] });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['invoices'] });
+    await waitFor(() => expect(text('invoice-status')).toBe('paid'));
+    expect(releases).toHaveLength(1);
+    releases[0]();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(text('invoice-status')).toBe('paid');
+  });
 });
