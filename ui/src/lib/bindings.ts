@@ -1210,8 +1210,7 @@ event_type: string,
  */
 created: number, 
 /**
- * How it arrived. The cache keeps one row per event whichever way it came (polling or
- * a webhook, applied once), so this is always `"event"`.
+ * How it arrived: `poll` or `webhook` (applied once whichever came first).
  */
 source: string, };
 

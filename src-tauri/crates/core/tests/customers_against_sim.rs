@@ -229,6 +229,7 @@ async fn the_detail_lists_the_customers_invoices_and_credit_notes() {
     assert!(detail.purchase_orders.is_empty());
     assert!(detail.timeline.iter().any(|entry| entry.event_type == "invoice.finalized"));
     assert!(detail.timeline.windows(2).all(|pair| pair[0].created >= pair[1].created), "newest first");
+    assert!(detail.timeline.iter().all(|entry| entry.source == "poll"), "synced by polling: {:?}", detail.timeline);
 }
 
 /// The child's side of the kill test: record and run one customer creation until killed.

@@ -57,8 +57,7 @@ pub struct CustomerTimelineEntry {
     pub event_type: String,
     /// When Stripe made it, Unix seconds.
     pub created: i64,
-    /// How it arrived. The cache keeps one row per event whichever way it came (polling or
-    /// a webhook, applied once), so this is always `"event"`.
+    /// How it arrived: `poll` or `webhook` (applied once whichever came first).
     pub source: String,
 }
 
@@ -161,12 +160,12 @@ fn purchase_orders(conn: &Connection, account_id: &str, customer_id: &str) -> Re
 
 fn timeline(conn: &Connection, account_id: &str, customer_id: &str) -> Result<Vec<CustomerTimelineEntry>> {
     let mut statement = conn.prepare(
-        "SELECT id, type, created FROM cache_events
+        "SELECT id, type, created, source FROM cache_events
          WHERE account_id = ?1 AND (object_id = ?2 OR json_extract(raw, '$.data.object.customer') = ?2)
          ORDER BY created DESC, id DESC LIMIT ?3",
     )?;
     let rows = statement.query_map(params![account_id, customer_id, TIMELINE_LIMIT], |row| {
-        Ok(CustomerTimelineEntry { event_id: row.get(0)?, event_type: row.get(1)?, created: row.get(2)?, source: "event".into() })
+        Ok(CustomerTimelineEntry { event_id: row.get(0)?, event_type: row.get(1)?, created: row.get(2)?, source: row.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
