@@ -104,6 +104,10 @@ async fn credit_notes_count_in_a_pos_balance_until_voided_and_the_rest_paid_make
     assert_eq!((row.credited, row.balance), (10_000, 240_000));
     let aging = app.aging_summary(&account).unwrap();
     assert_eq!((aging[0].current, aging[0].total), (240_000, 240_000));
+    // The customer's view of the PO owes the same.
+    let customer = note.customer_id.clone().expect("the credit note names the customer");
+    let seen = app.customer_detail(&account, &customer).unwrap();
+    assert_eq!(seen.purchase_orders.iter().map(|po| po.balance).collect::<Vec<_>>(), vec![240_000]);
 
     // Voided, it stops counting but stays listed, as void.
     let void = app.void_credit_note(&account, &first.id).await.unwrap();

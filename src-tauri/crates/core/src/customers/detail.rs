@@ -140,10 +140,14 @@ fn purchase_orders(conn: &Connection, account_id: &str, customer_id: &str) -> Re
     // A PO names the customer once issued; its invoice names it too (a PO rebuilt from
     // another desktop's invoice may only have the invoice).
     let mut statement = conn.prepare(
-        "SELECT id, po_number, status, currency, total, total - paid FROM purchase_orders
-         WHERE account_id = ?1 AND (customer_id = ?2 OR invoice_id IN
-               (SELECT id FROM cache_invoices WHERE account_id = ?1 AND customer_id = ?2))
-         ORDER BY created_at DESC, id DESC",
+        concat!(
+            "SELECT id, po_number, status, currency, total, ",
+            crate::po::balance_sql!(),
+            " FROM purchase_orders
+             WHERE account_id = ?1 AND (customer_id = ?2 OR invoice_id IN
+                   (SELECT id FROM cache_invoices WHERE account_id = ?1 AND customer_id = ?2))
+             ORDER BY created_at DESC, id DESC"
+        ),
     )?;
     let rows = statement.query_map(params![account_id, customer_id], |row| {
         Ok(CustomerPo {

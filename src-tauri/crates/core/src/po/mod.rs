@@ -9,6 +9,7 @@
 
 mod aging;
 mod balance;
+pub(crate) use balance::balance_sql;
 mod csv;
 mod effects;
 mod query;
