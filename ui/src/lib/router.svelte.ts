@@ -1,6 +1,6 @@
 // Where the user is: the area in the sidebar and, inside Purchase orders, which PO view and
-// which list filter (a draft's editor opens inside its detail); inside Invoices and Customers,
-// which one is open. Shared so one view can send the
+// which list filter (a draft's editor opens inside its detail); inside Invoices, Customers,
+// Subscriptions and Catalog, which one is open. Shared so one view can send the
 // user to another: the dashboard's aging chart opens the PO list filtered, a saved PO its detail.
 import type { PoStatus } from './bindings';
 
@@ -18,6 +18,12 @@ export type InvoiceView =
 /** What the Customers area shows: the list, a new customer, one customer, or its editor. */
 export type CustomerView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
 
+/** What the Subscriptions area shows: the list, a new subscription (for a customer when given), or one subscription. */
+export type SubscriptionView = { kind: 'list' } | { kind: 'new'; customerId?: string } | { kind: 'detail'; id: string };
+
+/** What the Catalog area shows: the products with their prices, a new product, or one product. */
+export type CatalogView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
+
 /** The PO list's filters, kept while the user visits a PO and comes back. */
 export interface PoFilter {
   search: string;
@@ -33,6 +39,8 @@ class Router {
   poFilter = $state<PoFilter>({ ...NO_PO_FILTER });
   invoice = $state<InvoiceView>({ kind: 'list' });
   customer = $state<CustomerView>({ kind: 'list' });
+  subscription = $state<SubscriptionView>({ kind: 'list' });
+  catalog = $state<CatalogView>({ kind: 'list' });
 
   /** Opens a sidebar area on its list. */
   go(area: string) {
@@ -40,6 +48,20 @@ class Router {
     if (area === 'purchase-orders') this.po = { kind: 'list' };
     if (area === 'invoices') this.invoice = { kind: 'list' };
     if (area === 'customers') this.customer = { kind: 'list' };
+    if (area === 'subscriptions') this.subscription = { kind: 'list' };
+    if (area === 'catalog') this.catalog = { kind: 'list' };
+  }
+
+  /** Shows one view inside the Subscriptions area. */
+  showSubscription(view: SubscriptionView) {
+    this.area = 'subscriptions';
+    this.subscription = view;
+  }
+
+  /** Shows one view inside the Catalog area. */
+  showCatalog(view: CatalogView) {
+    this.area = 'catalog';
+    this.catalog = view;
   }
 
   /** Shows one view inside the Invoices area. */
@@ -74,6 +96,8 @@ class Router {
     this.poFilter = { ...NO_PO_FILTER };
     this.invoice = { kind: 'list' };
     this.customer = { kind: 'list' };
+    this.subscription = { kind: 'list' };
+    this.catalog = { kind: 'list' };
   }
 }
 
