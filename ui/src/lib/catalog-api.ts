@@ -1,0 +1,26 @@
+// Typed calls for the catalog: products and their prices. Listing answers from the cache; every
+// change goes through the journal on the Rust side. Errors arrive as {code, message}.
+import { call } from './api';
+import type { CatalogQuery, PriceInput, ProductInput, ProductRow } from './catalog-contract';
+
+export const catalogApi = {
+  /** Cached products sorted by name, each with its prices newest first. */
+  list_catalog: (accountId: string, query: CatalogQuery) => call<ProductRow[]>('list_catalog', { accountId, query }),
+  /** Creates the product in Stripe, then its first price when one is given. */
+  create_product: (accountId: string, input: ProductInput, price: PriceInput | null) =>
+    call<ProductRow>('create_product', { accountId, input, price }),
+  /** Replaces the product's name, description and metadata. */
+  update_product: (accountId: string, productId: string, input: ProductInput) =>
+    call<ProductRow>('update_product', { accountId, productId, input }),
+  /** Archives (`false`) or unarchives (`true`) a product. */
+  set_product_active: (accountId: string, productId: string, active: boolean) =>
+    call<ProductRow>('set_product_active', { accountId, productId, active }),
+  add_price: (accountId: string, productId: string, input: PriceInput) =>
+    call<ProductRow>('add_price', { accountId, productId, input }),
+  /** Stripe prices cannot change: creates the new price on the same product, then archives the old one. */
+  replace_price: (accountId: string, priceId: string, input: PriceInput) =>
+    call<ProductRow>('replace_price', { accountId, priceId, input }),
+  /** Archives (`false`) or unarchives (`true`) a price. */
+  set_price_active: (accountId: string, priceId: string, active: boolean) =>
+    call<ProductRow>('set_price_active', { accountId, priceId, active }),
+};
