@@ -1,0 +1,33 @@
+// Typed calls of the subscription commands. `list_subscriptions`, `get_subscription` and
+// `list_recurring_prices` read the cache; `upcoming_invoice` asks Stripe for a preview (never
+// journaled); actions and creation go to Stripe through the operations journal.
+import { call } from './api';
+import type { ListQuery } from './bindings';
+import type {
+  NewSubscriptionInput,
+  RecurringPrice,
+  SubscriptionAction,
+  SubscriptionDetail,
+  SubscriptionPage,
+  UpcomingInvoice,
+} from './subscription-contract';
+
+export const subscriptionApi = {
+  list_subscriptions: (accountId: string, query: ListQuery) =>
+    call<SubscriptionPage>('list_subscriptions', { accountId, query }),
+  /** One subscription from the cache, with the actions its state allows. */
+  get_subscription: (accountId: string, subscriptionId: string) =>
+    call<SubscriptionDetail>('get_subscription', { accountId, subscriptionId }),
+  /** Stripe's preview of the next invoice; null when there is none (canceled). */
+  upcoming_invoice: (accountId: string, subscriptionId: string) =>
+    call<UpcomingInvoice | null>('upcoming_invoice', { accountId, subscriptionId }),
+  /** Refused up front when the action's kind is not among the subscription's `actions`. */
+  subscription_action: (accountId: string, subscriptionId: string, action: SubscriptionAction) =>
+    call<SubscriptionDetail>('subscription_action', { accountId, subscriptionId, action }),
+  /** A `validation` error means nothing was sent. */
+  create_subscription: (accountId: string, input: NewSubscriptionInput) =>
+    call<SubscriptionDetail>('create_subscription', { accountId, input }),
+  /** Active recurring prices with their product names, in `currency` when given. */
+  list_recurring_prices: (accountId: string, currency: string | null) =>
+    call<RecurringPrice[]>('list_recurring_prices', { accountId, currency }),
+};
