@@ -168,4 +168,33 @@ describe('one product', () => {
     expect(backend.argsOf('set_price_active')).toEqual([{ accountId: 'a1', priceId: 'price_1', active: false }]);
     expect(screen.getByTestId('catalog-confirm')).toBeTruthy();
   });
+
+  it('changes a price through a confirmed replacement and shows the new one', async () => {
+    const replaced = productRow({
+      prices: [priceRow({ id: 'price_new', unit_amount: 50000 }), priceRow({ active: false })],
+    });
+    const backend = await open({ replace_price: () => replaced });
+    await fireEvent.click(screen.getByTestId('price-change'));
+    expect(screen.getByTestId('price-replace-explanation').textContent).toContain('Stripe prices cannot be changed');
+    await fireEvent.input(screen.getByTestId('price-amount'), { target: { value: '500' } });
+    await fireEvent.click(screen.getByTestId('price-save'));
+    await fireEvent.click(screen.getByTestId('price-confirm-ok'));
+    await waitFor(() => expect(screen.getAllByTestId('product-price')).toHaveLength(2));
+    expect(backend.argsOf('replace_price')[0]).toMatchObject({ accountId: 'a1', priceId: 'price_1', input: { unit_amount: 50000 } });
+    const rows = screen.getAllByTestId('product-price').map((row) => row.textContent ?? '');
+    expect(rows[0]).toContain('€500.00');
+    expect(rows[1]).toContain('Archived');
+    expect(screen.queryByTestId('price-form')).toBeNull();
+  });
+
+  it('unarchives an archived product after saying what happens', async () => {
+    const backend = mount({ set_product_active: () => ({ ...OLD, active: true }) });
+    router.showCatalog({ kind: 'detail', id: 'prod_4' });
+    await waitFor(() => expect(screen.getByTestId('product-name').textContent).toBe('Old swag'));
+    await fireEvent.click(screen.getByTestId('product-toggle-active'));
+    expect(screen.getByTestId('catalog-confirm-warning').textContent).toContain('can be used again for new invoices and subscriptions');
+    await fireEvent.click(screen.getByTestId('catalog-confirm-ok'));
+    await waitFor(() => expect(screen.queryByTestId('product-archived')).toBeNull());
+    expect(backend.argsOf('set_product_active')).toEqual([{ accountId: 'a1', productId: 'prod_4', active: true }]);
+  });
 });

@@ -79,6 +79,21 @@ describe('product editor', () => {
     expect(backend.argsOf('create_product')).toHaveLength(0);
   });
 
+  it('refuses credits that are not a whole number of minor units', async () => {
+    const { backend } = mount(undefined);
+    await type('product-field-name', 'Credit pack');
+    await fireEvent.click(screen.getByTestId('product-metadata-add'));
+    await type('product-metadata-key', 'credits');
+    await type('product-metadata-value', '100.00');
+    await fireEvent.click(screen.getByTestId('product-save'));
+    expect(screen.getByTestId('product-metadata-error').textContent).toContain('a whole number above 0');
+    expect(backend.argsOf('create_product')).toHaveLength(0);
+    await type('product-metadata-value', ' 10000 ');
+    await fireEvent.click(screen.getByTestId('product-save'));
+    await waitFor(() => expect(backend.argsOf('create_product')).toHaveLength(1));
+    expect(backend.argsOf('create_product')[0].input.metadata).toEqual({ credits: '10000' });
+  });
+
   it('edits an existing product with its fields filled in', async () => {
     const product = productRow({ metadata: { sku: 'WS-1' } });
     const { backend, onsaved } = mount(product);

@@ -38,11 +38,11 @@ export function emptyPrice(currency: string): PriceDraft {
 }
 
 /** The draft of an existing price, as a starting point for the one that replaces it. */
-export function priceDraftOf(price: PriceRow, amountText: string): PriceDraft {
+export function priceDraftOf(price: PriceRow, amount: string): PriceDraft {
   const interval = INTERVALS.find((each) => each === price.recurring_interval) ?? 'once';
   return {
     currency: price.currency,
-    amount: amountText,
+    amount,
     interval,
     count: String(price.recurring_interval_count ?? 1),
     tax_behavior: price.tax_behavior ?? 'unspecified',

@@ -42,6 +42,13 @@ export function productProblems(draft: ProductDraft): Record<string, string> {
     problems.metadata = `Metadata keys are at most ${METADATA_LIMITS.keyLength} characters`;
   } else if (draft.metadata.some((row) => row.value.length > METADATA_LIMITS.valueLength)) {
     problems.metadata = `Metadata values are at most ${METADATA_LIMITS.valueLength} characters`;
+  } else {
+    // The catalog reads `credits` as the minor units a credit pack grants: anything else would
+    // show as a pack of nothing.
+    const credits = draft.metadata.find((row) => row.key.trim() === 'credits');
+    if (credits && !/^[1-9]\d{0,11}$/.test(credits.value.trim())) {
+      problems.metadata = 'credits is the credit a pack grants, in minor units: a whole number above 0 (10000 for €100.00)';
+    }
   }
   return problems;
 }
@@ -52,7 +59,9 @@ export function productInputOf(draft: ProductDraft): ProductInput {
   return {
     name: draft.name.trim(),
     description: description || null,
-    metadata: Object.fromEntries(draft.metadata.map((row) => [row.key.trim(), row.value])),
+    metadata: Object.fromEntries(
+      draft.metadata.map((row) => [row.key.trim(), row.key.trim() === 'credits' ? row.value.trim() : row.value]),
+    ),
   };
 }
 
