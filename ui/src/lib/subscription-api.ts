@@ -12,7 +12,9 @@ import type {
   UpcomingInvoice,
 } from './subscription-contract';
 
+/** One wrapper per subscription command, named as the command. */
 export const subscriptionApi = {
+  /** A page of the list: status filter, search by customer or id, sort by created, next_renewal, customer or mrr. */
   list_subscriptions: (accountId: string, query: ListQuery) =>
     call<SubscriptionPage>('list_subscriptions', { accountId, query }),
   /** One subscription from the cache, with the actions its state allows. */

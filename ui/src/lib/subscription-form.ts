@@ -2,7 +2,15 @@
 // checks mirror the core's and Stripe's rules (one currency, whole quantities of at least 1, a
 // trial ending in the future…) so a mistake is named by its field before anything is sent.
 import type { CollectionMethod, CustomerChoice } from './bindings';
-import { MAX_DAYS_UNTIL_DUE, endOfDay, type FormProblem } from './invoice-form';
+import {
+  MAX_DAYS_UNTIL_DUE,
+  METADATA_KEY_MAX,
+  METADATA_MAX_KEYS,
+  METADATA_VALUE_MAX,
+  RESERVED_METADATA_KEY,
+  endOfDay,
+  type FormProblem,
+} from './invoice-form';
 import { parseQuantity } from './po';
 import type { NewSubscriptionInput, RecurringPrice, SubscriptionItemInput, TrialInput } from './subscription-contract';
 
@@ -146,18 +154,20 @@ function checkTrial(form: SubscriptionForm, problems: FormProblem[], now: number
 
 function checkMetadata(form: SubscriptionForm, problems: FormProblem[]) {
   const metadata: { [key in string]: string } = {};
+  const rows = form.metadata.filter((row) => row.key.trim() || row.value.trim());
+  if (rows.length > METADATA_MAX_KEYS) problems.push({ field: 'metadata', message: `Stripe keeps at most ${METADATA_MAX_KEYS} metadata keys.` });
   form.metadata.forEach((row, index) => {
     const key = row.key.trim();
     if (!key && !row.value.trim()) return;
-    if (key === 'operation_id') {
+    if (key === RESERVED_METADATA_KEY) {
       problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: “${key}” is Billfold’s own key.` });
-    } else if (!key || key.length > 40 || /[[\]]/.test(key)) {
-      problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: the key takes 1 to 40 characters, without [ or ].` });
+    } else if (!key || key.length > METADATA_KEY_MAX || /[[\]]/.test(key)) {
+      problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: the key takes 1 to ${METADATA_KEY_MAX} characters, without [ or ].` });
     } else if (key in metadata) {
       problems.push({ field: `meta-${index}-key`, message: `Metadata ${index + 1}: the key “${key}” is used twice.` });
     }
-    if (row.value.length > 500) {
-      problems.push({ field: `meta-${index}-value`, message: `Metadata ${index + 1}: the value takes at most 500 characters.` });
+    if (row.value.length > METADATA_VALUE_MAX) {
+      problems.push({ field: `meta-${index}-value`, message: `Metadata ${index + 1}: the value takes at most ${METADATA_VALUE_MAX} characters.` });
     }
     metadata[key] = row.value;
   });

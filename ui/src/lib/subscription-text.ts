@@ -25,6 +25,7 @@ export const ACTION_ORDER: SubscriptionActionKind[] = [
   'cancel_now',
 ];
 
+/** Each action's button and confirmation title. */
 export const ACTION_LABELS: Record<SubscriptionActionKind, string> = {
   cancel_now: 'Cancel now',
   cancel_at_period_end: 'Cancel at period end',
