@@ -1,8 +1,14 @@
 // Customer and credit-note shapes for UI tests, each a plausible default that a test overrides.
-import type { BalanceTransactionRow, PaymentMethodRow } from '../lib/bindings';
-import type { CreditNotePreview, CreditNoteRow, CustomerDetail } from '../lib/bindings';
-import type { InvoiceDetail } from '../lib/bindings';
+import type {
+  BalanceTransactionRow,
+  CreditNotePreview,
+  CreditNoteRow,
+  CustomerDetail,
+  InvoiceDetail,
+  PaymentMethodRow,
+} from '../lib/bindings';
 import { invoiceRow } from './backend';
+import { invoiceDetail } from './invoices';
 
 /** A USD customer owing nothing, with one open invoice, one PO and one event. */
 export function customerDetail(overrides: Partial<CustomerDetail> = {}): CustomerDetail {
@@ -64,46 +70,16 @@ export function paymentMethod(overrides: Partial<PaymentMethodRow> = {}): Paymen
 
 /** An invoice the credit-note form is opened on: open, $1,500.00 in two lines, nothing paid. */
 export function creditableInvoice(overrides: Partial<InvoiceDetail> = {}): InvoiceDetail {
-  return {
-    id: 'in_1',
-    number: 'RC-0001',
-    status: 'open',
-    customer_id: 'cus_1',
-    customer_name: 'Ferris Foundation',
-    customer_email: 'ap@ferris.example',
-    currency: 'usd',
-    collection_method: 'send_invoice',
-    created: 1_799_000_000,
-    due_date: 1_800_000_000,
-    finalized_at: 1_799_000_100,
-    subtotal: 150000,
-    total: 150000,
-    amount_due: 150000,
-    amount_paid: 0,
-    amount_remaining: 150000,
-    starting_balance: 0,
-    ending_balance: 0,
-    memo: null,
-    footer: null,
+  return invoiceDetail({
     hosted_invoice_url: null,
     invoice_pdf: null,
-    custom_fields: [],
-    metadata: {},
     lines: [
       { id: 'il_1', description: 'Gold sponsorship', quantity: 1, unit_amount: 100000, amount: 100000, price_id: null, period_start: null, period_end: null },
       { id: 'il_2', description: 'Booth', quantity: 2, unit_amount: 25000, amount: 50000, price_id: null, period_start: null, period_end: null },
     ],
-    payments: [],
-    credit_notes: [],
-    po: null,
-    timeline: [],
-    actions: ['send', 'pay', 'pay_out_of_band', 'void', 'mark_uncollectible'],
-    can_edit: false,
-    can_credit: true,
-    creditable_amount: 150000,
     raw_json: '{}',
     ...overrides,
-  };
+  });
 }
 
 /** The same invoice, paid in full. */
