@@ -6,6 +6,7 @@
 mod about;
 mod accounts;
 mod activity;
+mod catalog;
 mod credit_notes;
 mod customers;
 mod invoices;
@@ -52,6 +53,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         customers::create_customer,
         customers::update_customer,
         customers::customers_with_email,
+        catalog::list_catalog,
+        catalog::create_product,
+        catalog::update_product,
+        catalog::set_product_active,
+        catalog::add_price,
+        catalog::replace_price,
+        catalog::set_price_active,
         credit_notes::list_credit_notes,
         credit_notes::preview_credit_note,
         credit_notes::create_credit_note,

@@ -3,6 +3,7 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
+use billfold_core::catalog::{CatalogQuery, PriceInput, PriceRow, ProductInput, ProductRow, RecurringInput};
 use billfold_core::credit_notes::{
     CreditLineInput, CreditNoteInput, CreditNotePage, CreditNotePreview, CreditNotePreviewLine, CreditNoteRow, CreditReason,
 };
@@ -73,6 +74,12 @@ fn generate() -> String {
         DraftChanges::decl(&cfg),
         CatalogPrice::decl(&cfg),
         BulkResult::decl(&cfg),
+        PriceRow::decl(&cfg),
+        ProductRow::decl(&cfg),
+        CatalogQuery::decl(&cfg),
+        ProductInput::decl(&cfg),
+        RecurringInput::decl(&cfg),
+        PriceInput::decl(&cfg),
         CreditReason::decl(&cfg),
         CreditLineInput::decl(&cfg),
         CreditNoteInput::decl(&cfg),

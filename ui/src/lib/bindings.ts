@@ -984,6 +984,144 @@ ok: boolean,
  */
 message: string | null, };
 
+export type PriceRow = { 
+/**
+ * `price_…`
+ */
+id: string, 
+/**
+ * The product it belongs to.
+ */
+product_id: string, 
+/**
+ * Lowercase ISO code.
+ */
+currency: string, 
+/**
+ * Price of one, minor units (`None` for tiered or custom-amount prices).
+ */
+unit_amount: number | null, 
+/**
+ * `day`, `week`, `month` or `year`; `None` for a one-off price.
+ */
+recurring_interval: string | null, 
+/**
+ * How many intervals between charges.
+ */
+recurring_interval_count: number | null, 
+/**
+ * `inclusive`, `exclusive` or `unspecified`.
+ */
+tax_behavior: string | null, 
+/**
+ * An internal name, never shown to customers.
+ */
+nickname: string | null, 
+/**
+ * `false` once archived: it cannot be used for new purchases.
+ */
+active: boolean, 
+/**
+ * Unix seconds.
+ */
+created: number, };
+
+export type ProductRow = { 
+/**
+ * `prod_…`
+ */
+id: string, 
+/**
+ * Its name, as customers see it.
+ */
+name: string, 
+/**
+ * Its description.
+ */
+description: string | null, 
+/**
+ * `false` once archived.
+ */
+active: boolean, 
+/**
+ * `metadata.credits` when it is an integer: a credit pack worth this many minor units of
+ * its price's currency.
+ */
+credits: number | null, 
+/**
+ * Key-value pairs kept with the product.
+ */
+metadata: { [key in string]: string }, 
+/**
+ * Unix seconds.
+ */
+created: number, 
+/**
+ * Unix seconds of its last change.
+ */
+updated: number, 
+/**
+ * Its prices, newest first.
+ */
+prices: Array<PriceRow>, };
+
+export type CatalogQuery = { 
+/**
+ * `None` lists all, `Some(true)` active products only, `Some(false)` archived ones only.
+ */
+active: boolean | null, 
+/**
+ * Case-insensitive text found in a product's name, description or id, or in one of its
+ * prices' ids or nicknames.
+ */
+search: string | null, };
+
+export type ProductInput = { 
+/**
+ * 1 to 250 characters.
+ */
+name: string, 
+/**
+ * Empty or `None` for none (an edit clears it).
+ */
+description: string | null, 
+/**
+ * Key-value pairs kept with the product (`credits` marks a credit pack).
+ */
+metadata: { [key in string]: string }, };
+
+export type RecurringInput = { 
+/**
+ * `day`, `week`, `month` or `year`.
+ */
+interval: string, 
+/**
+ * At least 1, and at most one year in all (365 days, 52 weeks, 12 months, 1 year).
+ */
+interval_count: number, };
+
+export type PriceInput = { 
+/**
+ * ISO code in any case.
+ */
+currency: string, 
+/**
+ * Price of one, minor units, 0 to 99,999,999.
+ */
+unit_amount: number, 
+/**
+ * `None` for a one-off price.
+ */
+recurring: RecurringInput | null, 
+/**
+ * `inclusive`, `exclusive` or `unspecified` (`None` leaves Stripe's default, unspecified).
+ */
+tax_behavior: string | null, 
+/**
+ * An internal name.
+ */
+nickname: string | null, };
+
 export type CreditReason = "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
 
 export type CreditLineInput = { 

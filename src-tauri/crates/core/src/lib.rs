@@ -4,6 +4,7 @@
 //! turns [`Error`] into `{code, message}`. Modules are split by area, not by layer.
 
 pub mod accounts;
+pub mod catalog;
 pub mod credit_notes;
 pub mod customers;
 pub mod demo;

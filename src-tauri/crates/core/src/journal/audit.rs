@@ -46,6 +46,8 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &output["id"],
         &input["customer_id"],
         &output["customer_id"],
+        &input["price_id"],
+        &output["product_id"],
     ]
     .into_iter()
     .find_map(|field| field.as_str().map(str::to_string))
@@ -109,6 +111,9 @@ mod tests {
         let credited = json!({ "output": { "id": "cbtxn_1" } });
         assert_eq!(target_of(&json!({ "customer_id": "cus_1" }), &credited).as_deref(), Some("cbtxn_1"));
         assert_eq!(target_of(&json!({ "customer_id": "cus_1" }), &json!({})).as_deref(), Some("cus_1"));
+        let product = json!({ "output": { "product_id": "prod_1" } });
+        assert_eq!(target_of(&json!({ "price_id": "price_1" }), &product).as_deref(), Some("price_1"));
+        assert_eq!(target_of(&json!({ "product_id": "prod_1" }), &product).as_deref(), Some("prod_1"));
         assert_eq!(target_of(&json!({}), &json!({})), None);
     }
 }

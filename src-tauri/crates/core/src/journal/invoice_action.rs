@@ -69,7 +69,13 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::CreateCreditNote
         | OperationKind::VoidCreditNote
         | OperationKind::CreateCustomer
-        | OperationKind::UpdateCustomer => {
+        | OperationKind::UpdateCustomer
+        | OperationKind::CreateProduct
+        | OperationKind::UpdateProduct
+        | OperationKind::SetProductActive
+        | OperationKind::AddPrice
+        | OperationKind::ReplacePrice
+        | OperationKind::SetPriceActive => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

@@ -13,6 +13,7 @@
 
 mod audit;
 mod balance_transaction;
+mod catalog;
 mod create_invoice;
 mod credit_note;
 mod customer;
@@ -35,6 +36,7 @@ use crate::store::Store;
 
 pub use audit::OperationEntry;
 pub use balance_transaction::AddBalanceTransaction;
+pub use catalog::{AddPrice, CreateProduct, SetPriceActive, UpdateProduct};
 pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
@@ -109,6 +111,19 @@ pub enum OperationKind {
     CreateCustomer,
     /// Update a customer (`POST /v1/customers/{id}`).
     UpdateCustomer,
+    /// Create a product, then its first price (made the product's default price).
+    CreateProduct,
+    /// Change a product's name, description and metadata.
+    UpdateProduct,
+    /// Archive or unarchive a product.
+    SetProductActive,
+    /// Create a price on a product.
+    AddPrice,
+    /// Create a price replacing another on the same product (the default moves to it when the
+    /// old one was the default), then archive the old one.
+    ReplacePrice,
+    /// Archive (clearing the product's default first when it is this price) or unarchive a price.
+    SetPriceActive,
 }
 
 impl OperationKind {
@@ -130,6 +145,12 @@ impl OperationKind {
             OperationKind::VoidCreditNote => "void_credit_note",
             OperationKind::CreateCustomer => "create_customer",
             OperationKind::UpdateCustomer => "update_customer",
+            OperationKind::CreateProduct => "create_product",
+            OperationKind::UpdateProduct => "update_product",
+            OperationKind::SetProductActive => "set_product_active",
+            OperationKind::AddPrice => "add_price",
+            OperationKind::ReplacePrice => "replace_price",
+            OperationKind::SetPriceActive => "set_price_active",
         }
     }
 
@@ -150,6 +171,12 @@ impl OperationKind {
             "void_credit_note" => Ok(OperationKind::VoidCreditNote),
             "create_customer" => Ok(OperationKind::CreateCustomer),
             "update_customer" => Ok(OperationKind::UpdateCustomer),
+            "create_product" => Ok(OperationKind::CreateProduct),
+            "update_product" => Ok(OperationKind::UpdateProduct),
+            "set_product_active" => Ok(OperationKind::SetProductActive),
+            "add_price" => Ok(OperationKind::AddPrice),
+            "replace_price" => Ok(OperationKind::ReplacePrice),
+            "set_price_active" => Ok(OperationKind::SetPriceActive),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -250,6 +277,12 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::CreateCreditNote => credit_note::create(&mut run, input).await,
         OperationKind::VoidCreditNote => credit_note::void(&mut run, input).await,
         OperationKind::CreateCustomer | OperationKind::UpdateCustomer => customer::run(&mut run, kind, input).await,
+        OperationKind::CreateProduct
+        | OperationKind::UpdateProduct
+        | OperationKind::SetProductActive
+        | OperationKind::AddPrice
+        | OperationKind::ReplacePrice
+        | OperationKind::SetPriceActive => catalog::run(&mut run, kind, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

@@ -43,7 +43,13 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::CreateCreditNote
         | OperationKind::VoidCreditNote
         | OperationKind::CreateCustomer
-        | OperationKind::UpdateCustomer => None,
+        | OperationKind::UpdateCustomer
+        | OperationKind::CreateProduct
+        | OperationKind::UpdateProduct
+        | OperationKind::SetProductActive
+        | OperationKind::AddPrice
+        | OperationKind::ReplacePrice
+        | OperationKind::SetPriceActive => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -142,7 +148,13 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::CreateCreditNote
             | OperationKind::VoidCreditNote
             | OperationKind::CreateCustomer
-            | OperationKind::UpdateCustomer => {}
+            | OperationKind::UpdateCustomer
+            | OperationKind::CreateProduct
+            | OperationKind::UpdateProduct
+            | OperationKind::SetProductActive
+            | OperationKind::AddPrice
+            | OperationKind::ReplacePrice
+            | OperationKind::SetPriceActive => {}
         }
         Ok(())
     })?;

@@ -13,6 +13,9 @@ use crate::server::{ApiContext, Params};
 
 const KIND: &str = "price";
 const INTERVALS: &[&str] = &["day", "week", "month", "year"];
+/// How many of each interval make one year, Stripe's longest billing interval.
+const PER_YEAR: &[i64] = &[365, 52, 12, 1];
+const TAX_BEHAVIORS: &[&str] = &["exclusive", "inclusive", "unspecified"];
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -44,10 +47,18 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
                 return Err(ApiError::invalid_param("recurring[interval]", format!("Invalid recurring[interval]: must be one of {}", INTERVALS.join(", "))));
             }
             let count = integer(&params["recurring"], "interval_count")?.unwrap_or(1);
+            let per_year = INTERVALS.iter().position(|i| *i == interval).map_or(1, |at| PER_YEAR[at]);
+            if count < 1 {
+                return Err(ApiError::invalid_request(Some("parameter_invalid_integer"), "This value must be greater than or equal to 1.", Some("recurring[interval_count]")));
+            }
+            if count > per_year {
+                return Err(ApiError::invalid_param("recurring[interval_count]", "The maximum billing interval is one year (1 year, 12 months, 52 weeks or 365 days)."));
+            }
             json!({ "interval": interval, "interval_count": count, "meter": null, "trial_period_days": null, "usage_type": "licensed" })
         }
         Some(_) => return Err(ApiError::invalid_param("recurring", "Invalid hash")),
     };
+    let tax_behavior = tax_behavior(&params)?.unwrap_or_else(|| "unspecified".into());
     let now = ctx.now();
     let mut data = ctx.data();
     let product_id = match (params.get("product").and_then(Value::as_str), params.get("product_data")) {
@@ -81,7 +92,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         "nickname": params.get("nickname").cloned().unwrap_or(Value::Null),
         "product": product_id,
         "recurring": recurring,
-        "tax_behavior": params.get("tax_behavior").cloned().unwrap_or(json!("unspecified")),
+        "tax_behavior": tax_behavior,
         "tiers_mode": null,
         "transform_quantity": null,
         "type": if recurring.is_null() { "one_time" } else { "recurring" },
@@ -91,6 +102,15 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     data.insert(KIND, price.clone());
     data.emit("price.created", &price, None, &ctx.origin, now);
     Ok(Json(expanded(&data, &price, &expand_paths(&params))))
+}
+
+/// `tax_behavior`, if given: one of Stripe's three.
+fn tax_behavior(params: &Value) -> Result<Option<String>, ApiError> {
+    match params.get("tax_behavior") {
+        None => Ok(None),
+        Some(Value::String(value)) if TAX_BEHAVIORS.contains(&value.as_str()) => Ok(Some(value.clone())),
+        Some(_) => Err(ApiError::invalid_param("tax_behavior", format!("Invalid tax_behavior: must be one of {}", TAX_BEHAVIORS.join(", ")))),
+    }
 }
 
 /// `GET /v1/prices/{id}`
@@ -109,9 +129,19 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     let old = data.get_of(KIND, &id).ok_or_else(|| ApiError::no_such("price", &id, "id"))?.clone();
     let mut price = old.clone();
     if let Some(active) = boolean(&params, "active")? {
+        let product = old["product"].as_str().and_then(|product| data.get_of("product", product));
+        if !active && product.is_some_and(|product| product["default_price"] == id.as_str()) {
+            return Err(ApiError::invalid_param("active", "This price cannot be archived because it is the default price of its product."));
+        }
         price["active"] = json!(active);
     }
-    for field in ["lookup_key", "nickname", "tax_behavior"] {
+    if let Some(tax_behavior) = tax_behavior(&params)? {
+        if old["tax_behavior"] != "unspecified" && old["tax_behavior"] != tax_behavior.as_str() {
+            return Err(ApiError::invalid_param("tax_behavior", "A price's tax_behavior cannot be changed once it is inclusive or exclusive."));
+        }
+        price["tax_behavior"] = json!(tax_behavior);
+    }
+    for field in ["lookup_key", "nickname"] {
         if let Some(value) = optional_string(&params, field) {
             price[field] = value;
         }

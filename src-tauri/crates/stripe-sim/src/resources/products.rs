@@ -84,14 +84,36 @@ pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): P
     Ok(Json(expanded(&data, product, &expand_paths(&params))))
 }
 
+/// The `default_price` an update asks for: `""` clears it; otherwise an active price of this
+/// product.
+fn default_price(data: &AccountData, product_id: &str, params: &Value) -> Result<Option<Value>, ApiError> {
+    let Some(price_id) = params.get("default_price").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    if price_id.is_empty() {
+        return Ok(Some(Value::Null));
+    }
+    let price = data.get_of("price", price_id).ok_or_else(|| ApiError::no_such("price", price_id, "default_price"))?;
+    if price["product"] != product_id {
+        return Err(ApiError::invalid_param("default_price", format!("The price {price_id} does not belong to product {product_id}.")));
+    }
+    if price["active"] == false {
+        return Err(ApiError::invalid_param("default_price", format!("The price specified ({price_id}) is inactive. This field only accepts active prices.")));
+    }
+    Ok(Some(json!(price_id)))
+}
+
 /// `POST /v1/products/{id}`
 pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
-    Params(params.clone()).allow_only(&["active", "description", "expand", "metadata", "name", "unit_label", "url"])?;
+    Params(params.clone()).allow_only(&["active", "default_price", "description", "expand", "metadata", "name", "unit_label", "url"])?;
     let now = ctx.now();
     let mut data = ctx.data();
     let old = data.get_of(KIND, &id).ok_or_else(|| ApiError::no_such("product", &id, "id"))?.clone();
     let mut product = old.clone();
     apply(&mut product, &params)?;
+    if let Some(default) = default_price(&data, &id, &params)? {
+        product["default_price"] = default;
+    }
     if let Some(previous) = changed_fields(&old, &product) {
         product["updated"] = json!(now);
         data.put(product.clone());
