@@ -89,6 +89,8 @@ describe('shell', () => {
     await fireEvent.click(screen.getByTestId('nav-settings'));
     expect(screen.getByTestId('view-settings')).toBeTruthy();
     expect(screen.getByTestId('accounts-table').textContent).toContain('sk_test_…4f2a');
+    await fireEvent.click(screen.getByTestId('nav-catalog'));
+    expect(await screen.findByTestId('catalog-view')).toBeTruthy();
   });
 
   it('shows a start-up error instead of the app', async () => {

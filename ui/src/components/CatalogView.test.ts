@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it } from 'vitest';
 import CatalogView from './CatalogView.svelte';
 import { app } from '../lib/app-state.svelte';
-import type { CatalogQuery, ProductRow } from '../lib/catalog-contract';
+import type { CatalogQuery, ProductRow } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { account, emitFromRust, fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { priceRow, productRow, recurringPrice } from '../test-support/catalog';

@@ -4,8 +4,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import CreditNoteForm from './CreditNoteForm.svelte';
-import type { CreditNoteInput } from '../lib/bindings';
-import type { InvoiceDetail } from '../lib/bindings';
+import type { CreditNoteInput, InvoiceDetail } from '../lib/bindings';
 import { fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { creditableInvoice, creditNotePreview, creditNoteRow, paidInvoice } from '../test-support/customers';
 

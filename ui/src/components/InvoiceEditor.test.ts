@@ -4,8 +4,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
-import type { CustomerRow } from '../lib/bindings';
-import type { NewInvoiceInput } from '../lib/bindings';
+import type { CustomerRow, NewInvoiceInput } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { catalogPrice, draftInvoice, invoiceLine } from '../test-support/invoices';

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import PriceForm from './PriceForm.svelte';
 import { app } from '../lib/app-state.svelte';
-import type { PriceRow } from '../lib/catalog-contract';
+import type { PriceRow } from '../lib/bindings';
 import { REPLACE_EXPLANATION } from '../lib/price-form';
 import { account, fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { productRow, recurringPrice } from '../test-support/catalog';

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ProductEditor from './ProductEditor.svelte';
 import { app } from '../lib/app-state.svelte';
-import type { ProductRow } from '../lib/catalog-contract';
+import type { ProductRow } from '../lib/bindings';
 import { account, fakeBackend, resetApp, type Handler } from '../test-support/backend';
 import { productRow } from '../test-support/catalog';
 

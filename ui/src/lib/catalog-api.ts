@@ -1,7 +1,7 @@
 // Typed calls for the catalog: products and their prices. Listing answers from the cache; every
 // change goes through the journal on the Rust side. Errors arrive as {code, message}.
 import { call } from './api';
-import type { CatalogQuery, PriceInput, ProductInput, ProductRow } from './catalog-contract';
+import type { CatalogQuery, PriceInput, ProductInput, ProductRow } from './bindings';
 
 export const catalogApi = {
   /** Cached products sorted by name, each with its prices newest first. */

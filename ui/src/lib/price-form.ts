@@ -1,7 +1,7 @@
 // Prices as people read and type them: "€50.00 / month", "€150.00 every 3 months", and the
 // price form's fields turned into the `PriceInput` Rust checks again. Amounts are typed in major
 // units and read digit by digit (`parseMajor`), never through floats.
-import type { PriceInput, PriceRow } from './catalog-contract';
+import type { PriceInput, PriceRow } from './bindings';
 import { formatMoney } from './format';
 import { parseMajor } from './po';
 

@@ -1,6 +1,6 @@
 // The product editor's fields as typed and how they become the `ProductInput` Rust checks again;
 // and how a credit pack reads in the catalog.
-import type { ProductInput, ProductRow } from './catalog-contract';
+import type { ProductInput, ProductRow } from './bindings';
 import { METADATA_LIMITS, type MetadataDraft } from './customer-form';
 import { formatMoney } from './format';
 

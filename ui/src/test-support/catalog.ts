@@ -1,5 +1,5 @@
 // Catalog shapes for UI tests, each a plausible default that a test overrides.
-import type { PriceRow, ProductRow } from '../lib/catalog-contract';
+import type { PriceRow, ProductRow } from '../lib/bindings';
 
 /** An active one-off EUR price of €450.00, tax exclusive. */
 export function priceRow(overrides: Partial<PriceRow> = {}): PriceRow {
