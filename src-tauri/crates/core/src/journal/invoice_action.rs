@@ -69,7 +69,10 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::CreateCreditNote
         | OperationKind::VoidCreditNote
         | OperationKind::CreateCustomer
-        | OperationKind::UpdateCustomer => {
+        | OperationKind::UpdateCustomer
+        | OperationKind::CreateSubscription
+        | OperationKind::CancelSubscription
+        | OperationKind::UpdateSubscription => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

@@ -20,6 +20,7 @@ mod invoice_action;
 mod issue_invoice;
 mod service;
 mod store;
+mod subscription;
 mod update_draft;
 
 use std::future::Future;
@@ -41,6 +42,7 @@ pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
+pub use subscription::{CreatedSubscription, SubscriptionWrite};
 
 /// Where an operation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -109,6 +111,14 @@ pub enum OperationKind {
     CreateCustomer,
     /// Update a customer (`POST /v1/customers/{id}`).
     UpdateCustomer,
+    /// Find or create the customer, create a subscription, then fetch the customer and the
+    /// subscription's first invoice.
+    CreateSubscription,
+    /// Cancel a subscription at once (`DELETE /v1/subscriptions/{id}`).
+    CancelSubscription,
+    /// Change a subscription (`POST /v1/subscriptions/{id}`): cancel at period end or not,
+    /// pause or resume collection.
+    UpdateSubscription,
 }
 
 impl OperationKind {
@@ -130,6 +140,9 @@ impl OperationKind {
             OperationKind::VoidCreditNote => "void_credit_note",
             OperationKind::CreateCustomer => "create_customer",
             OperationKind::UpdateCustomer => "update_customer",
+            OperationKind::CreateSubscription => "create_subscription",
+            OperationKind::CancelSubscription => "cancel_subscription",
+            OperationKind::UpdateSubscription => "update_subscription",
         }
     }
 
@@ -150,6 +163,9 @@ impl OperationKind {
             "void_credit_note" => Ok(OperationKind::VoidCreditNote),
             "create_customer" => Ok(OperationKind::CreateCustomer),
             "update_customer" => Ok(OperationKind::UpdateCustomer),
+            "create_subscription" => Ok(OperationKind::CreateSubscription),
+            "cancel_subscription" => Ok(OperationKind::CancelSubscription),
+            "update_subscription" => Ok(OperationKind::UpdateSubscription),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -250,6 +266,10 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::CreateCreditNote => credit_note::create(&mut run, input).await,
         OperationKind::VoidCreditNote => credit_note::void(&mut run, input).await,
         OperationKind::CreateCustomer | OperationKind::UpdateCustomer => customer::run(&mut run, kind, input).await,
+        OperationKind::CreateSubscription => subscription::create(&mut run, input).await,
+        OperationKind::CancelSubscription | OperationKind::UpdateSubscription => {
+            subscription::write(&mut run, kind, input).await
+        }
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.
@@ -314,6 +334,12 @@ impl OperationRun {
     /// time changes nothing.
     pub(crate) fn apply_invoice(&self, answer: &Value) -> Result<()> {
         crate::invoices::apply_invoice(&self.store, &self.operation.account_id, answer).map(|_| ())
+    }
+
+    /// Applies a subscription as Stripe answered it to the account's cache, like
+    /// [`OperationRun::apply_invoice`].
+    pub(crate) fn apply_subscription(&self, answer: &Value) -> Result<()> {
+        crate::subscriptions::apply_subscription(&self.store, &self.operation.account_id, answer).map(|_| ())
     }
 
     /// Applies a customer as Stripe answered it to the account's cache, like

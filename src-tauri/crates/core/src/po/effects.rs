@@ -43,7 +43,10 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::CreateCreditNote
         | OperationKind::VoidCreditNote
         | OperationKind::CreateCustomer
-        | OperationKind::UpdateCustomer => None,
+        | OperationKind::UpdateCustomer
+        | OperationKind::CreateSubscription
+        | OperationKind::CancelSubscription
+        | OperationKind::UpdateSubscription => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -142,7 +145,10 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::CreateCreditNote
             | OperationKind::VoidCreditNote
             | OperationKind::CreateCustomer
-            | OperationKind::UpdateCustomer => {}
+            | OperationKind::UpdateCustomer
+            | OperationKind::CreateSubscription
+            | OperationKind::CancelSubscription
+            | OperationKind::UpdateSubscription => {}
         }
         Ok(())
     })?;
