@@ -200,6 +200,31 @@ async fn each_action_moves_stripe_and_the_cache_alike() {
     assert_eq!(kinds.iter().filter(|kind| *kind == "cancel_subscription").count(), 1);
 }
 
+#[tokio::test]
+async fn a_customer_given_by_email_is_found_or_made_once_and_billed_by_email() {
+    let f = fixture().await;
+    let mut input = f.input(&[(&f.yearly, 2)], TrialInput::None);
+    input.customer = CustomerChoice::ByEmail { email: " ops@newco.test ".into(), name: "NewCo".into() };
+    input.collection_method = CollectionMethod::SendInvoice;
+    input.days_until_due = Some(30);
+    input.metadata.insert("plan".into(), "annual".into());
+    let first = f.app.create_subscription(&f.account, input.clone()).await.unwrap();
+    // Emailed invoices leave it active at once; two yearly seats are 2 × 120.00 ÷ 12 a month.
+    assert_eq!((first.status.as_str(), first.collection_method.as_str(), first.days_until_due), ("active", "send_invoice", Some(30)));
+    assert_eq!(first.mrr, 2000);
+    assert_eq!((first.customer_name.as_deref(), first.customer_email.as_deref()), (Some("NewCo"), Some("ops@newco.test")));
+    assert_eq!(first.metadata.get("plan").map(String::as_str), Some("annual"));
+    assert_eq!((first.invoices.len(), first.invoices[0].status.as_str()), (1, "open"));
+    let stripe = f.get(&format!("/v1/subscriptions/{}", first.id), &[]).await;
+    assert!(stripe["metadata"]["operation_id"].as_str().is_some_and(|op| op.starts_with("op_")));
+
+    // The same email again finds that customer rather than making a second.
+    let second = f.app.create_subscription(&f.account, input).await.unwrap();
+    assert_eq!(second.customer_id, first.customer_id);
+    let customers = f.get("/v1/customers", &[("email", "ops@newco.test")]).await;
+    assert_eq!(customers["data"].as_array().unwrap().len(), 1);
+}
+
 /// Expects a validation error mentioning `words`.
 fn refused<T: std::fmt::Debug>(result: Result<T, Error>, words: &str) {
     match result {
