@@ -45,6 +45,8 @@ fn unreadable(kind: OperationKind, err: serde_json::Error) -> Error {
 async fn cancel(run: &mut OperationRun, input: &SubscriptionWrite) -> Result<Value> {
     let gateway = run.gateway().clone();
     let path = format!("/v1/subscriptions/{}", input.subscription_id);
+    // Sent as the query: the form holds only `invoice_now` and `prorate`, booleans that need no
+    // escaping.
     let query = input.form.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&");
     run.step("cancel subscription", |key| async move {
         let sent = gateway.execute(Method::Delete, &path, Some(query), None, Some(key.as_str())).await;
