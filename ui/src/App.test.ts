@@ -91,6 +91,8 @@ describe('shell', () => {
     expect(screen.getByTestId('accounts-table').textContent).toContain('sk_test_…4f2a');
     await fireEvent.click(screen.getByTestId('nav-catalog'));
     expect(await screen.findByTestId('catalog-view')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('nav-subscriptions'));
+    expect(await screen.findByTestId('subscriptions-empty')).toBeTruthy();
   });
 
   it('shows a start-up error instead of the app', async () => {

@@ -11,6 +11,7 @@ mod credit_notes;
 mod customers;
 mod invoices;
 mod purchase_orders;
+mod subscriptions;
 mod demo;
 mod sync;
 
@@ -64,6 +65,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         credit_notes::preview_credit_note,
         credit_notes::create_credit_note,
         credit_notes::void_credit_note,
+        subscriptions::list_subscriptions,
+        subscriptions::get_subscription,
+        subscriptions::upcoming_invoice,
+        subscriptions::subscription_action,
+        subscriptions::create_subscription,
+        subscriptions::list_recurring_prices,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

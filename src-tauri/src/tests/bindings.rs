@@ -26,6 +26,10 @@ use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
+use billfold_core::subscriptions::{
+    NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
+    SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
+};
 use billfold_core::sync::{DataChanged, PaymentMethodRow, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
@@ -85,6 +89,19 @@ fn generate() -> String {
         CreditNoteInput::decl(&cfg),
         CreditNotePreviewLine::decl(&cfg),
         CreditNotePreview::decl(&cfg),
+        SubscriptionRow::decl(&cfg),
+        SubscriptionPage::decl(&cfg),
+        RecurringPrice::decl(&cfg),
+        SubscriptionItemView::decl(&cfg),
+        PauseView::decl(&cfg),
+        SubscriptionActionKind::decl(&cfg),
+        SubscriptionDetail::decl(&cfg),
+        UpcomingLine::decl(&cfg),
+        UpcomingInvoice::decl(&cfg),
+        SubscriptionAction::decl(&cfg),
+        SubscriptionItemInput::decl(&cfg),
+        TrialInput::decl(&cfg),
+        NewSubscriptionInput::decl(&cfg),
         CreditNotePage::decl(&cfg),
         Address::decl(&cfg),
         CustomerInput::decl(&cfg),

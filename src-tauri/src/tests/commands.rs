@@ -214,3 +214,50 @@ fn about_and_diagnostics_cross_ipc_without_secrets_and_open_only_our_folders() {
     }
     drop(sim);
 }
+
+#[test]
+fn subscriptions_cross_ipc_with_clear_errors() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let started = invoke(&main, "start_demo", json!({})).unwrap();
+    let id = started[0]["id"].as_str().unwrap().to_string();
+    let query = json!({ "search": null, "status": null, "sort": "mrr", "descending": true, "offset": 0, "limit": 50 });
+    let list = json!({ "accountId": id, "query": query });
+    // The demo's subscriptions reach the cache with its first sync.
+    invoke(&main, "sync_now", json!({ "accountId": id })).unwrap();
+    let mut page = invoke(&main, "list_subscriptions", list.clone()).unwrap();
+    for _ in 0..200 {
+        let status = invoke(&main, "sync_status", json!({ "accountId": id })).unwrap();
+        if page["total"].as_u64() > Some(0) && status["last_success_at"].is_string() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        page = invoke(&main, "list_subscriptions", list.clone()).unwrap();
+    }
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(page["total"].as_u64(), Some(rows.len() as u64), "{page}");
+    assert!(rows.windows(2).all(|pair| pair[0]["mrr"].as_i64() >= pair[1]["mrr"].as_i64()), "{page}");
+    let prices = invoke(&main, "list_recurring_prices", json!({ "accountId": id, "currency": null })).unwrap();
+    assert!(prices.as_array().unwrap().iter().all(|price| price["recurring_interval"].is_string()), "{prices}");
+    assert!(!rows.is_empty() && !prices.as_array().unwrap().is_empty(), "the demo has subscriptions");
+    let (row, sub) = (&rows[0], rows[0]["id"].as_str().unwrap());
+    let detail = invoke(&main, "get_subscription", json!({ "accountId": id, "subscriptionId": sub })).unwrap();
+    assert_eq!(detail["mrr"], row["mrr"]);
+    let pause = json!({ "kind": "pause_collection", "behavior": "freeze", "resumes_at": null });
+    let args = json!({ "accountId": id, "subscriptionId": sub, "action": pause });
+    assert_eq!(invoke(&main, "subscription_action", args).unwrap_err()["code"], "validation");
+
+    let bad_id = json!({ "accountId": id, "subscriptionId": "sub_1/cancel" });
+    for cmd in ["get_subscription", "upcoming_invoice"] {
+        assert_eq!(invoke(&main, cmd, bad_id.clone()).unwrap_err()["code"], "validation", "{cmd}");
+    }
+    let input = json!({ "input": {
+        "customer": { "kind": "by_email", "email": "ap@acme.test", "name": "Acme" }, "items": [],
+        "trial": { "kind": "none" }, "collection_method": "charge_automatically", "days_until_due": null,
+        "payment_behavior": "allow_incomplete", "metadata": {}
+    }});
+    let args = json!({ "accountId": id, "input": input["input"] });
+    let err = invoke(&main, "create_subscription", args).unwrap_err();
+    assert_eq!(err["code"], "validation", "{err}");
+    invoke(&main, "remove_demo", json!({})).unwrap();
+}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import SubscriptionDetail from './SubscriptionDetail.svelte';
 import { app } from '../lib/app-state.svelte';
 import { router } from '../lib/router.svelte';
-import type { SubscriptionAction, SubscriptionActionKind, SubscriptionDetail as Detail } from '../lib/subscription-contract';
+import type { SubscriptionAction, SubscriptionActionKind, SubscriptionDetail as Detail } from '../lib/bindings';
 import { account, emitFromRust, fakeBackend, invoiceRow, resetApp, type Handler } from '../test-support/backend';
 import { subscriptionDetail, subscriptionItem, upcomingInvoice } from '../test-support/subscriptions';
 

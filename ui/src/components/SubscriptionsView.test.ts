@@ -4,10 +4,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it } from 'vitest';
 import SubscriptionsView, { COLUMNS, DEFAULT_SORT } from './SubscriptionsView.svelte';
 import { app } from '../lib/app-state.svelte';
-import type { ListQuery } from '../lib/bindings';
+import type { ListQuery, SubscriptionRow } from '../lib/bindings';
 import { DEFAULT_TABLE_WIDTH, fitColumns, minTableWidth } from '../lib/columns';
 import { router } from '../lib/router.svelte';
-import type { SubscriptionRow } from '../lib/subscription-contract';
 import { account, emitFromRust, fakeBackend, pageOf, resetApp, searchOf } from '../test-support/backend';
 import { recurringPrice, subscriptionDetail, subscriptionRow, upcomingInvoice } from '../test-support/subscriptions';
 

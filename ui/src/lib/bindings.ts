@@ -1212,6 +1212,376 @@ invoice_status: string,
  */
 creditable_amount: number, };
 
+export type SubscriptionRow = { 
+/**
+ * `sub_…`
+ */
+id: string, 
+/**
+ * The customer's id.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when the customer is cached.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email, when the customer is cached.
+ */
+customer_email: string | null, 
+/**
+ * `active`, `trialing`, `past_due`, `unpaid`, `canceled`, `incomplete`, …
+ */
+status: string, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * Monthly recurring revenue of its items, minor units (see [`mrr`]).
+ */
+mrr: number, 
+/**
+ * The current period's end, unless it ended or cancels then.
+ */
+next_renewal: number | null, 
+/**
+ * Whether it cancels at the end of the current period.
+ */
+cancel_at_period_end: boolean, 
+/**
+ * When its trial ends, if it has one.
+ */
+trial_end: number | null, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type SubscriptionPage = { 
+/**
+ * Matching subscriptions in all.
+ */
+total: number, 
+/**
+ * This page, newest first unless asked otherwise.
+ */
+rows: Array<SubscriptionRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type RecurringPrice = { 
+/**
+ * `price_…`
+ */
+id: string, 
+/**
+ * Its product.
+ */
+product_id: string, 
+/**
+ * Its product's name, when the product is cached.
+ */
+product_name: string | null, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * Price of one, minor units (none for tiered prices).
+ */
+unit_amount: number | null, 
+/**
+ * `day`, `week`, `month` or `year`.
+ */
+recurring_interval: string | null, 
+/**
+ * How many intervals between bills.
+ */
+recurring_interval_count: number | null, 
+/**
+ * `inclusive`, `exclusive` or `unspecified`.
+ */
+tax_behavior: string | null, 
+/**
+ * Its nickname.
+ */
+nickname: string | null, 
+/**
+ * Whether it can be used (always true here).
+ */
+active: boolean, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type SubscriptionItemView = { 
+/**
+ * `si_…`
+ */
+id: string, 
+/**
+ * Its price.
+ */
+price_id: string | null, 
+/**
+ * The price's product's name, when cached.
+ */
+product_name: string | null, 
+/**
+ * How many.
+ */
+quantity: number, 
+/**
+ * Price of one, minor units.
+ */
+unit_amount: number | null, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * `day`, `week`, `month` or `year`.
+ */
+interval: string | null, 
+/**
+ * How many intervals between bills.
+ */
+interval_count: number | null, };
+
+export type PauseView = { 
+/**
+ * `keep_as_draft`, `mark_uncollectible` or `void`: what happens to invoices meanwhile.
+ */
+behavior: string, 
+/**
+ * When collection resumes by itself, if set.
+ */
+resumes_at: number | null, };
+
+export type SubscriptionActionKind = "cancel_now" | "cancel_at_period_end" | "undo_cancel" | "pause_collection" | "resume_collection";
+
+export type SubscriptionDetail = { 
+/**
+ * `sub_…`
+ */
+id: string, 
+/**
+ * Stripe's status.
+ */
+status: string, 
+/**
+ * The customer's id.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when cached.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email, when cached.
+ */
+customer_email: string | null, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * `charge_automatically` or `send_invoice`.
+ */
+collection_method: string, 
+/**
+ * Days to pay a `send_invoice` invoice.
+ */
+days_until_due: number | null, 
+/**
+ * The payment method it charges, when it names one.
+ */
+default_payment_method: string | null, 
+/**
+ * Start of the current period.
+ */
+current_period_start: number | null, 
+/**
+ * End of the current period.
+ */
+current_period_end: number | null, 
+/**
+ * When the trial ends, if any.
+ */
+trial_end: number | null, 
+/**
+ * Whether it cancels at the end of the current period.
+ */
+cancel_at_period_end: boolean, 
+/**
+ * When it cancels, if scheduled.
+ */
+cancel_at: number | null, 
+/**
+ * When it was canceled, if it was.
+ */
+canceled_at: number | null, 
+/**
+ * How collection is paused, if it is.
+ */
+pause_collection: PauseView | null, 
+/**
+ * The coupon or discount applied, if any.
+ */
+discount: string | null, 
+/**
+ * Monthly recurring revenue, minor units.
+ */
+mrr: number, 
+/**
+ * Its items.
+ */
+items: Array<SubscriptionItemView>, 
+/**
+ * Its cached invoices, newest first.
+ */
+invoices: Array<InvoiceRow>, 
+/**
+ * Cached events about it, newest first.
+ */
+timeline: Array<InvoiceTimelineEntry>, 
+/**
+ * What its state allows.
+ */
+actions: Array<SubscriptionActionKind>, 
+/**
+ * Its metadata.
+ */
+metadata: { [key in string]: string }, 
+/**
+ * The cached object, pretty-printed.
+ */
+raw_json: string, };
+
+export type UpcomingLine = { 
+/**
+ * What is billed.
+ */
+description: string | null, 
+/**
+ * Amount, minor units.
+ */
+amount: number, 
+/**
+ * How many.
+ */
+quantity: number | null, 
+/**
+ * Start of the period billed.
+ */
+period_start: number | null, 
+/**
+ * End of the period billed.
+ */
+period_end: number | null, };
+
+export type UpcomingInvoice = { 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * Before discounts and tax, minor units.
+ */
+subtotal: number, 
+/**
+ * Total, minor units.
+ */
+total: number, 
+/**
+ * What the customer will owe, minor units.
+ */
+amount_due: number, 
+/**
+ * End of the period it bills.
+ */
+period_end: number | null, 
+/**
+ * Its lines.
+ */
+lines: Array<UpcomingLine>, };
+
+export type SubscriptionAction = { "kind": "cancel_now", 
+/**
+ * Issue a final invoice for pending items and prorations now.
+ */
+invoice_now: boolean, 
+/**
+ * Credit the unused rest of the period.
+ */
+prorate: boolean, } | { "kind": "cancel_at_period_end" } | { "kind": "undo_cancel" } | { "kind": "pause_collection", 
+/**
+ * `keep_as_draft`, `mark_uncollectible` or `void`.
+ */
+behavior: string, 
+/**
+ * When to resume by itself (in the future), if at all.
+ */
+resumes_at: number | null, } | { "kind": "resume_collection" };
+
+export type SubscriptionItemInput = { 
+/**
+ * A cached, active, recurring price.
+ */
+price_id: string, 
+/**
+ * How many, at least 1.
+ */
+quantity: number, };
+
+export type TrialInput = { "kind": "none" } | { "kind": "days", 
+/**
+ * Length of the trial.
+ */
+days: number, } | { "kind": "until", 
+/**
+ * Unix seconds.
+ */
+trial_end: number, };
+
+export type NewSubscriptionInput = { 
+/**
+ * Who it is for.
+ */
+customer: CustomerChoice, 
+/**
+ * What it bills.
+ */
+items: Array<SubscriptionItemInput>, 
+/**
+ * Its trial, if any.
+ */
+trial: TrialInput, 
+/**
+ * How it collects.
+ */
+collection_method: CollectionMethod, 
+/**
+ * Days to pay, `send_invoice` only.
+ */
+days_until_due: number | null, 
+/**
+ * `allow_incomplete`, `default_incomplete` or `error_if_incomplete`.
+ */
+payment_behavior: string, 
+/**
+ * Metadata.
+ */
+metadata: { [key in string]: string }, };
+
 export type CreditNotePage = { 
 /**
  * Matching credit notes in all.

@@ -2,15 +2,15 @@
 // `list_recurring_prices` read the cache; `upcoming_invoice` asks Stripe for a preview (never
 // journaled); actions and creation go to Stripe through the operations journal.
 import { call } from './api';
-import type { ListQuery } from './bindings';
 import type {
+  ListQuery,
   NewSubscriptionInput,
   RecurringPrice,
   SubscriptionAction,
   SubscriptionDetail,
   SubscriptionPage,
   UpcomingInvoice,
-} from './subscription-contract';
+} from './bindings';
 
 /** One wrapper per subscription command, named as the command. */
 export const subscriptionApi = {

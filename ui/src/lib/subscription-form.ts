@@ -1,7 +1,14 @@
 // The subscription editor's form as typed, and how it turns into `NewSubscriptionInput`. The
 // checks mirror the core's and Stripe's rules (one currency, whole quantities of at least 1, a
 // trial ending in the future…) so a mistake is named by its field before anything is sent.
-import type { CollectionMethod, CustomerChoice } from './bindings';
+import type {
+  CollectionMethod,
+  CustomerChoice,
+  NewSubscriptionInput,
+  RecurringPrice,
+  SubscriptionItemInput,
+  TrialInput,
+} from './bindings';
 import {
   MAX_DAYS_UNTIL_DUE,
   METADATA_KEY_MAX,
@@ -12,7 +19,6 @@ import {
   type FormProblem,
 } from './invoice-form';
 import { parseQuantity } from './po';
-import type { NewSubscriptionInput, RecurringPrice, SubscriptionItemInput, TrialInput } from './subscription-contract';
 
 /** Stripe's limits: items on one subscription, days of a trial (also how far off its end may be). */
 export const MAX_ITEMS = 20;

@@ -1,7 +1,7 @@
 // How subscriptions read: statuses, billing intervals, and what each action asks of Stripe,
 // said in the confirmation before anything is sent.
 import { formatDate } from './format';
-import type { SubscriptionActionKind, SubscriptionDetail } from './subscription-contract';
+import type { SubscriptionActionKind, SubscriptionDetail } from './bindings';
 
 /** Every status Stripe gives a subscription, in the order the list's chips show them. */
 export const STATUSES = ['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled', 'incomplete', 'incomplete_expired'];

@@ -1,12 +1,12 @@
 // Subscription shapes for UI tests, each a plausible default that a test overrides.
-import type { CustomerRow } from '../lib/bindings';
 import type {
+  CustomerRow,
   RecurringPrice,
   SubscriptionDetail,
   SubscriptionItemView,
   SubscriptionRow,
   UpcomingInvoice,
-} from '../lib/subscription-contract';
+} from '../lib/bindings';
 
 /** An active USD subscription of the Ferris Foundation at $99.00 a month unless overridden. */
 export function subscriptionRow(overrides: Partial<SubscriptionRow> = {}): SubscriptionRow {

@@ -20,6 +20,7 @@ pub mod po;
 pub mod secrets;
 pub mod store;
 pub mod stripe;
+pub mod subscriptions;
 pub mod sync;
 
 mod service;

@@ -418,3 +418,35 @@ async fn creating_a_subscription_emits_events_in_stripes_order() {
     let previous: serde_json::Value = serde_json::from_str(&miniserde::json::to_string(activated.previous_attributes.as_ref().unwrap())).unwrap();
     assert_eq!(previous, serde_json::json!({ "status": "incomplete" }));
 }
+
+#[tokio::test]
+async fn a_canceled_subscription_stops_retrying_and_never_turns_unpaid() {
+    let (sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 2_000).await;
+    let customer = subscription.customer.id().to_string();
+    let declining = attach(&client, "pm_card_chargeDeclined", &customer).await;
+    UpdateSubscription::new(subscription.id.clone()).default_payment_method(declining).send(&client).await.unwrap();
+    sim.advance_clock(32 * DAY);
+    let past_due = retrieve(&client, subscription.id.as_str()).await;
+    assert_eq!(past_due.status, SubscriptionStatus::PastDue);
+    let failed = latest_invoice(&client, &past_due).await;
+    assert!(failed.next_payment_attempt.is_some(), "the failed renewal is scheduled for a retry");
+
+    let canceled = CancelSubscription::new(subscription.id.clone()).send(&client).await.unwrap();
+    assert_eq!(canceled.status, SubscriptionStatus::Canceled);
+    let stopped = RetrieveInvoice::new(failed.id.clone().unwrap()).send(&client).await.unwrap();
+    assert_eq!((stopped.status, stopped.next_payment_attempt), (Some(InvoiceStatus::Open), None));
+    let failures = event_types(&client, "invoice.payment_failed").await.len();
+
+    // Past every retry the dunning schedule would have made (three days apart, four in all).
+    sim.advance_clock(12 * DAY);
+    assert_eq!(retrieve(&client, subscription.id.as_str()).await.status, SubscriptionStatus::Canceled);
+    let after = RetrieveInvoice::new(failed.id.clone().unwrap()).send(&client).await.unwrap();
+    assert_eq!((after.attempt_count, after.next_payment_attempt), (stopped.attempt_count, None));
+    assert_eq!(event_types(&client, "invoice.payment_failed").await.len(), failures, "no retry after cancellation");
+    // It stays payable by hand, and paying it leaves the subscription canceled.
+    let visa = attach(&client, "pm_card_visa", &customer).await;
+    let paid = PayInvoice::new(failed.id.clone().unwrap()).payment_method(visa).send(&client).await.unwrap();
+    assert_eq!(paid.status, Some(InvoiceStatus::Paid));
+    assert_eq!(retrieve(&client, subscription.id.as_str()).await.status, SubscriptionStatus::Canceled);
+}

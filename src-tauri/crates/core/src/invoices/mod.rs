@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub(crate) use apply::apply_invoice;
+pub(crate) use validate::check_email;
 
 /// What can be done to an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -147,7 +147,8 @@ fn check_terms(method: CollectionMethod, days: Option<u32>, due_date: Option<i64
     }
 }
 
-fn check_email(email: &str) -> Result<()> {
+/// Refuses anything that is not a plausible email address.
+pub(crate) fn check_email(email: &str) -> Result<()> {
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

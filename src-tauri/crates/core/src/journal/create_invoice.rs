@@ -77,7 +77,7 @@ fn invoice_form(input: &NewInvoiceInput, customer_id: &str, operation_id: &str) 
 }
 
 /// The customer's id: given, or found by exact email, or created.
-async fn customer(run: &mut OperationRun, choice: &CustomerChoice) -> Result<String> {
+pub(super) async fn customer(run: &mut OperationRun, choice: &CustomerChoice) -> Result<String> {
     let (email, name) = match choice {
         CustomerChoice::Existing { customer_id } => return Ok(customer_id.clone()),
         CustomerChoice::ByEmail { email, name } => (email.clone(), name.clone()),

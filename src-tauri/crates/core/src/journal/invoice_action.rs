@@ -75,7 +75,10 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::SetProductActive
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
-        | OperationKind::SetPriceActive => {
+        | OperationKind::SetPriceActive
+        | OperationKind::CreateSubscription
+        | OperationKind::CancelSubscription
+        | OperationKind::UpdateSubscription => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

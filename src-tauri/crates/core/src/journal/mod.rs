@@ -21,6 +21,7 @@ mod invoice_action;
 mod issue_invoice;
 mod service;
 mod store;
+mod subscription;
 mod update_draft;
 
 use std::future::Future;
@@ -43,6 +44,7 @@ pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
+pub use subscription::{CreatedSubscription, SubscriptionWrite};
 
 /// Where an operation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -124,6 +126,14 @@ pub enum OperationKind {
     ReplacePrice,
     /// Archive (clearing the product's default first when it is this price) or unarchive a price.
     SetPriceActive,
+    /// Find or create the customer, create a subscription, then fetch the customer and the
+    /// subscription's first invoice.
+    CreateSubscription,
+    /// Cancel a subscription at once (`DELETE /v1/subscriptions/{id}`).
+    CancelSubscription,
+    /// Change a subscription (`POST /v1/subscriptions/{id}`): cancel at period end or not,
+    /// pause or resume collection.
+    UpdateSubscription,
 }
 
 impl OperationKind {
@@ -151,6 +161,9 @@ impl OperationKind {
             OperationKind::AddPrice => "add_price",
             OperationKind::ReplacePrice => "replace_price",
             OperationKind::SetPriceActive => "set_price_active",
+            OperationKind::CreateSubscription => "create_subscription",
+            OperationKind::CancelSubscription => "cancel_subscription",
+            OperationKind::UpdateSubscription => "update_subscription",
         }
     }
 
@@ -177,6 +190,9 @@ impl OperationKind {
             "add_price" => Ok(OperationKind::AddPrice),
             "replace_price" => Ok(OperationKind::ReplacePrice),
             "set_price_active" => Ok(OperationKind::SetPriceActive),
+            "create_subscription" => Ok(OperationKind::CreateSubscription),
+            "cancel_subscription" => Ok(OperationKind::CancelSubscription),
+            "update_subscription" => Ok(OperationKind::UpdateSubscription),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -283,6 +299,10 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
         | OperationKind::SetPriceActive => catalog::run(&mut run, kind, input).await,
+        OperationKind::CreateSubscription => subscription::create(&mut run, input).await,
+        OperationKind::CancelSubscription | OperationKind::UpdateSubscription => {
+            subscription::write(&mut run, kind, input).await
+        }
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.
@@ -347,6 +367,12 @@ impl OperationRun {
     /// time changes nothing.
     pub(crate) fn apply_invoice(&self, answer: &Value) -> Result<()> {
         crate::invoices::apply_invoice(&self.store, &self.operation.account_id, answer).map(|_| ())
+    }
+
+    /// Applies a subscription as Stripe answered it to the account's cache, like
+    /// [`OperationRun::apply_invoice`].
+    pub(crate) fn apply_subscription(&self, answer: &Value) -> Result<()> {
+        crate::subscriptions::apply_subscription(&self.store, &self.operation.account_id, answer).map(|_| ())
     }
 
     /// Applies a customer as Stripe answered it to the account's cache, like

@@ -49,7 +49,10 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::SetProductActive
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
-        | OperationKind::SetPriceActive => None,
+        | OperationKind::SetPriceActive
+        | OperationKind::CreateSubscription
+        | OperationKind::CancelSubscription
+        | OperationKind::UpdateSubscription => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -154,7 +157,10 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::SetProductActive
             | OperationKind::AddPrice
             | OperationKind::ReplacePrice
-            | OperationKind::SetPriceActive => {}
+            | OperationKind::SetPriceActive
+            | OperationKind::CreateSubscription
+            | OperationKind::CancelSubscription
+            | OperationKind::UpdateSubscription => {}
         }
         Ok(())
     })?;

@@ -15,6 +15,9 @@ pub enum Get {
     Bool(&'static [&'static str]),
     /// An expandable reference: the id string, or the `id` of an expanded object.
     Id(&'static [&'static str]),
+    /// Worked out from the whole object (with all its children) by a function: a value no
+    /// single field holds, such as a subscription's monthly recurring revenue.
+    Derived(fn(&Value) -> SqlValue),
 }
 
 impl Get {
@@ -33,6 +36,7 @@ impl Get {
             Get::Id(path) => {
                 id_of(at(object, path)).map_or(SqlValue::Null, |s| SqlValue::Text(s.into()))
             }
+            Get::Derived(derive) => derive(object),
         }
     }
 }
@@ -200,6 +204,12 @@ pub static KINDS: &[Kind] = &[
             ("currency", Get::Text(&["currency"])),
             ("cancel_at_period_end", Get::Bool(&["cancel_at_period_end"])),
             CREATED,
+            // The list sorts by these (migration 0013); the customer's name and email are
+            // copied from the cached customer by triggers, as Stripe's subscription has none.
+            ("trial_end", Get::Int(&["trial_end"])),
+            ("current_period_end", Get::Derived(crate::subscriptions::mrr::period_end_column)),
+            ("next_renewal", Get::Derived(crate::subscriptions::mrr::next_renewal_column)),
+            ("mrr", Get::Derived(crate::subscriptions::mrr::mrr_column)),
         ],
         // Without `status=all` Stripe leaves canceled subscriptions out.
         listing: Listing::Account("/v1/subscriptions", &[("status", "all")]),

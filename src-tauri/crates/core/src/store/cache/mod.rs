@@ -182,7 +182,18 @@ impl CacheTx<'_> {
             SqlValue::Integer(deleted.into()),
             SqlValue::Text(stored::raw_of(kind, object)?),
         ];
-        values.extend(kind.columns.iter().map(|(_, get)| get.read(object)));
+        // Derived columns see every child: the full list when the embedded one was cut short.
+        let whole;
+        let source = match (&kind.children, fetched.get(id)) {
+            (Some(children), Some(all)) => {
+                let mut copy = object.clone();
+                copy[children.field]["data"] = Value::Array(all.clone());
+                whole = copy;
+                &whole
+            }
+            _ => object,
+        };
+        values.extend(kind.columns.iter().map(|(_, get)| get.read(source)));
         let written = self
             .tx
             .prepare_cached(upsert_sql(kind))?

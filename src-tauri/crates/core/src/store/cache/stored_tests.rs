@@ -305,7 +305,26 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
             .unwrap();
         // Back to the schema before 0007: undo the migrations after it, too.
         conn.execute_batch(
-            "DROP INDEX purchase_orders_by_balance;
+            "DROP TRIGGER cache_subscriptions_fts_insert;
+             DROP TRIGGER cache_subscriptions_fts_delete;
+             DROP TRIGGER cache_subscriptions_fts_update;
+             DROP TABLE cache_subscriptions_fts;
+             DROP TRIGGER cache_subscriptions_customer_insert;
+             DROP TRIGGER cache_subscriptions_customer_update;
+             DROP TRIGGER cache_customers_subscription_names_insert;
+             DROP TRIGGER cache_customers_subscription_names_update;
+             DROP INDEX cache_subscriptions_by_created;
+             DROP INDEX cache_subscriptions_by_next_renewal;
+             DROP INDEX cache_subscriptions_by_customer;
+             DROP INDEX cache_subscriptions_by_mrr;
+             DROP INDEX cache_subscriptions_by_status;
+             ALTER TABLE cache_subscriptions DROP COLUMN trial_end;
+             ALTER TABLE cache_subscriptions DROP COLUMN current_period_end;
+             ALTER TABLE cache_subscriptions DROP COLUMN next_renewal;
+             ALTER TABLE cache_subscriptions DROP COLUMN mrr;
+             ALTER TABLE cache_subscriptions DROP COLUMN customer_name;
+             ALTER TABLE cache_subscriptions DROP COLUMN customer_email;
+             DROP INDEX purchase_orders_by_balance;
              ALTER TABLE purchase_orders DROP COLUMN credited;
              CREATE INDEX purchase_orders_by_balance ON purchase_orders
                  (account_id, (CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid, 0) END), id);

@@ -1,6 +1,7 @@
 //! A cache written by the schema before the list engine (version 5) moves to the new schema
 //! without a re-sync: invoices gain their customers' names, every list searches and sorts. So
-//! does one from before the credit notes list joined the engine (version 10).
+//! does one from before the credit notes list joined the engine (version 10), and one from
+//! before the subscriptions list (version 12), whose revenue the migration works out in SQL.
 
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -13,6 +14,9 @@ const BEFORE_LIST_ENGINE: usize = 5;
 
 /// The schema version before the credit notes list had its indexes.
 const BEFORE_CREDIT_NOTES_LIST: usize = 10;
+
+/// The schema version before the subscriptions list had its columns and indexes.
+const BEFORE_SUBSCRIPTIONS_LIST: usize = 12;
 
 /// A database at schema `version`, with one account.
 fn database_at(path: &std::path::Path, version: usize) -> Connection {
@@ -197,4 +201,68 @@ fn credit_notes_cached_before_their_list_indexes_list_search_and_sort_after_them
     assert_eq!((by_total.rows[0].total, by_total.rows[11].total), (100, 1_200));
     let void = list(ListQuery { status: Some("void".into()), sort: Some("number".into()), ..ListQuery::default() });
     assert_eq!(void.rows.iter().map(|row| row.id.as_str()).collect::<Vec<_>>(), ["cn_000", "cn_004", "cn_008"]);
+}
+
+#[test]
+fn subscriptions_cached_before_their_list_gain_the_revenue_the_apply_path_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let conn = database_at(&path, BEFORE_SUBSCRIPTIONS_LIST);
+    conn.execute(
+        "INSERT INTO cache_customers (account_id, id, version, gen, raw, name, email, created)
+         VALUES ('acct-old', 'cus_old', 1, 1, '{}', 'Old Timer', 'old@example.org', 1)",
+        [],
+    )
+    .unwrap();
+    let intervals = [("month", 1), ("year", 1), ("week", 1), ("day", 1), ("month", 3), ("year", 2)];
+    let statuses = ["active", "past_due", "trialing", "canceled", "unpaid", "paused"];
+    let mut objects = Vec::new();
+    for n in 0..18_usize {
+        let id = format!("sub_{n:03}");
+        let (interval, count) = intervals[n % intervals.len()];
+        let items: Vec<serde_json::Value> = (0..1 + n % 3)
+            .map(|k| {
+                json!({"id": format!("si_{n:03}{k}"), "object": "subscription_item", "quantity": 1 + (n + k) % 4,
+                       "current_period_end": 5_000 + (n * 10 + k) as i64,
+                       "price": {"id": format!("price_{k}"), "unit_amount": 999 + 1_000 * (n as i64) + k as i64,
+                                 "recurring": {"interval": interval, "interval_count": count, "usage_type": "licensed"}}})
+            })
+            .collect();
+        let object = json!({"id": id, "object": "subscription", "customer": "cus_old", "status": statuses[n % statuses.len()],
+                            "currency": "eur", "cancel_at_period_end": n % 5 == 0, "trial_end": null, "created": 3_000 + n,
+                            "items": {"object": "list", "has_more": false, "data": items}});
+        let mut raw = object.clone();
+        raw["items"].as_object_mut().unwrap().remove("data");
+        conn.execute(
+            "INSERT INTO cache_subscriptions (account_id, id, version, gen, raw, customer_id, status, currency,
+                 cancel_at_period_end, created)
+             VALUES ('acct-old', ?1, 1, 1, ?2, 'cus_old', ?3, 'eur', ?4, ?5)",
+            params![id, raw.to_string(), object["status"].as_str(), n % 5 == 0, 3_000 + n as i64],
+        )
+        .unwrap();
+        for (position, item) in object["items"]["data"].as_array().unwrap().iter().enumerate() {
+            conn.execute(
+                "INSERT INTO cache_subscription_items (account_id, subscription_id, id, position, raw, price_id, quantity)
+                 VALUES ('acct-old', ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, item["id"].as_str(), position as i64, item.to_string(), item["price"]["id"].as_str(), item["quantity"].as_i64()],
+            )
+            .unwrap();
+        }
+        objects.push(object);
+    }
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    store.verify_search_indexes().unwrap();
+    let page = store.list_subscriptions("acct-old", &ListQuery { limit: 100, ..ListQuery::default() }).unwrap();
+    assert_eq!(page.total, 18);
+    for object in &objects {
+        let row = page.rows.iter().find(|row| row.id == object["id"].as_str().unwrap()).unwrap();
+        let want = (crate::subscriptions::mrr::subscription_mrr(object), crate::subscriptions::mrr::next_renewal(object));
+        assert_eq!((row.mrr, row.next_renewal), want, "{}", row.id);
+        assert_eq!(row.customer_email.as_deref(), Some("old@example.org"));
+    }
+    assert!(page.rows.iter().any(|row| row.mrr > 0) && page.rows.iter().any(|row| row.next_renewal.is_none()));
+    let found = store.list_subscriptions("acct-old", &ListQuery { search: Some("old timer".into()), limit: 100, ..ListQuery::default() }).unwrap();
+    assert_eq!(found.total, 18);
 }

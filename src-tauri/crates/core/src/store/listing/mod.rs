@@ -1,6 +1,7 @@
-//! The list engine: every table view (invoices, customers, purchase orders, credit notes, and the lists
-//! still to come) filters, sorts, searches, pages and counts through [`list_page`], in SQL that
-//! an index serves. Chosen by measuring 100k invoices (see the README's "Big accounts"):
+//! The list engine: every table view (invoices, customers, purchase orders, credit notes,
+//! subscriptions, and the lists still to come) filters, sorts, searches, pages and counts
+//! through [`list_page`], in SQL that an index serves. Chosen by measuring 100k invoices (see
+//! the README's "Big accounts"):
 //!
 //! - **Sort**: each offered sort key is one or more SQL expressions with a partial index
 //!   `(account_id, <expressions>, id)` over live rows (migration 0006). Nullable columns are
@@ -35,6 +36,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "cache_customers_fts",
     "purchase_orders_fts",
     "cache_credit_notes_fts",
+    "cache_subscriptions_fts",
 ];
 
 impl Store {
@@ -536,3 +538,5 @@ mod migration_tests;
 mod po_reference_tests;
 #[cfg(test)]
 mod reference_tests;
+#[cfg(test)]
+mod subscription_reference_tests;

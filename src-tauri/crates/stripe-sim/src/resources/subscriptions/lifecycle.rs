@@ -6,7 +6,8 @@
 //! retried every [`RETRY_GAP`](super::billing::RETRY_GAP) seconds up to
 //! [`MAX_ATTEMPTS`](super::billing::MAX_ATTEMPTS) attempts in all; when the last fails the
 //! subscription becomes `unpaid` (its invoice stays open, later renewal invoices stay
-//! drafts) until an invoice is paid.
+//! drafts) until an invoice is paid. A canceled subscription's open invoices stop retrying
+//! and it never becomes `unpaid` again.
 
 use serde_json::{json, Value};
 
@@ -67,7 +68,10 @@ pub fn due(subscription: &Value, open_invoices: &[&Value], since: i64) -> Vec<(i
     if let Some(resumes_at) = subscription["pause_collection"]["resumes_at"].as_i64() {
         out.push((resumes_at, Due::ResumeCollection));
     }
-    for invoice in open_invoices {
+    // An ended subscription collects nothing more: its open invoices are neither retried
+    // nor made overdue (they stay payable by hand).
+    let ended = matches!(status, "canceled" | "incomplete_expired");
+    for invoice in open_invoices.iter().filter(|_| !ended) {
         let invoice_id = invoice["id"].as_str().unwrap_or("").to_string();
         if let Some(at) = invoice["next_payment_attempt"].as_i64() {
             out.push((at, Due::Retry(invoice_id)));
@@ -176,6 +180,26 @@ pub fn end(data: &mut AccountData, subscription: &mut Value, reason: &str, origi
     subscription["cancellation_details"]["reason"] = json!(reason);
     data.put(subscription.clone());
     data.emit("customer.subscription.deleted", subscription, None, origin, now);
+    stop_retries(data, subscription["id"].as_str().unwrap_or(""), origin, now);
+}
+
+/// Clears the next automatic attempt of the subscription's open invoices, as Stripe does
+/// when it is canceled (`invoice.updated` for each).
+fn stop_retries(data: &mut AccountData, subscription_id: &str, origin: &Origin, now: i64) {
+    let retrying: Vec<Value> = data
+        .all("invoice")
+        .filter(|invoice| {
+            invoice["parent"]["subscription_details"]["subscription"] == subscription_id
+                && invoice["status"] == "open"
+                && !invoice["next_payment_attempt"].is_null()
+        })
+        .cloned()
+        .collect();
+    for old in retrying {
+        let mut invoice = old.clone();
+        invoice["next_payment_attempt"] = Value::Null;
+        invoices::save(data, &old, &invoice, &[], origin, now);
+    }
 }
 
 fn void_open(data: &mut AccountData, invoice_id: &str, origin: &Origin, now: i64) {
@@ -213,6 +237,9 @@ fn retry(data: &mut AccountData, invoice_id: &str, at: &At) {
     if exhausted {
         let Some(sub_id) = invoice["parent"]["subscription_details"]["subscription"].as_str() else { return };
         let Some(old_sub) = data.get_of(KIND, sub_id).cloned() else { return };
+        if matches!(old_sub["status"].as_str(), Some("canceled" | "incomplete_expired")) {
+            return;
+        }
         let mut subscription = old_sub.clone();
         subscription["status"] = json!("unpaid");
         save(data, &old_sub, &subscription, &[], at.origin, at.now);
