@@ -66,6 +66,16 @@ describe('subscription detail', () => {
     expect([router.area, router.invoice]).toEqual(['invoices', { kind: 'detail', id: 'in_7' }]);
   });
 
+  it('tells a cancellation asked for apart from one done', async () => {
+    const asked = subscriptionDetail({ status: 'active', cancel_at_period_end: true, cancel_at: 1_801_000_000, canceled_at: 1_800_000_000 });
+    await open({ get_subscription: () => asked });
+    const label = () => screen.getByTestId('subscription-canceled-at').parentElement?.querySelector('dt')?.textContent;
+    expect(label()).toBe('Cancellation asked');
+    cleanup();
+    await open({ get_subscription: () => ({ ...asked, status: 'canceled', cancel_at_period_end: false }) });
+    expect(label()).toBe('Canceled');
+  });
+
   it('opens the customer', async () => {
     await open({ get_subscription: () => subscriptionDetail() });
     await fireEvent.click(screen.getByTestId('subscription-customer'));
