@@ -1,9 +1,11 @@
 //! Subscriptions: the list (through the list engine, with monthly recurring revenue), one
 //! subscription's detail read from the cache with the actions its state allows, its upcoming
 //! invoice, and the writes (cancel, cancel at period end and back, pause and resume
-//! collection, create), each one journaled operation whose answer is applied to the cache.
+//! collection, create), each one journaled operation whose answer is applied to the cache,
+//! and the dunning queue of open invoices whose subscriptions' payments failed.
 
 mod detail;
+mod dunning;
 pub mod mrr;
 mod query;
 mod service;
@@ -18,6 +20,7 @@ use crate::invoices::{CollectionMethod, CustomerChoice, InvoiceTimelineEntry};
 use crate::store::InvoiceRow;
 
 pub(crate) use detail::apply_subscription;
+pub use dunning::DunningRow;
 
 /// A subscription as the subscriptions table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
