@@ -52,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "subscription_action",
     "create_subscription",
     "list_recurring_prices",
+    "dunning_queue",
     "list_request_log",
     "list_operations",
     "list_purchase_orders",

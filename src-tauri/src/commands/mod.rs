@@ -71,6 +71,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::subscription_action,
         subscriptions::create_subscription,
         subscriptions::list_recurring_prices,
+        subscriptions::dunning_queue,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

@@ -1,9 +1,10 @@
 //! Subscription commands: list, detail and active recurring prices (cache only), the upcoming
-//! invoice (Stripe's preview, never recorded), actions and new subscriptions (each journaled).
+//! invoice (Stripe's preview, never recorded), actions and new subscriptions (each journaled),
+//! and the dunning queue (cache only).
 
 use billfold_core::store::ListQuery;
 use billfold_core::subscriptions::{
-    NewSubscriptionInput, RecurringPrice, SubscriptionAction, SubscriptionDetail, SubscriptionPage, UpcomingInvoice,
+    DunningRow, NewSubscriptionInput, RecurringPrice, SubscriptionAction, SubscriptionDetail, SubscriptionPage, UpcomingInvoice,
 };
 use tauri::State;
 
@@ -69,4 +70,10 @@ pub fn list_recurring_prices(
     currency: Option<String>,
 ) -> CommandResult<Vec<RecurringPrice>> {
     state.core()?.list_recurring_prices(&account_id, currency.as_deref()).map_err(|err| err.payload())
+}
+
+/// Open invoices of past-due and unpaid subscriptions, most money at risk first (cache only).
+#[tauri::command(async)]
+pub fn dunning_queue(state: State<'_, AppState>, account_id: String) -> CommandResult<Vec<DunningRow>> {
+    state.core()?.dunning_queue(&account_id).map_err(|err| err.payload())
 }

@@ -27,7 +27,7 @@ use billfold_core::po::{
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
 use billfold_core::subscriptions::{
-    NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
+    DunningRow, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
     SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
 };
 use billfold_core::sync::{DataChanged, PaymentMethodRow, SyncPhase, SyncProgress};
@@ -96,6 +96,7 @@ fn generate() -> String {
         PauseView::decl(&cfg),
         SubscriptionActionKind::decl(&cfg),
         SubscriptionDetail::decl(&cfg),
+        DunningRow::decl(&cfg),
         UpcomingLine::decl(&cfg),
         UpcomingInvoice::decl(&cfg),
         SubscriptionAction::decl(&cfg),

@@ -1466,6 +1466,64 @@ metadata: { [key in string]: string },
  */
 raw_json: string, };
 
+export type DunningRow = { 
+/**
+ * `sub_…`
+ */
+subscription_id: string, 
+/**
+ * `past_due` or `unpaid`.
+ */
+subscription_status: string, 
+/**
+ * The customer's id.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when the customer is cached.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email, when the customer is cached.
+ */
+customer_email: string | null, 
+/**
+ * `in_…`, the open invoice to chase.
+ */
+invoice_id: string, 
+/**
+ * Its number.
+ */
+invoice_number: string | null, 
+/**
+ * Its currency.
+ */
+currency: string, 
+/**
+ * Still to pay, minor units.
+ */
+amount_remaining: number, 
+/**
+ * How many times Stripe has tried to charge it.
+ */
+attempt_count: number, 
+/**
+ * When Stripe tries again by itself, Unix seconds; none once retries are exhausted.
+ */
+next_payment_attempt: number | null, 
+/**
+ * Why the last charge failed, when its payment intent or charge is cached.
+ */
+last_failure: string | null, 
+/**
+ * When it is due, Unix seconds (`send_invoice` invoices only).
+ */
+due_date: number | null, 
+/**
+ * The invoice actions its state allows (pay retries now, send emails the hosted link).
+ */
+actions: Array<InvoiceActionKind>, };
+
 export type UpcomingLine = { 
 /**
  * What is billed.
