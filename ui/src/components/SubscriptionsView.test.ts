@@ -1,5 +1,6 @@
 // The subscriptions list: status chips, MRR in each currency's exponent, the "cancels at period
-// end" marker, search by customer, the sorts Rust knows, and the area's keys.
+// end" marker, search by customer, the sorts Rust knows, the area's keys, and the tab to the
+// dunning queue.
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import SubscriptionsView, { COLUMNS, DEFAULT_SORT } from './SubscriptionsView.svelte';
@@ -115,6 +116,21 @@ describe('subscriptions list', () => {
     const before = backend.argsOf('list_subscriptions').length;
     await emitFromRust('data-changed', { account_id: 'a1', resources: ['subscriptions'] });
     await waitFor(() => expect(backend.argsOf('list_subscriptions').length).toBe(before + 1));
+  });
+
+  it('switches to the dunning queue and back with the tabs', async () => {
+    const backend = mount({ dunning_queue: () => [] });
+    await waitFor(() => expect(rowTexts()).toHaveLength(3));
+    expect(screen.getByTestId('tab-subscriptions').getAttribute('aria-selected')).toBe('true');
+    await fireEvent.click(screen.getByTestId('tab-dunning'));
+    expect(router.subscription).toEqual({ kind: 'dunning' });
+    await waitFor(() => expect(screen.getByTestId('dunning-empty')).toBeTruthy());
+    expect(backend.argsOf('dunning_queue')).toEqual([{ accountId: 'a1' }]);
+    expect(screen.getByTestId('tab-dunning').getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByTestId('subscription-new')).toBeNull();
+    await fireEvent.click(screen.getByTestId('tab-subscriptions'));
+    expect(router.subscription).toEqual({ kind: 'list' });
+    await waitFor(() => expect(rowTexts()).toHaveLength(3));
   });
 
   it('fits every column in the default window, newest first by default', () => {

@@ -18,8 +18,12 @@ export type InvoiceView =
 /** What the Customers area shows: the list, a new customer, one customer, or its editor. */
 export type CustomerView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string } | { kind: 'edit'; id: string };
 
-/** What the Subscriptions area shows: the list, a new subscription (for a customer when given), or one subscription. */
-export type SubscriptionView = { kind: 'list' } | { kind: 'new'; customerId?: string } | { kind: 'detail'; id: string };
+/** What the Subscriptions area shows: the list, the dunning queue, a new subscription (for a customer when given), or one subscription. */
+export type SubscriptionView =
+  | { kind: 'list' }
+  | { kind: 'dunning' }
+  | { kind: 'new'; customerId?: string }
+  | { kind: 'detail'; id: string };
 
 /** What the Catalog area shows: the products with their prices, a new product, or one product. */
 export type CatalogView = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };

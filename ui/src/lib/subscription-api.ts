@@ -1,8 +1,9 @@
-// Typed calls of the subscription commands. `list_subscriptions`, `get_subscription` and
-// `list_recurring_prices` read the cache; `upcoming_invoice` asks Stripe for a preview (never
-// journaled); actions and creation go to Stripe through the operations journal.
+// Typed calls of the subscription commands. `list_subscriptions`, `get_subscription`,
+// `list_recurring_prices` and `dunning_queue` read the cache; `upcoming_invoice` asks Stripe for
+// a preview (never journaled); actions and creation go to Stripe through the operations journal.
 import { call } from './api';
 import type {
+  DunningRow,
   ListQuery,
   NewSubscriptionInput,
   RecurringPrice,
@@ -32,4 +33,6 @@ export const subscriptionApi = {
   /** Active recurring prices with their product names, in `currency` when given. */
   list_recurring_prices: (accountId: string, currency: string | null) =>
     call<RecurringPrice[]>('list_recurring_prices', { accountId, currency }),
+  /** Open invoices of past-due and unpaid subscriptions, most money at risk first. */
+  dunning_queue: (accountId: string) => call<DunningRow[]>('dunning_queue', { accountId }),
 };
