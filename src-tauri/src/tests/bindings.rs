@@ -8,7 +8,7 @@ use billfold_core::credit_notes::{
     CreditLineInput, CreditNoteInput, CreditNotePage, CreditNotePreview, CreditNotePreviewLine, CreditNoteRow, CreditReason,
 };
 use billfold_core::customers::{
-    Address, BalanceAdjustmentInput, CustomerDetail, CustomerInput, CustomerPo, CustomerSubscription, CustomerTimelineEntry,
+    Address, BalanceAdjustmentInput, CustomerDetail, CustomerInput, CustomerPo, CustomerSubscription,
 };
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
@@ -108,7 +108,6 @@ fn generate() -> String {
         CustomerInput::decl(&cfg),
         CustomerSubscription::decl(&cfg),
         CustomerPo::decl(&cfg),
-        CustomerTimelineEntry::decl(&cfg),
         CustomerDetail::decl(&cfg),
         PoStatus::decl(&cfg),
         PaymentMethod::decl(&cfg),

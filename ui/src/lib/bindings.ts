@@ -1762,24 +1762,6 @@ total: number,
  */
 balance: number, };
 
-export type CustomerTimelineEntry = { 
-/**
- * `evt_…`
- */
-event_id: string, 
-/**
- * Stripe's event type (`invoice.paid`, …).
- */
-event_type: string, 
-/**
- * When Stripe made it, Unix seconds.
- */
-created: number, 
-/**
- * How it arrived: `poll` or `webhook` (applied once whichever came first).
- */
-source: string, };
-
 export type CustomerDetail = { 
 /**
  * `cus_…`
@@ -1852,7 +1834,7 @@ purchase_orders: Array<CustomerPo>,
 /**
  * Cached events about them or their objects, newest first.
  */
-timeline: Array<CustomerTimelineEntry>, };
+timeline: Array<InvoiceTimelineEntry>, };
 
 export type PoStatus = "draft" | "invoiced" | "partially_paid" | "paid" | "cancelled";
 

@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::input::Address;
 use crate::credit_notes::CreditNoteRow;
 use crate::error::{Error, Result};
+use crate::invoices::InvoiceTimelineEntry;
 use crate::store::cache::invoice_row;
 use crate::store::{InvoiceRow, Store};
 
@@ -46,19 +47,6 @@ pub struct CustomerPo {
     pub total: i64,
     /// What is still to be paid, minor units.
     pub balance: i64,
-}
-
-/// One cached event about the customer or one of its objects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CustomerTimelineEntry {
-    /// `evt_…`
-    pub event_id: String,
-    /// Stripe's event type (`invoice.paid`, …).
-    pub event_type: String,
-    /// When Stripe made it, Unix seconds.
-    pub created: i64,
-    /// How it arrived: `poll` or `webhook` (applied once whichever came first).
-    pub source: String,
 }
 
 /// Everything the customer view shows.
@@ -99,7 +87,7 @@ pub struct CustomerDetail {
     /// Purchase orders billed to them, newest first.
     pub purchase_orders: Vec<CustomerPo>,
     /// Cached events about them or their objects, newest first.
-    pub timeline: Vec<CustomerTimelineEntry>,
+    pub timeline: Vec<InvoiceTimelineEntry>,
 }
 
 fn invoices(conn: &Connection, account_id: &str, customer_id: &str) -> Result<Vec<InvoiceRow>> {
@@ -162,14 +150,14 @@ fn purchase_orders(conn: &Connection, account_id: &str, customer_id: &str) -> Re
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-fn timeline(conn: &Connection, account_id: &str, customer_id: &str) -> Result<Vec<CustomerTimelineEntry>> {
+fn timeline(conn: &Connection, account_id: &str, customer_id: &str) -> Result<Vec<InvoiceTimelineEntry>> {
     let mut statement = conn.prepare(
         "SELECT id, type, created, source FROM cache_events
          WHERE account_id = ?1 AND (object_id = ?2 OR json_extract(raw, '$.data.object.customer') = ?2)
          ORDER BY created DESC, id DESC LIMIT ?3",
     )?;
     let rows = statement.query_map(params![account_id, customer_id, TIMELINE_LIMIT], |row| {
-        Ok(CustomerTimelineEntry { event_id: row.get(0)?, event_type: row.get(1)?, created: row.get(2)?, source: row.get(3)? })
+        Ok(InvoiceTimelineEntry { event_id: row.get(0)?, event_type: row.get(1)?, created: row.get(2)?, source: row.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

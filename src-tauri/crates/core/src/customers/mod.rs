@@ -10,7 +10,7 @@ mod service;
 use crate::error::{Error, Result};
 
 pub use balance::{BalanceAdjustmentInput, MAX_BALANCE_AMOUNT, MAX_DESCRIPTION_CHARS};
-pub use detail::{CustomerDetail, CustomerPo, CustomerSubscription, CustomerTimelineEntry};
+pub use detail::{CustomerDetail, CustomerPo, CustomerSubscription};
 pub use input::{Address, CustomerInput, MAX_LOCALES, MAX_METADATA_KEYS, MAX_NAME_CHARS, MAX_PHONE_CHARS};
 
 /// Refuses anything but a Stripe customer id: it goes into a request path.

@@ -80,7 +80,8 @@ pub struct InvoicePaymentView {
 /// A credit note as the invoice detail lists it (the credit notes module's row).
 pub use crate::credit_notes::CreditNoteRow;
 
-/// One cached event about the invoice.
+/// One cached event about an object (an invoice, a customer, a subscription), newest first in
+/// a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct InvoiceTimelineEntry {
     /// `evt_…`
