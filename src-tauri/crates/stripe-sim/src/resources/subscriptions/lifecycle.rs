@@ -38,6 +38,8 @@ pub enum Due {
     Retry(String),
     /// This send_invoice invoice passed its due date unpaid.
     Overdue(String),
+    /// `pending_update.expires_at` has come with its invoice unpaid.
+    PendingUpdateExpires,
 }
 
 /// What falls due for the subscription, with when, given its open invoices.
@@ -67,6 +69,9 @@ pub fn due(subscription: &Value, open_invoices: &[&Value], since: i64) -> Vec<(i
     }
     if let Some(resumes_at) = subscription["pause_collection"]["resumes_at"].as_i64() {
         out.push((resumes_at, Due::ResumeCollection));
+    }
+    if let Some(expires_at) = subscription["pending_update"]["expires_at"].as_i64() {
+        out.push((expires_at, Due::PendingUpdateExpires));
     }
     // An ended subscription collects nothing more: its open invoices are neither retried
     // nor made overdue (they stay payable by hand).
@@ -113,6 +118,7 @@ pub fn run(data: &mut AccountData, id: &str, what: &Due, at: &At) {
             save(data, &old, &subscription, &[], origin, now);
         }
         Due::Retry(invoice_id) => retry(data, invoice_id, at),
+        Due::PendingUpdateExpires => super::pending::expire(data, id, origin, now),
         Due::Overdue(_) => {
             subscription["status"] = json!("past_due");
             save(data, &old, &subscription, &[], origin, now);

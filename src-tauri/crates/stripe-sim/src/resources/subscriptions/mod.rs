@@ -5,6 +5,7 @@
 pub mod billing;
 pub mod items;
 pub mod lifecycle;
+pub mod pending;
 pub mod preview;
 mod update;
 
@@ -348,27 +349,34 @@ pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
         subscription["cancellation_details"]["feedback"] = json!(feedback);
     }
     let at = At { origin: &ctx.origin, base_url: ctx.base_url(), now };
-    // `prorate`: credit the unused rest of the period as pending invoice items.
+    let subscription = end_now(&mut data, &old, subscription, prorate.then_some(now), invoice_now, &at);
+    Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
+}
+
+/// Cancels `subscription` (`old` with the caller's changes) now. With `prorate_from`, the
+/// unused rest of the period from then on is credited as pending invoice items; with
+/// `invoice_now`, those go on a final invoice (a credit goes to the balance). Shared by
+/// `DELETE` and the cancellation preview.
+pub fn end_now(data: &mut AccountData, old: &Value, mut subscription: Value, prorate_from: Option<i64>, invoice_now: bool, at: &At) -> Value {
     let mut prorated = false;
-    if prorate && old["status"] != "trialing" {
+    if let Some(from) = prorate_from.filter(|_| old["status"] != "trialing") {
         for item in old["items"]["data"].as_array().into_iter().flatten() {
             let change = update::Change {
                 item: item["id"].as_str().unwrap_or("").to_string(),
                 before: Some((item["price"].clone(), item["quantity"].as_i64().unwrap_or(1))),
                 after: None,
-                period: (item["current_period_start"].as_i64().unwrap_or(now), item["current_period_end"].as_i64().unwrap_or(now)),
+                period: (item["current_period_start"].as_i64().unwrap_or(from), item["current_period_end"].as_i64().unwrap_or(from)),
             };
-            prorated |= update::prorate(&mut data, &old, &change, now, &at);
+            prorated |= update::prorate(data, old, &change, from, at);
         }
     }
-    lifecycle::end(&mut data, &mut subscription, "cancellation_requested", &ctx.origin, now);
-    // `invoice_now`: a final invoice for what is pending (a credit goes to the balance).
+    lifecycle::end(data, &mut subscription, "cancellation_requested", at.origin, at.now);
     if invoice_now && prorated {
-        let billed = bill(&mut data, &subscription, "subscription_update", None, false, true, None, &at);
+        let billed = bill(data, &subscription, "subscription_update", None, false, true, None, at);
         subscription["latest_invoice"] = billed.invoice["id"].clone();
         data.put(subscription.clone());
     }
-    Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
+    subscription
 }
 
 /// `POST /v1/subscriptions/{id}/resume`: a `paused` subscription starts a new period now
@@ -386,9 +394,10 @@ pub async fn resume(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
 }
 
-/// Called when one of a subscription's invoices is paid: an `incomplete`, `past_due` or
-/// `unpaid` subscription becomes `active` again.
+/// Called when one of a subscription's invoices is paid: a pending update it was billed
+/// for is applied, and an `incomplete`, `past_due` or `unpaid` subscription becomes `active` again.
 pub fn invoice_paid(data: &mut AccountData, invoice: &Value, origin: &Origin, now: i64) {
+    pending::invoice_paid(data, invoice, origin, now);
     let Some(id) = invoice["parent"]["subscription_details"]["subscription"].as_str() else { return };
     let Some(old) = data.get_of(KIND, id).cloned() else { return };
     if !matches!(old["status"].as_str(), Some("incomplete" | "past_due" | "unpaid")) {

@@ -1,5 +1,10 @@
 //! `POST /v1/subscriptions/{id}`: items (with prorations), cancel at period end, pause
-//! collection, payment method, trial end and metadata.
+//! collection, payment method, trial end and metadata. Moving every item to another
+//! interval starts a new billing cycle now, invoiced at once with a credit for the unused
+//! time on the old prices. `payment_behavior` decides what a failed payment of an invoice
+//! the update bills at once does: nothing (`allow_incomplete`), refuse the update
+//! (`error_if_incomplete`), or keep it pending until paid (`pending_if_incomplete`, see
+//! [`pending`](super::pending)); `default_incomplete` leaves that invoice open, uncharged.
 
 use axum::extract::Path;
 use axum::Json;
@@ -7,11 +12,12 @@ use serde_json::{json, Value};
 
 use super::billing::{self, bill, At};
 use super::lifecycle::{self, Due};
-use super::{find, new_item, recurring_price, save, KIND};
+use super::{find, new_item, pending, recurring_price, save, KIND};
 use crate::data::AccountData;
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::{boolean, integer, metadata, payment_methods};
+use crate::resources::payment_intents::TestCard;
+use crate::resources::{boolean, integer, invoices, metadata, payment_methods};
 use crate::server::{ApiContext, Params};
 
 const UPDATE_PARAMS: &[&str] = &[
@@ -40,10 +46,96 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     Ok(Json(expanded(&data, &subscription, &expand_paths(&params))))
 }
 
+/// An update worked out from its parameters before anything is stored.
+pub struct Plan {
+    /// The subscription as stored before the update.
+    pub old: Value,
+    /// The subscription as the update leaves it (before billing).
+    pub subscription: Value,
+    /// What each changed item billed before and after.
+    pub changes: Vec<Change>,
+    /// `proration_behavior`.
+    pub proration: String,
+    /// When prorations are counted from (`proration_date`, else now).
+    pub proration_at: i64,
+    /// `trial_end=now`: the trial ends with the update.
+    pub end_trial_now: bool,
+    /// Set when the items moved to another interval: the new period, which starts now.
+    pub new_cycle: Option<(i64, i64)>,
+}
+
+impl Plan {
+    /// Whether committing the plan bills an invoice at once (that a payment can fail on).
+    pub fn invoices_now(&self) -> bool {
+        self.new_cycle.is_some() || (self.proration == "always_invoice" && self.old["status"] != "trialing" && !self.changes.is_empty())
+    }
+}
+
+/// What committing an update billed at once.
+struct Committed {
+    /// The subscription as stored.
+    pub subscription: Value,
+    /// The invoice billed at once, if any.
+    pub invoice: Option<Value>,
+    /// Whether charging that invoice failed.
+    pub failed: bool,
+}
+
 /// Applies an update's parameters to subscription `id` (also used, on a scratch copy of the
-/// account, to preview an update's invoice). Returns the updated subscription.
+/// account, to preview an update's invoice), as its `payment_behavior` says. Returns the
+/// updated subscription.
 pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Result<Value, ApiError> {
-    let (now, origin) = (at.now, at.origin);
+    let behavior = params.get("payment_behavior").and_then(Value::as_str).unwrap_or("allow_incomplete");
+    if !matches!(behavior, "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete") {
+        return Err(ApiError::invalid_param("payment_behavior", format!("Invalid payment_behavior: {behavior}")));
+    }
+    if behavior == "pending_if_incomplete" {
+        pending::check_params(find(data, id)?, params)?;
+    }
+    let plan = plan(data, id, params, at)?;
+    // A refusal or a pending update must leave the account as it was, so the update is
+    // first tried on a scratch copy to learn whether its invoice would be paid.
+    if matches!(behavior, "error_if_incomplete" | "pending_if_incomplete") && plan.invoices_now() {
+        let mut scratch = data.clone();
+        scratch.outbox = None;
+        let tried = commit(&mut scratch, &plan, true, at);
+        if let (true, Some(invoice)) = (tried.failed, &tried.invoice) {
+            if behavior == "error_if_incomplete" {
+                return Err(refusal(&scratch, invoice));
+            }
+            return Ok(pending::commit(data, &plan, params, at));
+        }
+    }
+    Ok(commit(data, &plan, behavior != "default_incomplete", at).subscription)
+}
+
+/// Why an update's invoice could not be paid, as `error_if_incomplete` answers: the card's
+/// decline, the authentication it asks for, or no payment method at all.
+fn refusal(data: &AccountData, invoice: &Value) -> ApiError {
+    let Some(pm) = invoices::payment_method_for(data, invoice) else {
+        return ApiError::invalid_request(
+            Some("resource_missing"),
+            "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+            None,
+        );
+    };
+    match payment_methods::behavior(data, &pm) {
+        Ok(TestCard::Authenticates) => ApiError {
+            status: axum::http::StatusCode::PAYMENT_REQUIRED,
+            kind: "card_error",
+            code: Some("subscription_payment_intent_requires_action"),
+            message: "Payment for this subscription requires additional user action before it can be completed successfully.".into(),
+            param: None,
+            should_retry: Some(false),
+            details: None,
+        },
+        _ => ApiError::card_declined(serde_json::Map::new()),
+    }
+}
+
+/// Checks an update's parameters and works out the subscription it makes; stores nothing.
+fn plan(data: &AccountData, id: &str, params: &Value, at: &At) -> Result<Plan, ApiError> {
+    let now = at.now;
     let old = find(data, id)?.clone();
     let ended = matches!(old["status"].as_str(), Some("canceled" | "incomplete_expired"));
     if ended {
@@ -51,9 +143,9 @@ pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Resul
             return Err(ApiError::invalid_request(None, "A canceled subscription can only update its cancellation_details and metadata.", Some(field)));
         }
     }
-    let behavior = params.get("proration_behavior").and_then(Value::as_str).unwrap_or("create_prorations");
-    if !matches!(behavior, "create_prorations" | "always_invoice" | "none") {
-        return Err(ApiError::invalid_param("proration_behavior", format!("Invalid proration_behavior: {behavior}")));
+    let proration = params.get("proration_behavior").and_then(Value::as_str).unwrap_or("create_prorations");
+    if !matches!(proration, "create_prorations" | "always_invoice" | "none") {
+        return Err(ApiError::invalid_param("proration_behavior", format!("Invalid proration_behavior: {proration}")));
     }
     let mut subscription = old.clone();
     subscription["metadata"] = metadata(params, old.get("metadata"))?;
@@ -96,34 +188,75 @@ pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Resul
         Some(_) => return Err(ApiError::invalid_param("proration_date", "proration_date must be within the subscription's current period.")),
         None => now,
     };
+    // Moving to another interval starts a new billing cycle now (a trial keeps its end).
+    let new_cycle = (billing::interval(&subscription) != billing::interval(&old) && old["status"] != "trialing").then(|| {
+        subscription["billing_cycle_anchor"] = json!(now);
+        let period = (now, billing::period_end(&subscription, now));
+        billing::set_period(&mut subscription, period);
+        if subscription["cancel_at_period_end"] == true {
+            subscription["cancel_at"] = json!(period.1);
+        }
+        period
+    });
+    Ok(Plan { old, subscription, changes, proration: proration.to_string(), proration_at, end_trial_now, new_cycle })
+}
 
+/// Makes the prorations of a plan: credit for the unused time on what each item billed and
+/// charge for the rest of the period on what it bills now; after an interval change only the
+/// credit, as the new price is billed in full for the new period. Whether any was made.
+pub fn make_prorations(data: &mut AccountData, plan: &Plan, at: &At) -> bool {
+    if plan.proration == "none" || plan.old["status"] == "trialing" {
+        return false;
+    }
     let mut prorated = false;
-    if behavior != "none" && old["status"] != "trialing" {
-        for change in &changes {
-            prorated |= prorate(data, &subscription, change, proration_at, at);
+    for change in &plan.changes {
+        if plan.new_cycle.is_some() {
+            let credit = Change { item: change.item.clone(), before: change.before.clone(), after: None, period: change.period };
+            prorated |= prorate(data, &plan.subscription, &credit, plan.proration_at, at);
+        } else {
+            prorated |= prorate(data, &plan.subscription, change, plan.proration_at, at);
         }
     }
-    save(data, &old, &subscription, &[], origin, now);
-    if behavior == "always_invoice" && prorated {
-        let billed = bill(data, &subscription, "subscription_update", None, false, true, None, at);
-        let before = data.get_of(KIND, id).cloned().unwrap_or(subscription);
+    prorated
+}
+
+/// Stores a plan: its prorations, the subscription, and the invoice it bills at once
+/// (charged when `attempt`; left open otherwise, and the subscription `past_due` until paid).
+fn commit(data: &mut AccountData, plan: &Plan, attempt: bool, at: &At) -> Committed {
+    let (now, origin) = (at.now, at.origin);
+    let id = plan.old["id"].as_str().unwrap_or("").to_string();
+    let prorated = make_prorations(data, plan, at);
+    let mut subscription = plan.subscription.clone();
+    save(data, &plan.old, &subscription, &[], origin, now);
+    let mut committed = Committed { subscription: subscription.clone(), invoice: None, failed: false };
+    let period = match plan.new_cycle {
+        Some(period) => Some(Some(period)),
+        None if plan.proration == "always_invoice" && prorated => Some(None),
+        None => None,
+    };
+    if let Some(period) = period {
+        let billed = bill(data, &subscription, "subscription_update", period, false, attempt, None, at);
+        let before = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
         subscription = before.clone();
         subscription["latest_invoice"] = billed.invoice["id"].clone();
-        if billed.failed && subscription["status"] == "active" {
+        // `default_incomplete` leaves the invoice open for the customer to pay.
+        let unpaid = billed.failed || (!attempt && billed.invoice["status"] == "open" && subscription["collection_method"] == "charge_automatically");
+        if unpaid && subscription["status"] == "active" {
             subscription["status"] = json!("past_due");
         }
         save(data, &before, &subscription, &[], origin, now);
+        committed = Committed { subscription: subscription.clone(), failed: billed.failed, invoice: Some(billed.invoice) };
     }
-    if end_trial_now {
+    if plan.end_trial_now {
         let mut trialing = subscription.clone();
         trialing["trial_end"] = json!(now);
         data.put(trialing.clone());
         // Stripe also warns when a trial is ended early.
         data.emit("customer.subscription.trial_will_end", &trialing, None, origin, now);
-        lifecycle::run(data, id, &Due::TrialEnds, at);
-        subscription = data.get_of(KIND, id).cloned().unwrap_or(subscription);
+        lifecycle::run(data, &id, &Due::TrialEnds, at);
+        committed.subscription = data.get_of(KIND, &id).cloned().unwrap_or(subscription);
     }
-    Ok(subscription)
+    committed
 }
 
 /// `cancel_at_period_end` and `cancel_at` (`""` clears it).
@@ -190,10 +323,11 @@ fn apply_items(data: &AccountData, subscription: &mut Value, params: &Value, now
     let Value::Array(requested) = requested else { return Err(ApiError::invalid_param("items", "Invalid array")) };
     let sub_id = subscription["id"].as_str().unwrap_or("").to_string();
     let currency = subscription["currency"].as_str().unwrap_or("usd").to_string();
-    let interval = billing::interval(subscription);
     let period = billing::current_period(subscription);
     let mut items: Vec<Value> = subscription["items"]["data"].as_array().cloned().unwrap_or_default();
     let mut changes = Vec::new();
+    // Each requested price's parameter and interval, to name the one that does not fit.
+    let mut priced: Vec<(String, (Value, Value))> = Vec::new();
     for (index, request) in requested.iter().enumerate() {
         let param = |name: &str| format!("items[{index}][{name}]");
         if let Some(unknown) = request.as_object().and_then(|m| m.keys().find(|k| !matches!(k.as_str(), "id" | "price" | "quantity" | "deleted" | "metadata" | "clear_usage"))) {
@@ -202,10 +336,7 @@ fn apply_items(data: &AccountData, subscription: &mut Value, params: &Value, now
         let price = match request["price"].as_str() {
             Some(price_id) => {
                 let price = recurring_price(data, price_id, &param("price"), Some(&currency))?;
-                let recurring = &price["recurring"];
-                if (recurring["interval"].as_str().unwrap_or(""), recurring["interval_count"].as_i64().unwrap_or(1)) != (interval.0.as_str(), interval.1) {
-                    return Err(ApiError::invalid_param(&param("price"), "Currency and interval fields must match across all plans on this subscription."));
-                }
+                priced.push((param("price"), interval_of(&price)));
                 Some(price)
             }
             None => None,
@@ -253,8 +384,19 @@ fn apply_items(data: &AccountData, subscription: &mut Value, params: &Value, now
     if items.is_empty() {
         return Err(ApiError::invalid_param("items", "A subscription must have at least one active item."));
     }
+    // All items may move to another interval together, never apart.
+    let first = interval_of(&items[0]["price"]);
+    if items.iter().any(|item| interval_of(&item["price"]) != first) {
+        let param = priced.iter().find(|(_, interval)| *interval != first).or(priced.first()).map_or("items".to_string(), |(param, _)| param.clone());
+        return Err(ApiError::invalid_param(&param, "Currency and interval fields must match across all plans on this subscription."));
+    }
     subscription["items"]["data"] = Value::Array(items);
     Ok(changes)
+}
+
+/// A price's `(interval, interval_count)`.
+fn interval_of(price: &Value) -> (Value, Value) {
+    (price["recurring"]["interval"].clone(), price["recurring"]["interval_count"].clone())
 }
 
 /// Creates the proration items of one change (credit for unused time on what it billed
