@@ -88,6 +88,8 @@ pub struct AccountData {
     pub webhook_secrets: HashMap<String, String>,
     /// Where emitted events go to be delivered to webhook endpoints, once delivery runs.
     pub outbox: Option<UnboundedSender<Delivery>>,
+    /// The newest invoice previews, for their lines (not kept across a restart).
+    pub previews: crate::resources::subscriptions::preview::RecentPreviews,
 }
 
 impl AccountData {

@@ -2,9 +2,10 @@
 
 Usage: check_with_stripe_sdk.py BASE_URL
 
-Runs the purchase-order invoice flow, a customer balance ledger and credit notes (preview,
-create, void) against the emulator at BASE_URL with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the first mismatch, and 2
-when the `stripe` package is missing.
+Runs the purchase-order invoice flow, a customer balance ledger, credit notes (preview,
+create, void) and a previewed subscription price change against the emulator at BASE_URL
+with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the
+first mismatch, and 2 when the `stripe` package is missing.
 """
 
 import sys
@@ -115,6 +116,7 @@ def main():
 
     check_balance_ledger()
     check_credit_notes()
+    check_proration_preview()
     print("all checks passed")
 
 
@@ -204,6 +206,45 @@ def check_credit_notes():
     got = [(t.type, t.amount, t.ending_balance) for t in ledger.data]
     check(got == [("adjustment", 2_500, 500), ("credit_note", -2_000, -2_000)],
           "a new balance is an adjustment on the ledger", got)
+
+
+def check_proration_preview():
+    """A price change previewed with a proration date, then made with the same date: the
+    invoice it bills equals the preview, whose lines are also listed at its lines URL."""
+    customer = stripe.Customer.create(email="seats@python.example")
+    card = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
+    stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": card.id})
+    product = stripe.Product.create(name="Seats")
+    small = stripe.Price.create(product=product.id, unit_amount=2_000, currency="usd", recurring={"interval": "month"})
+    big = stripe.Price.create(product=product.id, unit_amount=5_000, currency="usd", recurring={"interval": "month"})
+    subscription = stripe.Subscription.create(customer=customer.id, items=[{"price": small.id}])
+    item = subscription["items"].data[0]
+    # A third into the period (month lengths divide by 3): two thirds of the 30.00 difference.
+    proration_date = item.current_period_start + (item.current_period_end - item.current_period_start) // 3
+    change = [{"id": item.id, "price": big.id}]
+
+    preview = stripe.Invoice.create_preview(
+        subscription=subscription.id,
+        subscription_details={"items": change, "proration_date": proration_date, "proration_behavior": "always_invoice"},
+    )
+    check(preview.total == 2_000 and preview.status == "draft", "the preview prorates the change",
+          (preview.total, preview.status))
+    check(len(stripe.Invoice.list(subscription=subscription.id).data) == 1, "a preview bills nothing")
+    listed = stripe.Invoice.list_lines(preview.id)
+    check([line.id for line in listed.data] == [line.id for line in preview.lines.data],
+          "the preview's lines are listed at its lines URL", preview.lines.url)
+
+    updated = stripe.Subscription.modify(subscription.id, items=change, proration_date=proration_date,
+                                         proration_behavior="always_invoice")
+    invoice = stripe.Invoice.retrieve(updated.latest_invoice)
+
+    def lines(inv):
+        return sorted((line.amount, line.description, line.quantity) for line in inv.lines.data)
+
+    check(lines(invoice) == lines(preview), "the invoice's lines are the preview's", (lines(invoice), lines(preview)))
+    check((invoice.subtotal, invoice.total, invoice.billing_reason) == (preview.subtotal, preview.total, preview.billing_reason),
+          "the invoice's totals are the preview's", (invoice.total, preview.total))
+    check(invoice.status == "paid", "the change is paid at once", invoice.status)
 
 
 if __name__ == "__main__":

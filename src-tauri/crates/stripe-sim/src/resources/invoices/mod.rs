@@ -306,10 +306,13 @@ pub async fn list(ctx: ApiContext, Params(params): Params) -> Answer {
     Ok(Json(page(&data, items, &params, "/v1/invoices")?))
 }
 
-/// `GET /v1/invoices/{id}/lines`
+/// `GET /v1/invoices/{id}/lines` (a preview's too, `upcoming_…`)
 pub async fn list_lines(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(LIST_PARAMS)?;
     let data = ctx.data();
+    if id.starts_with("upcoming_") {
+        return Ok(Json(super::subscriptions::preview::lines_page(&data, &id, &params)?));
+    }
     let invoice = find(&data, &id)?;
     let lines: Vec<Value> = invoice["lines"]["data"].as_array().cloned().unwrap_or_default();
     Ok(Json(page(&data, lines.iter(), &params, &format!("/v1/invoices/{id}/lines"))?))
