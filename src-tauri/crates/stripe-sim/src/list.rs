@@ -237,12 +237,17 @@ pub fn expanded(data: &AccountData, object: &Value, paths: &[String]) -> Value {
 fn expand_in(data: &AccountData, node: &mut Value, segments: &[&str]) {
     let Some((first, rest)) = segments.split_first() else { return };
     let Some(field) = node.get_mut(*first) else { return };
-    if let Some(id) = field.as_str() {
-        if let Some(target) = data.get(id) {
-            *field = crate::data::public_view(target).into_owned();
+    // A list of ids (a subscription's `discounts`) expands each of them.
+    let targets: Vec<&mut Value> = match field {
+        Value::Array(items) => items.iter_mut().collect(),
+        other => vec![other],
+    };
+    for target in targets {
+        if let Some(object) = target.as_str().and_then(|id| data.get(id)) {
+            *target = crate::data::public_view(object).into_owned();
         }
-    }
-    if !rest.is_empty() {
-        expand_in(data, field, rest);
+        if !rest.is_empty() {
+            expand_in(data, target, rest);
+        }
     }
 }

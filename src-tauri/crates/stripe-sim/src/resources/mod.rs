@@ -3,8 +3,10 @@
 pub mod balance;
 pub mod balance_transactions;
 pub mod charges;
+pub mod coupons;
 pub mod credit_notes;
 pub mod customers;
+pub mod discounts;
 pub mod disputes;
 pub mod events;
 pub mod invoiceitems;
@@ -43,6 +45,8 @@ pub fn routes() -> Router {
         )
         .route("/v1/products", get(products::list).post(products::create))
         .route("/v1/products/{id}", get(products::retrieve).post(products::update).delete(products::delete))
+        .route("/v1/coupons", get(coupons::list).post(coupons::create))
+        .route("/v1/coupons/{id}", get(coupons::retrieve).post(coupons::update).delete(coupons::delete))
         .route("/v1/prices", get(prices::list).post(prices::create))
         .route("/v1/prices/{id}", get(prices::retrieve).post(prices::update))
         .route("/v1/invoices", get(invoices::list).post(invoices::create))

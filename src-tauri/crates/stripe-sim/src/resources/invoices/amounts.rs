@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 use crate::data::{AccountData, Origin};
 use crate::resources::balance_transactions::{self, Entry};
 
-/// Recomputes subtotal, total, amount_due, amount_remaining and amount_overpaid.
-/// `starting_balance` and `ending_balance` (the customer's balance before and after the
+/// Recomputes subtotal, discounts (see [`super::discounts`]), total, amount_due,
+/// amount_remaining and amount_overpaid. `starting_balance` and `ending_balance` (the customer's balance before and after the
 /// invoice) are set at finalization; their difference is what the balance paid (or added).
-pub fn recompute(_data: &AccountData, invoice: &mut Value) {
+pub fn recompute(data: &AccountData, invoice: &mut Value) {
     let subtotal: i64 = invoice["lines"]["data"]
         .as_array()
         .into_iter()
@@ -17,7 +17,7 @@ pub fn recompute(_data: &AccountData, invoice: &mut Value) {
         .map(|line| line["amount"].as_i64().unwrap_or(0))
         .sum();
     let credit_notes = invoice["pre_payment_credit_notes_amount"].as_i64().unwrap_or(0);
-    let total = subtotal;
+    let total = subtotal - super::discounts::apply(data, invoice);
     let amount_due = (total + balance_used(invoice) - credit_notes).max(0);
     let amount_paid = invoice["amount_paid"].as_i64().unwrap_or(0);
     invoice["subtotal"] = json!(subtotal);

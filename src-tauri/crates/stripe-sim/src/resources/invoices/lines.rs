@@ -206,7 +206,8 @@ pub fn line_json(invoice_id: &Value, item: &Value, line_id: Value) -> Value {
         "currency": item["currency"],
         "description": item["description"],
         "discount_amounts": [],
-        "discountable": true,
+        // A proration's item is not discountable, and neither is its line.
+        "discountable": item["discountable"].as_bool().unwrap_or(true),
         "discounts": [],
         "invoice": invoice_id,
         "livemode": item["livemode"],

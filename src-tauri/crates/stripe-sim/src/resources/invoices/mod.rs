@@ -2,6 +2,7 @@
 //! machine draft → open → paid | void | uncollectible with Stripe's wrong-state errors.
 
 mod amounts;
+pub mod discounts;
 pub mod items;
 pub mod lines;
 pub mod payments;
@@ -24,10 +25,10 @@ pub use transitions::{charge, finalize, finalize_in_place, mark_uncollectible, p
 const KIND: &str = "invoice";
 const CREATE_PARAMS: &[&str] = &[
     "auto_advance", "collection_method", "currency", "custom_fields", "customer", "days_until_due", "default_payment_method",
-    "description", "due_date", "expand", "footer", "metadata", "pending_invoice_items_behavior", "subscription",
+    "description", "discounts", "due_date", "expand", "footer", "metadata", "pending_invoice_items_behavior", "subscription",
 ];
 /// Fields that change amounts or collection; frozen once the invoice is finalized.
-const DRAFT_ONLY: &[&str] = &["collection_method", "currency", "days_until_due", "due_date", "custom_fields", "footer", "default_payment_method"];
+const DRAFT_ONLY: &[&str] = &["collection_method", "currency", "days_until_due", "discounts", "due_date", "custom_fields", "footer", "default_payment_method"];
 const SECONDS_PER_DAY: i64 = 86_400;
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -80,6 +81,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
     if params.get("pending_invoice_items_behavior").and_then(Value::as_str) == Some("include") {
         lines::attach_pending_items(&mut data, &mut invoice, customer_id, &ctx.origin, now);
     }
+    super::discounts::apply_param(&mut data, &mut invoice, &params, &ctx.origin, now)?;
     amounts::recompute(&data, &mut invoice);
     data.insert(KIND, invoice.clone());
     data.emit("invoice.created", &invoice, None, &ctx.origin, now);
@@ -259,6 +261,8 @@ pub async fn update(ctx: ApiContext, Path(id): Path<String>, Params(params): Par
     if invoice["collection_method"] == "charge_automatically" {
         invoice["due_date"] = Value::Null;
     }
+    super::discounts::apply_param(&mut data, &mut invoice, &params, &ctx.origin, now)?;
+    amounts::recompute(&data, &mut invoice);
     save(&mut data, &old, &invoice, &[], &ctx.origin, now);
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))
 }

@@ -172,6 +172,7 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
         invoice["due_date"] = json!(now + subscription["days_until_due"].as_i64().unwrap_or(30) * DAY);
     }
     invoices::recompute(data, &mut invoice);
+    crate::resources::discounts::onto_subscription_invoice(data, &mut invoice, origin, now);
     data.insert("invoice", invoice.clone());
     data.emit("invoice.created", &invoice, None, origin, now);
 

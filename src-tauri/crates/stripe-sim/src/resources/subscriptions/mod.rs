@@ -28,7 +28,7 @@ const DAY: i64 = 86_400;
 pub const INCOMPLETE_WINDOW: i64 = 23 * 3600;
 const CREATE_PARAMS: &[&str] = &[
     "cancel_at_period_end", "collection_method", "currency", "customer", "days_until_due", "default_payment_method", "description",
-    "expand", "items", "metadata", "off_session", "payment_behavior", "proration_behavior", "trial_end", "trial_period_days", "trial_settings",
+    "discounts", "expand", "items", "metadata", "off_session", "payment_behavior", "proration_behavior", "trial_end", "trial_period_days", "trial_settings",
 ];
 
 type Answer = Result<Json<Value>, ApiError>;
@@ -250,6 +250,7 @@ pub async fn create(ctx: ApiContext, Params(params): Params) -> Answer {
         subscription["cancel_at_period_end"] = json!(true);
         subscription["cancel_at"] = json!(period_end);
     }
+    super::discounts::apply_param(&mut data, &mut subscription, &params, &ctx.origin, now)?;
     if customer["currency"].is_null() {
         let mut with_currency = customer.clone();
         with_currency["currency"] = json!(currency);

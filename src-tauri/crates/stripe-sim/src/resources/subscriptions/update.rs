@@ -17,11 +17,11 @@ use crate::data::AccountData;
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
 use crate::resources::payment_intents::TestCard;
-use crate::resources::{boolean, integer, invoices, metadata, payment_methods};
+use crate::resources::{boolean, discounts, integer, invoices, metadata, payment_methods};
 use crate::server::{ApiContext, Params};
 
 const UPDATE_PARAMS: &[&str] = &[
-    "cancel_at", "cancel_at_period_end", "cancellation_details", "days_until_due", "default_payment_method", "description", "expand",
+    "cancel_at", "cancel_at_period_end", "cancellation_details", "days_until_due", "default_payment_method", "description", "discounts", "expand",
     "items", "metadata", "off_session", "pause_collection", "payment_behavior", "proration_behavior", "proration_date", "trial_end",
 ];
 
@@ -92,7 +92,8 @@ pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Resul
     if behavior == "pending_if_incomplete" {
         pending::check_params(find(data, id)?, params)?;
     }
-    let plan = plan(data, id, params, at)?;
+    let mut plan = plan(data, id, params, at)?;
+    let new_discounts = discounts::check(data, &plan.subscription, params, at.now)?;
     // A refusal or a pending update must leave the account as it was, so the update is
     // first tried on a scratch copy to learn whether its invoice would be paid.
     if matches!(behavior, "error_if_incomplete" | "pending_if_incomplete") && plan.invoices_now() {
@@ -106,6 +107,7 @@ pub fn apply(data: &mut AccountData, id: &str, params: &Value, at: &At) -> Resul
             return Ok(pending::commit(data, &plan, params, at));
         }
     }
+    discounts::commit(data, &mut plan.subscription, new_discounts, at.origin, at.now);
     Ok(commit(data, &plan, behavior != "default_incomplete", at).subscription)
 }
 
