@@ -1,6 +1,7 @@
 //! Cross-check with Stripe's official Python SDK (`stripe==16.1.0`): the script in
-//! `tests/python/` runs the PO invoice flow, a balance ledger, credit notes and a previewed
-//! subscription price change against the emulator and asserts on every answer.
+//! `tests/python/` runs the PO invoice flow, a balance ledger, credit notes, a previewed
+//! subscription price change and a coupon on a subscription against the emulator and
+//! asserts on every answer.
 //! The interpreter is `$BILLFOLD_PYTHON`, else `python3`; `make test` provides one with the
 //! package installed. A missing package is a failure, never a skip.
 

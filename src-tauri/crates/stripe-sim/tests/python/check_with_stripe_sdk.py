@@ -3,9 +3,9 @@
 Usage: check_with_stripe_sdk.py BASE_URL
 
 Runs the purchase-order invoice flow, a customer balance ledger, credit notes (preview,
-create, void) and a previewed subscription price change against the emulator at BASE_URL
-with a fake test key and asserts on every answer. Exits 0 when all checks pass, 1 on the
-first mismatch, and 2 when the `stripe` package is missing.
+create, void), a previewed subscription price change and a coupon on a subscription against
+the emulator at BASE_URL with a fake test key and asserts on every answer. Exits 0 when all
+checks pass, 1 on the first mismatch, and 2 when the `stripe` package is missing.
 """
 
 import sys
@@ -117,6 +117,7 @@ def main():
     check_balance_ledger()
     check_credit_notes()
     check_proration_preview()
+    check_coupons()
     print("all checks passed")
 
 
@@ -245,6 +246,34 @@ def check_proration_preview():
     check((invoice.subtotal, invoice.total, invoice.billing_reason) == (preview.subtotal, preview.total, preview.billing_reason),
           "the invoice's totals are the preview's", (invoice.total, preview.total))
     check(invoice.status == "paid", "the change is paid at once", invoice.status)
+
+
+def check_coupons():
+    """A coupon redeemed on a subscription: the discount names it and the first invoice's
+    total is the subtotal less the discount, as the SDK reads them."""
+    coupon = stripe.Coupon.create(percent_off=25.5, duration="forever", name="Early bird")
+    check((coupon.object, coupon.percent_off, coupon.duration, coupon.valid) == ("coupon", 25.5, "forever", True),
+          "a percentage coupon is created", coupon)
+    product = stripe.Product.create(name="Workshop seat")
+    price = stripe.Price.create(product=product.id, unit_amount=4_000, currency="usd", recurring={"interval": "month"})
+    customer = stripe.Customer.create(name="Coupon Ltd")
+    card = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
+    subscription = stripe.Subscription.create(
+        customer=customer.id,
+        items=[{"price": price.id}],
+        default_payment_method=card.id,
+        discounts=[{"coupon": coupon.id}],
+        expand=["discounts", "latest_invoice"],
+    )
+    discount = subscription.discounts[0]
+    check((discount.object, discount.source.coupon, discount.subscription) == ("discount", coupon.id, subscription.id),
+          "the subscription carries the coupon's discount", discount)
+    invoice = subscription.latest_invoice
+    check((invoice.subtotal, invoice.total, invoice.amount_paid, invoice.status) == (4_000, 2_980, 2_980, "paid"),
+          "the first invoice is 25.5% off", (invoice.subtotal, invoice.total, invoice.amount_paid, invoice.status))
+    check([(a.amount, a.discount) for a in invoice.total_discount_amounts] == [(1_020, discount.id)],
+          "the invoice names the discount's amount", invoice.total_discount_amounts)
+    check(stripe.Coupon.retrieve(coupon.id).times_redeemed == 1, "the coupon counts the redemption")
 
 
 if __name__ == "__main__":
