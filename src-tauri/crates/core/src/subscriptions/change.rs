@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::validate;
-use super::{ChangeLine, ChangePreview, ProrationChoice, SubscriptionChangeInput, SubscriptionDetail};
+use super::{ChangeLine, ChangePreview, SubscriptionChangeInput, SubscriptionDetail};
 use crate::error::{Error, Result};
 use crate::journal::{self, OperationKind, SubscriptionWrite};
 use crate::service::Billfold;
@@ -93,10 +93,10 @@ fn preview_of(invoice: &Value, input: &SubscriptionChangeInput, renewal_total: i
         })
         .collect();
     let proration_total = lines.iter().filter(|line| line.proration).map(|line| line.amount).sum();
-    // With `always_invoice` and something to prorate, Stripe previews the invoice the update
-    // issues; otherwise (nothing to prorate, or prorations left for later) the next renewal.
-    let issued_now =
-        input.proration == ProrationChoice::AlwaysInvoice && invoice["billing_reason"] == "subscription_update";
+    // An update that bills at once (`always_invoice` with something to prorate, or a change
+    // of interval, which restarts the billing cycle) is previewed as the invoice it issues;
+    // any other as the next renewal.
+    let issued_now = invoice["billing_reason"] == "subscription_update";
     let (due_now, next_invoice_total) = if issued_now {
         (invoice["amount_due"].as_i64().unwrap_or(0), renewal_total)
     } else {
@@ -219,7 +219,7 @@ fn latest_invoice_of(raw_json: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::subscriptions::ItemChange;
+    use crate::subscriptions::{ItemChange, ProrationChoice};
     use serde_json::json;
 
     fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {

@@ -381,14 +381,15 @@ pub struct ChangePreview {
     pub proration_date: i64,
     /// The subscription's currency.
     pub currency: String,
-    /// The previewed invoice's lines: with `always_invoice` the invoice issued at once, else
-    /// the next renewal's.
+    /// The previewed invoice's lines: the invoice the change issues at once, if it issues
+    /// one, else the next renewal's.
     pub lines: Vec<ChangeLine>,
-    /// What the invoice issued with the change asks, minor units; 0 unless `always_invoice`.
+    /// What the invoice the change issues at once asks, minor units; 0 when it issues none
+    /// (it does with `always_invoice`, and when the interval changes).
     pub due_now: i64,
-    /// The next renewal invoice's total, minor units. With `always_invoice` it is worked out
-    /// from the new items' cached prices (before discounts and tax), as the preview shows
-    /// only the invoice issued now.
+    /// The next renewal invoice's total, minor units. When the change issues an invoice at
+    /// once, it is worked out from the new items' cached prices (before discounts and tax),
+    /// as the preview shows only the invoice issued now.
     pub next_invoice_total: i64,
     /// The sum of the proration lines, minor units; negative is a credit.
     pub proration_total: i64,
