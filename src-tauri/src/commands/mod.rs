@@ -72,6 +72,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::create_subscription,
         subscriptions::list_recurring_prices,
         subscriptions::dunning_queue,
+        subscriptions::preview_subscription_change,
+        subscriptions::change_subscription,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

@@ -1,10 +1,12 @@
 //! Subscription commands: list, detail and active recurring prices (cache only), the upcoming
-//! invoice (Stripe's preview, never recorded), actions and new subscriptions (each journaled),
-//! and the dunning queue (cache only).
+//! invoice and a change's proration preview (Stripe's previews, never recorded), actions, new
+//! subscriptions and changes of prices and quantities (each journaled), and the dunning queue
+//! (cache only).
 
 use billfold_core::store::ListQuery;
 use billfold_core::subscriptions::{
-    DunningRow, NewSubscriptionInput, RecurringPrice, SubscriptionAction, SubscriptionDetail, SubscriptionPage, UpcomingInvoice,
+    ChangePreview, DunningRow, NewSubscriptionInput, RecurringPrice, SubscriptionAction, SubscriptionChangeInput,
+    SubscriptionDetail, SubscriptionPage, UpcomingInvoice,
 };
 use tauri::State;
 
@@ -60,6 +62,29 @@ pub async fn create_subscription(
     input: NewSubscriptionInput,
 ) -> CommandResult<SubscriptionDetail> {
     state.core()?.create_subscription(&account_id, input).await.map_err(|err| err.payload())
+}
+
+/// What changing the subscription's prices and quantities would bill (Stripe's preview,
+/// never recorded); bad input is refused before anything is sent.
+#[tauri::command]
+pub async fn preview_subscription_change(
+    state: State<'_, AppState>,
+    account_id: String,
+    subscription_id: String,
+    input: SubscriptionChangeInput,
+) -> CommandResult<ChangePreview> {
+    state.core()?.preview_subscription_change(&account_id, &subscription_id, input).await.map_err(|err| err.payload())
+}
+
+/// Changes the subscription's prices and quantities exactly once and answers its fresh detail.
+#[tauri::command]
+pub async fn change_subscription(
+    state: State<'_, AppState>,
+    account_id: String,
+    subscription_id: String,
+    input: SubscriptionChangeInput,
+) -> CommandResult<SubscriptionDetail> {
+    state.core()?.change_subscription(&account_id, &subscription_id, input).await.map_err(|err| err.payload())
 }
 
 /// Active recurring prices of the cache (in `currency`, when given) with product names.

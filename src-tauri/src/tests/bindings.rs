@@ -30,6 +30,7 @@ use billfold_core::subscriptions::{
     DunningRow, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
     SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
 };
+use billfold_core::subscriptions::{ChangeLine, ChangePreview, ItemChange, ProrationChoice, SubscriptionChangeInput};
 use billfold_core::sync::{DataChanged, PaymentMethodRow, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
@@ -103,6 +104,11 @@ fn generate() -> String {
         SubscriptionItemInput::decl(&cfg),
         TrialInput::decl(&cfg),
         NewSubscriptionInput::decl(&cfg),
+        ProrationChoice::decl(&cfg),
+        ItemChange::decl(&cfg),
+        SubscriptionChangeInput::decl(&cfg),
+        ChangeLine::decl(&cfg),
+        ChangePreview::decl(&cfg),
         CreditNotePage::decl(&cfg),
         Address::decl(&cfg),
         CustomerInput::decl(&cfg),

@@ -1366,7 +1366,7 @@ behavior: string,
  */
 resumes_at: number | null, };
 
-export type SubscriptionActionKind = "cancel_now" | "cancel_at_period_end" | "undo_cancel" | "pause_collection" | "resume_collection";
+export type SubscriptionActionKind = "cancel_now" | "cancel_at_period_end" | "undo_cancel" | "pause_collection" | "resume_collection" | "change";
 
 export type SubscriptionDetail = { 
 /**
@@ -1639,6 +1639,97 @@ payment_behavior: string,
  * Metadata.
  */
 metadata: { [key in string]: string }, };
+
+export type ProrationChoice = "always_invoice" | "create_prorations" | "none";
+
+export type ItemChange = { 
+/**
+ * The existing item (`si_…`) changed or removed; none for a new item.
+ */
+item_id: string | null, 
+/**
+ * Its new price (required for a new item).
+ */
+price_id: string | null, 
+/**
+ * Its new quantity, at least 1 (a new item without one gets 1).
+ */
+quantity: number | null, 
+/**
+ * Whether the existing item is removed.
+ */
+deleted: boolean, };
+
+export type SubscriptionChangeInput = { 
+/**
+ * What changes, item by item; items not named stay as they are.
+ */
+items: Array<ItemChange>, 
+/**
+ * When the difference is billed.
+ */
+proration: ProrationChoice, 
+/**
+ * The moment prorations are worked out from (within the current period), Unix seconds:
+ * the preview's, so the update bills exactly what was previewed.
+ */
+proration_date: number, };
+
+export type ChangeLine = { 
+/**
+ * What is billed.
+ */
+description: string | null, 
+/**
+ * Amount, minor units (negative for a credit).
+ */
+amount: number, 
+/**
+ * How many.
+ */
+quantity: number | null, 
+/**
+ * Start of the period billed.
+ */
+period_start: number | null, 
+/**
+ * End of the period billed.
+ */
+period_end: number | null, 
+/**
+ * Whether it is a proration (time left on the old or the new price).
+ */
+proration: boolean, };
+
+export type ChangePreview = { 
+/**
+ * The proration date the preview was worked out for; the change must send it.
+ */
+proration_date: number, 
+/**
+ * The subscription's currency.
+ */
+currency: string, 
+/**
+ * The previewed invoice's lines: the invoice the change issues at once, if it issues
+ * one, else the next renewal's.
+ */
+lines: Array<ChangeLine>, 
+/**
+ * What the invoice the change issues at once asks, minor units; 0 when it issues none
+ * (it does with `always_invoice`, and when the interval changes).
+ */
+due_now: number, 
+/**
+ * The next renewal invoice's total, minor units. When the change issues an invoice at
+ * once, it is worked out from the new items' cached prices (before discounts and tax),
+ * as the preview shows only the invoice issued now.
+ */
+next_invoice_total: number, 
+/**
+ * The sum of the proration lines, minor units; negative is a credit.
+ */
+proration_total: number, };
 
 export type CreditNotePage = { 
 /**

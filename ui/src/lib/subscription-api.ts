@@ -1,13 +1,16 @@
 // Typed calls of the subscription commands. `list_subscriptions`, `get_subscription`,
 // `list_recurring_prices` and `dunning_queue` read the cache; `upcoming_invoice` asks Stripe for
-// a preview (never journaled); actions and creation go to Stripe through the operations journal.
+// a preview (never journaled), as does `preview_subscription_change`; actions, creation and
+// changes of prices and quantities go to Stripe through the operations journal.
 import { call } from './api';
 import type {
+  ChangePreview,
   DunningRow,
   ListQuery,
   NewSubscriptionInput,
   RecurringPrice,
   SubscriptionAction,
+  SubscriptionChangeInput,
   SubscriptionDetail,
   SubscriptionPage,
   UpcomingInvoice,
@@ -33,6 +36,12 @@ export const subscriptionApi = {
   /** Active recurring prices with their product names, in `currency` when given. */
   list_recurring_prices: (accountId: string, currency: string | null) =>
     call<RecurringPrice[]>('list_recurring_prices', { accountId, currency }),
+  /** What a change would bill, as Stripe previews it; a `validation` error means nothing was sent. */
+  preview_subscription_change: (accountId: string, subscriptionId: string, input: SubscriptionChangeInput) =>
+    call<ChangePreview>('preview_subscription_change', { accountId, subscriptionId, input }),
+  /** Makes the change (send the preview's `proration_date`, so it bills what was previewed). */
+  change_subscription: (accountId: string, subscriptionId: string, input: SubscriptionChangeInput) =>
+    call<SubscriptionDetail>('change_subscription', { accountId, subscriptionId, input }),
   /** Open invoices of past-due and unpaid subscriptions, most money at risk first. */
   dunning_queue: (accountId: string) => call<DunningRow[]>('dunning_queue', { accountId }),
 };

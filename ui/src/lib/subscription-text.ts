@@ -32,6 +32,7 @@ export const ACTION_LABELS: Record<SubscriptionActionKind, string> = {
   undo_cancel: 'Undo scheduled cancellation',
   pause_collection: 'Pause collection',
   resume_collection: 'Resume collection',
+  change: 'Change plan',
 };
 
 /** Actions that stop billing for good. */
@@ -71,6 +72,8 @@ export function actionWarning(action: SubscriptionActionKind, detail: Subscripti
       return `Stripe keeps the subscription and its periods running but stops collecting payment for the invoices it makes meanwhile, as chosen below.`;
     case 'resume_collection':
       return `Stripe collects payment again from the next invoice on; invoices made while paused stay as they are.`;
+    case 'change':
+      return `Stripe moves the subscription to the chosen prices and quantities and bills the difference as previewed.`;
   }
 }
 
@@ -87,5 +90,7 @@ export function actionDone(action: SubscriptionActionKind, detail: SubscriptionD
       return 'Collection paused.';
     case 'resume_collection':
       return 'Collection resumed.';
+    case 'change':
+      return 'Plan changed.';
   }
 }

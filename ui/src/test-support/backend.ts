@@ -79,6 +79,17 @@ const DEFAULTS: Record<string, Handler> = {
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],
+  preview_subscription_change: (args) => ({
+    proration_date: args.input.proration_date,
+    currency: 'usd',
+    lines: [],
+    due_now: 0,
+    next_invoice_total: 0,
+    proration_total: 0,
+  }),
+  change_subscription: () => {
+    throw { code: 'internal', message: 'no change_subscription handler in this test' };
+  },
 };
 
 /** An invoice as the invoice list shows it: an open USD invoice unless overridden. */

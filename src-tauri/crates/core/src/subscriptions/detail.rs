@@ -20,7 +20,8 @@ fn text(value: &Value) -> Option<String> {
 }
 
 /// What a subscription in `status` allows: a live one can be canceled now, scheduled to cancel
-/// at period end (or that taken back), and have collection paused or resumed; an `incomplete`
+/// at period end (or that taken back), have collection paused or resumed, and have its prices
+/// and quantities changed; an `incomplete`
 /// or `paused` one can only be canceled; an ended one nothing.
 pub fn allowed_actions(status: &str, cancel_at_period_end: bool, paused: bool) -> Vec<SubscriptionActionKind> {
     use SubscriptionActionKind::*;
@@ -29,6 +30,7 @@ pub fn allowed_actions(status: &str, cancel_at_period_end: bool, paused: bool) -
             CancelNow,
             if cancel_at_period_end { UndoCancel } else { CancelAtPeriodEnd },
             if paused { ResumeCollection } else { PauseCollection },
+            Change,
         ],
         "incomplete" | "paused" => vec![CancelNow],
         _ => Vec::new(),
@@ -199,10 +201,10 @@ mod tests {
 
     #[test]
     fn the_state_decides_the_actions() {
-        assert_eq!(allowed_actions("active", false, false), vec![CancelNow, CancelAtPeriodEnd, PauseCollection]);
-        assert_eq!(allowed_actions("trialing", true, false), vec![CancelNow, UndoCancel, PauseCollection]);
-        assert_eq!(allowed_actions("past_due", false, true), vec![CancelNow, CancelAtPeriodEnd, ResumeCollection]);
-        assert_eq!(allowed_actions("unpaid", true, true), vec![CancelNow, UndoCancel, ResumeCollection]);
+        assert_eq!(allowed_actions("active", false, false), vec![CancelNow, CancelAtPeriodEnd, PauseCollection, Change]);
+        assert_eq!(allowed_actions("trialing", true, false), vec![CancelNow, UndoCancel, PauseCollection, Change]);
+        assert_eq!(allowed_actions("past_due", false, true), vec![CancelNow, CancelAtPeriodEnd, ResumeCollection, Change]);
+        assert_eq!(allowed_actions("unpaid", true, true), vec![CancelNow, UndoCancel, ResumeCollection, Change]);
         assert_eq!(allowed_actions("incomplete", false, false), vec![CancelNow]);
         assert!(allowed_actions("canceled", false, false).is_empty());
         assert!(allowed_actions("incomplete_expired", false, false).is_empty());

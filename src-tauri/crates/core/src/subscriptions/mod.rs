@@ -1,9 +1,10 @@
 //! Subscriptions: the list (through the list engine, with monthly recurring revenue), one
 //! subscription's detail read from the cache with the actions its state allows, its upcoming
 //! invoice, and the writes (cancel, cancel at period end and back, pause and resume
-//! collection, create), each one journaled operation whose answer is applied to the cache,
-//! and the dunning queue of open invoices whose subscriptions' payments failed.
+//! collection, create, change of prices and quantities with a proration preview), each one
+//! journaled operation whose answer is applied to the cache, and the dunning queue of open invoices whose subscriptions' payments failed.
 
+mod change;
 mod detail;
 mod dunning;
 pub mod mrr;
@@ -134,6 +135,8 @@ pub enum SubscriptionActionKind {
     PauseCollection,
     /// Collect payment again.
     ResumeCollection,
+    /// Change its prices and quantities ([`SubscriptionChangeInput`]).
+    Change,
 }
 
 /// One subscription's detail, read from the cache.
@@ -304,4 +307,90 @@ pub struct NewSubscriptionInput {
     pub payment_behavior: String,
     /// Metadata.
     pub metadata: BTreeMap<String, String>,
+}
+
+/// When a change's prorations are billed: Stripe's `proration_behavior`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProrationChoice {
+    /// Prorate now: the difference is invoiced (and charged) at once.
+    AlwaysInvoice,
+    /// Prorate at the next renewal: the difference joins the next invoice.
+    CreateProrations,
+    /// No proration: the new prices apply from the next period.
+    None,
+}
+
+impl ProrationChoice {
+    /// Stripe's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProrationChoice::AlwaysInvoice => "always_invoice",
+            ProrationChoice::CreateProrations => "create_prorations",
+            ProrationChoice::None => "none",
+        }
+    }
+}
+
+/// One item of a subscription change: an existing item changed or removed, or a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemChange {
+    /// The existing item (`si_…`) changed or removed; none for a new item.
+    pub item_id: Option<String>,
+    /// Its new price (required for a new item).
+    pub price_id: Option<String>,
+    /// Its new quantity, at least 1 (a new item without one gets 1).
+    pub quantity: Option<i64>,
+    /// Whether the existing item is removed.
+    pub deleted: bool,
+}
+
+/// A change of a subscription's prices and quantities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubscriptionChangeInput {
+    /// What changes, item by item; items not named stay as they are.
+    pub items: Vec<ItemChange>,
+    /// When the difference is billed.
+    pub proration: ProrationChoice,
+    /// The moment prorations are worked out from (within the current period), Unix seconds:
+    /// the preview's, so the update bills exactly what was previewed.
+    pub proration_date: i64,
+}
+
+/// One line of a change's preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ChangeLine {
+    /// What is billed.
+    pub description: Option<String>,
+    /// Amount, minor units (negative for a credit).
+    pub amount: i64,
+    /// How many.
+    pub quantity: Option<i64>,
+    /// Start of the period billed.
+    pub period_start: Option<i64>,
+    /// End of the period billed.
+    pub period_end: Option<i64>,
+    /// Whether it is a proration (time left on the old or the new price).
+    pub proration: bool,
+}
+
+/// What a change would bill, as Stripe previews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ChangePreview {
+    /// The proration date the preview was worked out for; the change must send it.
+    pub proration_date: i64,
+    /// The subscription's currency.
+    pub currency: String,
+    /// The previewed invoice's lines: the invoice the change issues at once, if it issues
+    /// one, else the next renewal's.
+    pub lines: Vec<ChangeLine>,
+    /// What the invoice the change issues at once asks, minor units; 0 when it issues none
+    /// (it does with `always_invoice`, and when the interval changes).
+    pub due_now: i64,
+    /// The next renewal invoice's total, minor units. When the change issues an invoice at
+    /// once, it is worked out from the new items' cached prices (before discounts and tax),
+    /// as the preview shows only the invoice issued now.
+    pub next_invoice_total: i64,
+    /// The sum of the proration lines, minor units; negative is a credit.
+    pub proration_total: i64,
 }

@@ -4,8 +4,8 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{
-    NewSubscriptionInput, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail, SubscriptionItemInput,
-    TrialInput,
+    ItemChange, NewSubscriptionInput, SubscriptionAction, SubscriptionActionKind, SubscriptionChangeInput,
+    SubscriptionDetail, SubscriptionItemInput, TrialInput,
 };
 use crate::customers::check_customer_id;
 use crate::error::{Error, Result};
@@ -261,3 +261,146 @@ pub(super) fn new_subscription(
     }
     Ok(NewSubscriptionInput { customer, ..input.clone() })
 }
+
+/// Stripe's largest quantity Billfold sends.
+const MAX_QUANTITY: i64 = 1_000_000;
+
+/// What one item bills after a change: its price (none if unknown) and interval.
+struct Resulting {
+    price_id: Option<String>,
+    interval: (Option<String>, Option<i64>),
+}
+
+/// Checks one changed item's new price: cached, active, recurring, in the subscription's
+/// currency. Answers its interval.
+fn changed_price(
+    store: &Store,
+    account_id: &str,
+    detail: &SubscriptionDetail,
+    number: usize,
+    price_id: &str,
+) -> Result<(Option<String>, Option<i64>)> {
+    let facts = price_facts(store, account_id, price_id)?.ok_or_else(|| {
+        invalid(format!("Item {number}: there is no price {price_id} in this account (sync it first if it is new)."))
+    })?;
+    if !facts.active {
+        return Err(invalid(format!("Item {number}: price {price_id} is archived.")));
+    }
+    if !facts.recurring {
+        return Err(invalid(format!("Item {number}: price {price_id} is one-off; a subscription needs recurring prices.")));
+    }
+    if !facts.currency.eq_ignore_ascii_case(&detail.currency) {
+        return Err(invalid(format!(
+            "Item {number}: price {price_id} is in {} but the subscription is in {}.",
+            facts.currency.to_uppercase(),
+            detail.currency.to_uppercase()
+        )));
+    }
+    // The cache keeps Stripe's default of one interval when the count is missing.
+    Ok((facts.interval.0, Some(facts.interval.1.unwrap_or(1))))
+}
+
+/// Whether `change` (of the existing item `current`) changes anything.
+fn changes_item(change: &ItemChange, current: &super::SubscriptionItemView) -> bool {
+    change.deleted
+        || change.price_id.as_ref().is_some_and(|price| current.price_id.as_ref() != Some(price))
+        || change.quantity.is_some_and(|quantity| quantity != current.quantity)
+}
+
+/// Checks a change of prices and quantities against the cached subscription and prices: the
+/// subscription's state allows it; each item names one of its items at most once or adds a
+/// new price; quantities of at least 1; prices cached, active, recurring and in its currency;
+/// all items left on one interval (a change of interval moves every item); something changes;
+/// the proration date within the current period.
+pub(super) fn change(
+    store: &Store,
+    account_id: &str,
+    detail: &SubscriptionDetail,
+    input: &SubscriptionChangeInput,
+) -> Result<()> {
+    if !detail.actions.contains(&SubscriptionActionKind::Change) {
+        return Err(invalid(refusal(detail, SubscriptionActionKind::Change)));
+    }
+    let mut after: Vec<Resulting> = detail
+        .items
+        .iter()
+        .map(|item| Resulting {
+            price_id: item.price_id.clone(),
+            interval: (item.interval.clone(), Some(item.interval_count.unwrap_or(1))),
+        })
+        .collect();
+    let mut removed = vec![false; detail.items.len()];
+    let mut changed = false;
+    for (index, item) in input.items.iter().enumerate() {
+        let number = index + 1;
+        if item.quantity.is_some_and(|quantity| quantity <= 0) {
+            return Err(invalid(format!("Item {number} needs a quantity of at least 1 (remove the item instead).")));
+        }
+        if item.quantity.is_some_and(|quantity| quantity > MAX_QUANTITY) {
+            return Err(invalid(format!("Item {number} has too large a quantity.")));
+        }
+        let interval = match &item.price_id {
+            Some(price_id) => Some(changed_price(store, account_id, detail, number, price_id)?),
+            None => None,
+        };
+        match &item.item_id {
+            Some(item_id) => {
+                let position = detail.items.iter().position(|current| current.id == *item_id).ok_or_else(|| {
+                    invalid(format!("Item {number}: {item_id} is not an item of subscription {}.", detail.id))
+                })?;
+                if input.items[..index].iter().any(|other| other.item_id.as_ref() == Some(item_id)) {
+                    return Err(invalid(format!("Item {number} names {item_id} a second time.")));
+                }
+                if item.deleted && (item.price_id.is_some() || item.quantity.is_some()) {
+                    return Err(invalid(format!("Item {number} is removed; it takes no new price or quantity.")));
+                }
+                changed |= changes_item(item, &detail.items[position]);
+                removed[position] = item.deleted;
+                if let (Some(price_id), Some(interval)) = (&item.price_id, interval) {
+                    after[position] = Resulting { price_id: Some(price_id.clone()), interval };
+                }
+            }
+            None => {
+                if item.deleted {
+                    return Err(invalid(format!("Item {number} is not on the subscription, so it cannot be removed.")));
+                }
+                let (Some(price_id), Some(interval)) = (&item.price_id, interval) else {
+                    return Err(invalid(format!("Item {number} is new and needs a price.")));
+                };
+                changed = true;
+                after.push(Resulting { price_id: Some(price_id.clone()), interval });
+                removed.push(false);
+            }
+        }
+    }
+    if !changed {
+        return Err(invalid("This changes nothing: pick another price or quantity, or add or remove an item."));
+    }
+    let left: Vec<&Resulting> = after.iter().zip(&removed).filter(|(_, gone)| !**gone).map(|(item, _)| item).collect();
+    if left.is_empty() {
+        return Err(invalid("A subscription keeps at least one item; to end it, cancel it instead."));
+    }
+    if left.len() > MAX_ITEMS {
+        return Err(invalid(format!("A subscription can have at most {MAX_ITEMS} prices.")));
+    }
+    for (index, item) in left.iter().enumerate() {
+        if item.price_id.is_some() && left[..index].iter().any(|other| other.price_id == item.price_id) {
+            let price = item.price_id.as_deref().unwrap_or_default();
+            return Err(invalid(format!("Price {price} would be on the subscription twice; change the quantity instead.")));
+        }
+        if item.interval != left[0].interval {
+            return Err(invalid(
+                "All items of a subscription bill on one interval; to change the interval, change every item's price.",
+            ));
+        }
+    }
+    let (start, end) = (detail.current_period_start, detail.current_period_end);
+    if start.is_some_and(|start| input.proration_date < start) || end.is_some_and(|end| input.proration_date > end) {
+        return Err(invalid("The proration date must be within the subscription's current period."));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "validate_change_tests.rs"]
+mod change_tests;
