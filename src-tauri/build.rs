@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "create_subscription",
     "list_recurring_prices",
     "dunning_queue",
+    "list_coupons",
+    "create_coupon",
     "list_request_log",
     "list_operations",
     "list_purchase_orders",

@@ -163,6 +163,7 @@ describe('subscription editor', () => {
       days_until_due: null,
       payment_behavior: 'allow_incomplete',
       metadata: {},
+      coupon_id: null,
     });
   });
 

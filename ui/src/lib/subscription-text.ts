@@ -22,6 +22,8 @@ export const ACTION_ORDER: SubscriptionActionKind[] = [
   'resume_collection',
   'cancel_at_period_end',
   'undo_cancel',
+  'apply_coupon',
+  'remove_discounts',
   'cancel_now',
 ];
 
@@ -32,6 +34,8 @@ export const ACTION_LABELS: Record<SubscriptionActionKind, string> = {
   undo_cancel: 'Undo scheduled cancellation',
   pause_collection: 'Pause collection',
   resume_collection: 'Resume collection',
+  apply_coupon: 'Apply coupon',
+  remove_discounts: 'Remove discount',
 };
 
 /** Actions that stop billing for good. */
@@ -71,6 +75,10 @@ export function actionWarning(action: SubscriptionActionKind, detail: Subscripti
       return `Stripe keeps the subscription and its periods running but stops collecting payment for the invoices it makes meanwhile, as chosen below.`;
     case 'resume_collection':
       return `Stripe collects payment again from the next invoice on; invoices made while paused stay as they are.`;
+    case 'apply_coupon':
+      return `Stripe applies the coupon to the invoices this subscription makes from now on (replacing any discount it has), for as long as the coupon lasts. Invoices already made stay as they are.`;
+    case 'remove_discounts':
+      return `Stripe removes the discount: from the next invoice on, ${subscriber(detail)} pays the full price.`;
   }
 }
 
@@ -87,5 +95,9 @@ export function actionDone(action: SubscriptionActionKind, detail: SubscriptionD
       return 'Collection paused.';
     case 'resume_collection':
       return 'Collection resumed.';
+    case 'apply_coupon':
+      return 'Coupon applied.';
+    case 'remove_discounts':
+      return 'Discount removed.';
   }
 }

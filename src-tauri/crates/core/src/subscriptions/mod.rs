@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::coupons::AppliedDiscount;
 use crate::invoices::{CollectionMethod, CustomerChoice, InvoiceTimelineEntry};
 use crate::store::InvoiceRow;
 
@@ -97,6 +98,8 @@ pub struct SubscriptionItemView {
     pub id: String,
     /// Its price.
     pub price_id: Option<String>,
+    /// The price's product.
+    pub product_id: Option<String>,
     /// The price's product's name, when cached.
     pub product_name: Option<String>,
     /// How many.
@@ -134,6 +137,10 @@ pub enum SubscriptionActionKind {
     PauseCollection,
     /// Collect payment again.
     ResumeCollection,
+    /// Apply a coupon (replacing any discount it has).
+    ApplyCoupon,
+    /// Remove its discounts.
+    RemoveDiscounts,
 }
 
 /// One subscription's detail, read from the cache.
@@ -171,8 +178,8 @@ pub struct SubscriptionDetail {
     pub canceled_at: Option<i64>,
     /// How collection is paused, if it is.
     pub pause_collection: Option<PauseView>,
-    /// The coupon or discount applied, if any.
-    pub discount: Option<String>,
+    /// Its discounts, each with its coupon.
+    pub discounts: Vec<AppliedDiscount>,
     /// Monthly recurring revenue, minor units.
     pub mrr: i64,
     /// Its items.
@@ -245,6 +252,13 @@ pub enum SubscriptionAction {
     },
     /// Resume collection.
     ResumeCollection,
+    /// Apply a cached coupon, replacing any discount.
+    ApplyCoupon {
+        /// The coupon's id.
+        coupon_id: String,
+    },
+    /// Remove every discount.
+    RemoveDiscounts,
 }
 
 impl SubscriptionAction {
@@ -256,6 +270,8 @@ impl SubscriptionAction {
             SubscriptionAction::UndoCancel => SubscriptionActionKind::UndoCancel,
             SubscriptionAction::PauseCollection { .. } => SubscriptionActionKind::PauseCollection,
             SubscriptionAction::ResumeCollection => SubscriptionActionKind::ResumeCollection,
+            SubscriptionAction::ApplyCoupon { .. } => SubscriptionActionKind::ApplyCoupon,
+            SubscriptionAction::RemoveDiscounts => SubscriptionActionKind::RemoveDiscounts,
         }
     }
 }
@@ -304,4 +320,7 @@ pub struct NewSubscriptionInput {
     pub payment_behavior: String,
     /// Metadata.
     pub metadata: BTreeMap<String, String>,
+    /// A cached coupon to apply, if any.
+    #[serde(default)]
+    pub coupon_id: Option<String>,
 }
