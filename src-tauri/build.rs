@@ -55,6 +55,8 @@ const COMMANDS: &[&str] = &[
     "dunning_queue",
     "preview_subscription_change",
     "change_subscription",
+    "list_coupons",
+    "create_coupon",
     "list_request_log",
     "list_operations",
     "list_purchase_orders",

@@ -7,6 +7,7 @@ mod about;
 mod accounts;
 mod activity;
 mod catalog;
+mod coupons;
 mod credit_notes;
 mod customers;
 mod invoices;
@@ -74,6 +75,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::dunning_queue,
         subscriptions::preview_subscription_change,
         subscriptions::change_subscription,
+        coupons::list_coupons,
+        coupons::create_coupon,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

@@ -26,6 +26,7 @@ use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
+use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
 use billfold_core::subscriptions::{
     DunningRow, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
     SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
@@ -109,6 +110,10 @@ fn generate() -> String {
         SubscriptionChangeInput::decl(&cfg),
         ChangeLine::decl(&cfg),
         ChangePreview::decl(&cfg),
+        CouponRow::decl(&cfg),
+        CouponValue::decl(&cfg),
+        NewCouponInput::decl(&cfg),
+        AppliedDiscount::decl(&cfg),
         CreditNotePage::decl(&cfg),
         Address::decl(&cfg),
         CustomerInput::decl(&cfg),

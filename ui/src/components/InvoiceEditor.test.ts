@@ -250,6 +250,7 @@ describe('invoice editor', () => {
         due_date: null,
         memo: '',
         footer: null,
+        coupon_id: null,
       },
     });
     expect(router.invoice).toEqual({ kind: 'detail', id: 'in_draft' });

@@ -7,7 +7,7 @@ import { app } from '../lib/app-state.svelte';
 import { router } from '../lib/router.svelte';
 import type { SubscriptionAction, SubscriptionActionKind, SubscriptionDetail as Detail } from '../lib/bindings';
 import { account, emitFromRust, fakeBackend, invoiceRow, resetApp, type Handler } from '../test-support/backend';
-import { subscriptionDetail, subscriptionItem, upcomingInvoice } from '../test-support/subscriptions';
+import { couponRow, subscriptionDetail, subscriptionItem, upcomingInvoice } from '../test-support/subscriptions';
 
 afterEach(() => {
   cleanup();
@@ -36,7 +36,7 @@ describe('subscription detail', () => {
           status: 'past_due',
           collection_method: 'send_invoice',
           days_until_due: 14,
-          discount: '20% off (LAUNCH)',
+          discounts: [{ id: 'di_1', coupon_id: 'LAUNCH', coupon: couponRow({ duration: 'repeating', duration_in_months: 3 }), starts_at: 1_799_000_000, ends_at: null }],
           trial_end: 1_797_000_000,
           pause_collection: { behavior: 'mark_uncollectible', resumes_at: 1_801_000_000 },
           items: [subscriptionItem(), subscriptionItem({ id: 'si_2', product_name: 'Support', unit_amount: 120000, quantity: 1, interval: 'year', interval_count: 1 })],
@@ -50,7 +50,7 @@ describe('subscription detail', () => {
     expect(text('subscription-mrr')).toBe('$99.00');
     expect(text('subscription-collection')).toBe('Send invoice, due in 14 days');
     expect(text('subscription-payment-method')).toBe('pm_card_visa');
-    expect(text('subscription-discount')).toBe('20% off (LAUNCH)');
+    expect(text('subscription-discount')).toBe('Launch: 20 % off for 3 months');
     expect(text('subscription-pause')).toContain('Mark uncollectible, resumes');
     expect(text('subscription-trial')).not.toBe('—');
     const items = screen.getAllByTestId('subscription-item').map((row) => (row.textContent ?? '').replace(/\s+/g, ' '));
@@ -154,12 +154,23 @@ describe('subscription detail', () => {
       { actions: ['resume_collection'] },
     ],
     ['resume_collection', 'collects payment again', null, { kind: 'resume_collection' }, { actions: ['pause_collection'] }],
+    [
+      'apply_coupon',
+      'replacing any discount',
+      async () => {
+        await fireEvent.change(await screen.findByTestId('subscription-coupon'), { target: { value: 'LAUNCH' } });
+      },
+      { kind: 'apply_coupon', coupon_id: 'LAUNCH' },
+      { actions: ['apply_coupon', 'remove_discounts'] },
+    ],
+    ['remove_discounts', 'pays the full price', null, { kind: 'remove_discounts' }, { actions: ['apply_coupon'] }],
   ];
 
   it.each(CASES)('asks before %s (%s) and only then sends the action', async (kind, warning, options, expected, after) => {
     const backend = await open({
       get_subscription: () => subscriptionDetail({ actions: [kind] }),
       subscription_action: () => subscriptionDetail(after),
+      list_coupons: () => [couponRow()],
     });
     await fireEvent.click(screen.getByTestId(`subscription-action-${kind}`));
     expect(screen.getByRole('alertdialog').textContent).toContain(warning);
@@ -169,6 +180,26 @@ describe('subscription detail', () => {
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
     expect(backend.argsOf('subscription_action')).toEqual([{ accountId: 'a1', subscriptionId: 'sub_1', action: expected }]);
     expect(screen.getByTestId('subscription-notice').textContent).not.toBe('');
+  });
+
+  it('offers only the coupons Stripe would take, and needs one picked', async () => {
+    const backend = await open({
+      get_subscription: () => subscriptionDetail({ currency: 'usd', actions: ['apply_coupon'] }),
+      list_coupons: () => [
+        couponRow({ id: 'FIT', name: 'Fits' }),
+        couponRow({ id: 'EUR50', name: 'Euro off', percent_off_bp: null, amount_off: 5000, currency: 'eur' }),
+        couponRow({ id: 'OTHER', name: 'Other product', applies_to_products: ['prod_other'] }),
+        couponRow({ id: 'USED', name: 'Used up', valid: false }),
+        couponRow({ id: 'TEAM', name: 'Team only', applies_to_products: ['prod_team'] }),
+      ],
+    });
+    await fireEvent.click(screen.getByTestId('subscription-action-apply_coupon'));
+    const select = await screen.findByTestId('subscription-coupon');
+    const options = [...select.querySelectorAll('option')].map((option) => option.value);
+    expect(options).toEqual(['', 'FIT', 'TEAM']);
+    await fireEvent.click(screen.getByTestId('subscription-confirm-ok'));
+    expect(text('subscription-action-error')).toBe('Pick the coupon to apply.');
+    expect(backend.argsOf('subscription_action')).toEqual([]);
   });
 
   it('sends nothing when the confirmation is left with Back', async () => {

@@ -136,6 +136,7 @@ describe('subscription editor', () => {
           days_until_due: 14,
           payment_behavior: 'error_if_incomplete',
           metadata: { plan: 'team' },
+          coupon_id: null,
         },
       },
     ]);
@@ -163,6 +164,7 @@ describe('subscription editor', () => {
       days_until_due: null,
       payment_behavior: 'allow_incomplete',
       metadata: {},
+      coupon_id: null,
     });
   });
 

@@ -946,7 +946,11 @@ memo: string | null,
 /**
  * New footer (empty clears it).
  */
-footer: string | null, };
+footer: string | null, 
+/**
+ * A cached coupon to apply, replacing any discount (empty removes the discounts).
+ */
+coupon_id: string | null, };
 
 export type CatalogPrice = { 
 /**
@@ -1332,6 +1336,10 @@ id: string,
  */
 price_id: string | null, 
 /**
+ * The price's product.
+ */
+product_id: string | null, 
+/**
  * The price's product's name, when cached.
  */
 product_name: string | null, 
@@ -1366,7 +1374,7 @@ behavior: string,
  */
 resumes_at: number | null, };
 
-export type SubscriptionActionKind = "cancel_now" | "cancel_at_period_end" | "undo_cancel" | "pause_collection" | "resume_collection" | "change";
+export type SubscriptionActionKind = "cancel_now" | "cancel_at_period_end" | "undo_cancel" | "pause_collection" | "resume_collection" | "change" | "apply_coupon" | "remove_discounts";
 
 export type SubscriptionDetail = { 
 /**
@@ -1434,9 +1442,9 @@ canceled_at: number | null,
  */
 pause_collection: PauseView | null, 
 /**
- * The coupon or discount applied, if any.
+ * Its discounts, each with its coupon.
  */
-discount: string | null, 
+discounts: Array<AppliedDiscount>, 
 /**
  * Monthly recurring revenue, minor units.
  */
@@ -1588,7 +1596,11 @@ behavior: string,
 /**
  * When to resume by itself (in the future), if at all.
  */
-resumes_at: number | null, } | { "kind": "resume_collection" };
+resumes_at: number | null, } | { "kind": "resume_collection" } | { "kind": "apply_coupon", 
+/**
+ * The coupon's id.
+ */
+coupon_id: string, } | { "kind": "remove_discounts" };
 
 export type SubscriptionItemInput = { 
 /**
@@ -1638,7 +1650,11 @@ payment_behavior: string,
 /**
  * Metadata.
  */
-metadata: { [key in string]: string }, };
+metadata: { [key in string]: string }, 
+/**
+ * A cached coupon to apply, if any.
+ */
+coupon_id: string | null, };
 
 export type ProrationChoice = "always_invoice" | "create_prorations" | "none";
 
@@ -1730,6 +1746,126 @@ next_invoice_total: number,
  * The sum of the proration lines, minor units; negative is a credit.
  */
 proration_total: number, };
+
+export type CouponRow = { 
+/**
+ * The coupon's id (Stripe's or the one given at creation).
+ */
+id: string, 
+/**
+ * Its name, shown on invoices.
+ */
+name: string | null, 
+/**
+ * Percent off in basis points (25.5 % = 2550), for a percentage coupon.
+ */
+percent_off_bp: number | null, 
+/**
+ * Amount off in minor units of `currency`, for an amount coupon.
+ */
+amount_off: number | null, 
+/**
+ * The currency of `amount_off`.
+ */
+currency: string | null, 
+/**
+ * `once`, `repeating` or `forever`.
+ */
+duration: string, 
+/**
+ * Months it lasts, for `repeating`.
+ */
+duration_in_months: number | null, 
+/**
+ * Whether it can still be redeemed.
+ */
+valid: boolean, 
+/**
+ * How often it was redeemed.
+ */
+times_redeemed: number, 
+/**
+ * The most redemptions allowed, if limited.
+ */
+max_redemptions: number | null, 
+/**
+ * The last time it can be redeemed, if limited.
+ */
+redeem_by: number | null, 
+/**
+ * The products it is limited to (empty: any).
+ */
+applies_to_products: Array<string>, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type CouponValue = { "kind": "percent", 
+/**
+ * 2550 is 25.5 %.
+ */
+basis_points: number, } | { "kind": "amount", 
+/**
+ * Minor units.
+ */
+amount: number, 
+/**
+ * ISO code, lower or upper case.
+ */
+currency: string, };
+
+export type NewCouponInput = { 
+/**
+ * Its name (shown to customers on invoices), 1 to 40 characters.
+ */
+name: string, 
+/**
+ * What it takes off.
+ */
+value: CouponValue, 
+/**
+ * `once`, `repeating` or `forever`.
+ */
+duration: string, 
+/**
+ * Months, for `repeating` (1 to 36).
+ */
+duration_in_months: number | null, 
+/**
+ * The most redemptions allowed, if limited.
+ */
+max_redemptions: number | null, 
+/**
+ * The last time it can be redeemed (in the future), if limited.
+ */
+redeem_by: number | null, 
+/**
+ * Cached products it is limited to (empty: any).
+ */
+applies_to_products: Array<string>, };
+
+export type AppliedDiscount = { 
+/**
+ * `di_…`
+ */
+id: string, 
+/**
+ * The coupon it applies.
+ */
+coupon_id: string | null, 
+/**
+ * The coupon as cached, when it is.
+ */
+coupon: CouponRow | null, 
+/**
+ * When it started.
+ */
+starts_at: number | null, 
+/**
+ * When it ends (a `repeating` coupon's), if ever.
+ */
+ends_at: number | null, };
 
 export type CreditNotePage = { 
 /**

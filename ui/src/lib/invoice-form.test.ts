@@ -98,6 +98,17 @@ describe('invoice form', () => {
       due_date: null,
       memo: null,
       footer: null,
+      coupon_id: null,
     });
+  });
+
+  it('applies a coupon to a draft, or removes its discounts, alone', () => {
+    const draft = draftInvoice({ lines: [invoiceLine({ id: 'il_1' })] });
+    const form = formOf(draft);
+    expect(form.coupon).toBe('keep');
+    form.coupon = 'EARLY';
+    expect(toDraftChanges(form, draft, NOW).changes).toMatchObject({ coupon_id: 'EARLY', add_lines: [], memo: null });
+    form.coupon = 'remove';
+    expect(toDraftChanges(form, draft, NOW).changes).toMatchObject({ coupon_id: '' });
   });
 });

@@ -58,6 +58,8 @@ export interface InvoiceForm {
   lines: LineForm[];
   memo: string;
   footer: string;
+  /** A draft's coupon: `keep` leaves its discounts, `remove` drops them, else a coupon id. */
+  coupon: string;
   custom_fields: Array<{ name: string; value: string }>;
   metadata: Array<{ key: string; value: string }>;
 }
@@ -89,6 +91,7 @@ export function newForm(currency: string, customerId?: string): InvoiceForm {
     lines: [blankLine()],
     memo: '',
     footer: '',
+    coupon: 'keep',
     custom_fields: [],
     metadata: [],
   };
@@ -125,6 +128,7 @@ export function formOf(detail: InvoiceDetail): InvoiceForm {
     })),
     memo: detail.memo ?? '',
     footer: detail.footer ?? '',
+    coupon: 'keep',
     custom_fields: detail.custom_fields.map((field) => ({ ...field })),
     metadata: Object.entries(detail.metadata).map(([key, value]) => ({ key, value })),
   };
@@ -340,10 +344,13 @@ export function toDraftChanges(
     due_date: sameTerms ? null : checked.due_date,
     memo: changed(form.memo, draft.memo),
     footer: changed(form.footer, draft.footer),
+    coupon_id: form.coupon === 'keep' ? null : form.coupon === 'remove' ? '' : form.coupon,
   };
   const nothing =
     changes.add_lines.length + changes.update_lines.length + changes.remove_line_ids.length === 0 &&
-    [changes.collection_method, changes.days_until_due, changes.due_date, changes.memo, changes.footer].every((value) => value === null);
+    [changes.collection_method, changes.days_until_due, changes.due_date, changes.memo, changes.footer, changes.coupon_id].every(
+      (value) => value === null,
+    );
   if (nothing) return { changes: null, problems: [{ field: 'form', message: 'There is nothing to change.' }] };
   return {
     changes,

@@ -13,6 +13,7 @@ export const AREAS: Area[] = [
   { id: 'customers', label: 'Customers', blurb: 'Organizations and contacts.' },
   { id: 'subscriptions', label: 'Subscriptions', blurb: 'Memberships and sponsor plans.' },
   { id: 'catalog', label: 'Catalog', blurb: 'Products and prices.' },
+  { id: 'coupons', label: 'Coupons', blurb: 'Discounts for subscriptions and invoices.' },
   { id: 'payments', label: 'Payments & refunds', blurb: 'Charges, refunds and payouts.' },
   { id: 'disputes', label: 'Disputes', blurb: 'Chargebacks and their evidence.' },
   { id: 'activity', label: 'Events & API log', blurb: 'What changed in Stripe and what Billfold asked.' },

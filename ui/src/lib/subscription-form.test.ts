@@ -25,6 +25,7 @@ describe('subscription form', () => {
         days_until_due: null,
         payment_behavior: 'allow_incomplete',
         metadata: {},
+        coupon_id: null,
       },
       problems: [],
     });

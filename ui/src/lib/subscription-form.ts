@@ -66,6 +66,8 @@ export interface SubscriptionForm {
   days_until_due: string;
   payment_behavior: string;
   metadata: Array<{ key: string; value: string }>;
+  /** A coupon's id, or empty for none. */
+  coupon_id: string;
 }
 
 /** An empty form, for a customer when one is given. */
@@ -84,6 +86,7 @@ export function newSubscriptionForm(customerId?: string): SubscriptionForm {
     days_until_due: '30',
     payment_behavior: 'allow_incomplete',
     metadata: [],
+    coupon_id: '',
   };
 }
 
@@ -210,6 +213,7 @@ export function toNewSubscription(
       days_until_due,
       payment_behavior: form.payment_behavior,
       metadata,
+      coupon_id: form.coupon_id || null,
     },
     problems: [],
   };

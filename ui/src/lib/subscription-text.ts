@@ -22,6 +22,8 @@ export const ACTION_ORDER: SubscriptionActionKind[] = [
   'resume_collection',
   'cancel_at_period_end',
   'undo_cancel',
+  'apply_coupon',
+  'remove_discounts',
   'cancel_now',
 ];
 
@@ -33,6 +35,8 @@ export const ACTION_LABELS: Record<SubscriptionActionKind, string> = {
   pause_collection: 'Pause collection',
   resume_collection: 'Resume collection',
   change: 'Change plan',
+  apply_coupon: 'Apply coupon',
+  remove_discounts: 'Remove discount',
 };
 
 /** Actions that stop billing for good. */
@@ -74,6 +78,10 @@ export function actionWarning(action: SubscriptionActionKind, detail: Subscripti
       return `Stripe collects payment again from the next invoice on; invoices made while paused stay as they are.`;
     case 'change':
       return `Stripe moves the subscription to the chosen prices and quantities and bills the difference as previewed.`;
+    case 'apply_coupon':
+      return `Stripe applies the coupon to the invoices this subscription makes from now on (replacing any discount it has), for as long as the coupon lasts. Invoices already made stay as they are.`;
+    case 'remove_discounts':
+      return `Stripe removes the discount: from the next invoice on, ${subscriber(detail)} pays the full price.`;
   }
 }
 
@@ -92,5 +100,9 @@ export function actionDone(action: SubscriptionActionKind, detail: SubscriptionD
       return 'Collection resumed.';
     case 'change':
       return 'Plan changed.';
+    case 'apply_coupon':
+      return 'Coupon applied.';
+    case 'remove_discounts':
+      return 'Discount removed.';
   }
 }

@@ -76,6 +76,7 @@ const DEFAULTS: Record<string, Handler> = {
   list_catalog: () => [],
   list_subscriptions: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   dunning_queue: () => [],
+  list_coupons: () => [],
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],

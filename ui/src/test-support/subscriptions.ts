@@ -1,5 +1,6 @@
 // Subscription shapes for UI tests, each a plausible default that a test overrides.
 import type {
+  CouponRow,
   CustomerRow,
   RecurringPrice,
   SubscriptionDetail,
@@ -31,6 +32,7 @@ export function subscriptionItem(overrides: Partial<SubscriptionItemView> = {}):
   return {
     id: 'si_1',
     price_id: 'price_team',
+    product_id: 'prod_team',
     product_name: 'Team plan',
     quantity: 2,
     unit_amount: 4950,
@@ -60,7 +62,7 @@ export function subscriptionDetail(overrides: Partial<SubscriptionDetail> = {}):
     cancel_at: null,
     canceled_at: null,
     pause_collection: null,
-    discount: null,
+    discounts: [],
     mrr: 9900,
     items: [subscriptionItem()],
     invoices: [],
@@ -113,6 +115,26 @@ export function customerRow(overrides: Partial<CustomerRow> = {}): CustomerRow {
     balance: 0,
     delinquent: false,
     created: 1_790_000_000,
+    ...overrides,
+  };
+}
+
+/** A valid 20 % coupon, once, usable on anything, unless overridden. */
+export function couponRow(overrides: Partial<CouponRow> = {}): CouponRow {
+  return {
+    id: 'LAUNCH',
+    name: 'Launch',
+    percent_off_bp: 2000,
+    amount_off: null,
+    currency: null,
+    duration: 'once',
+    duration_in_months: null,
+    valid: true,
+    times_redeemed: 0,
+    max_redemptions: null,
+    redeem_by: null,
+    applies_to_products: [],
+    created: 1_799_000_000,
     ...overrides,
   };
 }

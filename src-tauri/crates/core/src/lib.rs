@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod coupons;
 pub mod credit_notes;
 pub mod customers;
 pub mod demo;

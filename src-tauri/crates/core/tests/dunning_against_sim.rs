@@ -66,6 +66,7 @@ impl Fixture {
             days_until_due: None,
             payment_behavior: "allow_incomplete".into(),
             metadata: BTreeMap::new(),
+            coupon_id: None,
         };
         let created = self.app.create_subscription(&self.account, input).await.unwrap();
         assert_eq!(created.status, "active");

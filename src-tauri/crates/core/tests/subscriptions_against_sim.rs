@@ -81,6 +81,7 @@ impl Fixture {
             days_until_due: None,
             payment_behavior: "allow_incomplete".into(),
             metadata: BTreeMap::new(),
+            coupon_id: None,
         }
     }
 
@@ -168,14 +169,14 @@ async fn each_action_moves_stripe_and_the_cache_alike() {
     let sub = f.app.create_subscription(&f.account, f.input(&[(&f.seat, 2)], TrialInput::None)).await.unwrap();
     let path = format!("/v1/subscriptions/{}", sub.id);
     use SubscriptionActionKind::*;
-    assert_eq!(sub.actions, vec![CancelNow, CancelAtPeriodEnd, PauseCollection, Change]);
+    assert_eq!(sub.actions, vec![CancelNow, CancelAtPeriodEnd, PauseCollection, Change, ApplyCoupon]);
 
     let upcoming = f.app.upcoming_invoice(&f.account, &sub.id).await.unwrap().expect("a renewal is coming");
     assert_eq!((upcoming.total, upcoming.currency.as_str()), (2000, "eur"));
 
     let scheduled = f.app.subscription_action(&f.account, &sub.id, SubscriptionAction::CancelAtPeriodEnd).await.unwrap();
     assert!(scheduled.cancel_at_period_end && f.get(&path, &[]).await["cancel_at_period_end"] == true);
-    assert_eq!(scheduled.actions, vec![CancelNow, UndoCancel, PauseCollection, Change]);
+    assert_eq!(scheduled.actions, vec![CancelNow, UndoCancel, PauseCollection, Change, ApplyCoupon]);
     let row = &f.page(ListQuery::default());
     assert_eq!(row[0].1, 2000, "cancelling at period end still earns this month");
     let undone = f.app.subscription_action(&f.account, &sub.id, SubscriptionAction::UndoCancel).await.unwrap();
@@ -185,7 +186,7 @@ async fn each_action_moves_stripe_and_the_cache_alike() {
     let paused = f.app.subscription_action(&f.account, &sub.id, pause).await.unwrap();
     assert_eq!(paused.pause_collection.as_ref().map(|p| p.behavior.as_str()), Some("void"));
     assert_eq!(f.get(&path, &[]).await["pause_collection"]["behavior"], "void");
-    assert_eq!(paused.actions, vec![CancelNow, CancelAtPeriodEnd, ResumeCollection, Change]);
+    assert_eq!(paused.actions, vec![CancelNow, CancelAtPeriodEnd, ResumeCollection, Change, ApplyCoupon]);
     let resumed = f.app.subscription_action(&f.account, &sub.id, SubscriptionAction::ResumeCollection).await.unwrap();
     assert!(resumed.pause_collection.is_none() && f.get(&path, &[]).await["pause_collection"].is_null());
 

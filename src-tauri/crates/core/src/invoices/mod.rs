@@ -295,6 +295,9 @@ pub struct DraftChanges {
     pub memo: Option<String>,
     /// New footer (empty clears it).
     pub footer: Option<String>,
+    /// A cached coupon to apply, replacing any discount (empty removes the discounts).
+    #[serde(default)]
+    pub coupon_id: Option<String>,
 }
 
 /// An active one-off price the invoice editor offers.

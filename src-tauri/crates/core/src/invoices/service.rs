@@ -120,6 +120,10 @@ impl Billfold {
         let detail = self.invoice_detail(account_id, invoice_id)?;
         let now = chrono::Utc::now().timestamp();
         let changes = validate::draft_changes(&(self.store(), account_id), &detail, &changes, now)?;
+        if let Some(coupon_id) = changes.coupon_id.as_deref().filter(|coupon| !coupon.is_empty()) {
+            let prices: Vec<&str> = detail.lines.iter().filter_map(|line| line.price_id.as_deref()).collect();
+            self.store().coupon_for(account_id, coupon_id, &detail.currency, &prices)?;
+        }
         let input = UpdateDraft { invoice_id: invoice_id.to_string(), currency: detail.currency.clone(), changes };
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, OperationKind::UpdateDraftInvoice, to_json(&input)?)?;

@@ -269,7 +269,8 @@ pub(super) fn draft_changes(
         && changes.days_until_due.is_none()
         && changes.due_date.is_none()
         && changes.memo.is_none()
-        && changes.footer.is_none();
+        && changes.footer.is_none()
+        && changes.coupon_id.is_none();
     if nothing {
         return Err(invalid("There is nothing to change."));
     }
@@ -337,6 +338,7 @@ pub(super) fn draft_changes(
         due_date: changes.due_date,
         memo: changes.memo.as_deref().map(|memo| memo.trim().to_string()),
         footer: changes.footer.as_deref().map(|footer| footer.trim().to_string()),
+        coupon_id: changes.coupon_id.as_deref().map(|coupon| coupon.trim().to_string()),
     })
 }
 

@@ -48,6 +48,9 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &output["customer_id"],
         &input["price_id"],
         &output["product_id"],
+        &input["subscription_id"],
+        &output["subscription_id"],
+        &output["coupon_id"],
     ]
     .into_iter()
     .find_map(|field| field.as_str().map(str::to_string))
@@ -114,6 +117,9 @@ mod tests {
         let product = json!({ "output": { "product_id": "prod_1" } });
         assert_eq!(target_of(&json!({ "price_id": "price_1" }), &product).as_deref(), Some("price_1"));
         assert_eq!(target_of(&json!({ "product_id": "prod_1" }), &product).as_deref(), Some("prod_1"));
+        let subscription = json!({ "output": { "subscription_id": "sub_1" } });
+        assert_eq!(target_of(&json!({ "customer": {} }), &subscription).as_deref(), Some("sub_1"));
+        assert_eq!(target_of(&json!({ "form": [] }), &json!({ "output": { "coupon_id": "SPRING" } })).as_deref(), Some("SPRING"));
         assert_eq!(target_of(&json!({}), &json!({})), None);
     }
 }

@@ -14,6 +14,7 @@
 mod audit;
 mod balance_transaction;
 mod catalog;
+mod coupon;
 mod create_invoice;
 mod credit_note;
 mod customer;
@@ -38,6 +39,7 @@ use crate::store::Store;
 pub use audit::OperationEntry;
 pub use balance_transaction::AddBalanceTransaction;
 pub use catalog::{AddPrice, CreateProduct, SetPriceActive, UpdateProduct};
+pub use coupon::CreateCoupon;
 pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
@@ -134,6 +136,8 @@ pub enum OperationKind {
     /// Change a subscription (`POST /v1/subscriptions/{id}`): cancel at period end or not,
     /// pause or resume collection.
     UpdateSubscription,
+    /// Create a coupon (`POST /v1/coupons`).
+    CreateCoupon,
 }
 
 impl OperationKind {
@@ -164,6 +168,7 @@ impl OperationKind {
             OperationKind::CreateSubscription => "create_subscription",
             OperationKind::CancelSubscription => "cancel_subscription",
             OperationKind::UpdateSubscription => "update_subscription",
+            OperationKind::CreateCoupon => "create_coupon",
         }
     }
 
@@ -193,6 +198,7 @@ impl OperationKind {
             "create_subscription" => Ok(OperationKind::CreateSubscription),
             "cancel_subscription" => Ok(OperationKind::CancelSubscription),
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
+            "create_coupon" => Ok(OperationKind::CreateCoupon),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -303,6 +309,7 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::CancelSubscription | OperationKind::UpdateSubscription => {
             subscription::write(&mut run, kind, input).await
         }
+        OperationKind::CreateCoupon => coupon::create(&mut run, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

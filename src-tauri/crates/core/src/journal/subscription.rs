@@ -103,6 +103,11 @@ fn subscription_form(input: &NewSubscriptionInput, customer_id: &str, operation_
     for (name, value) in &input.metadata {
         form.push((format!("metadata[{name}]"), value.clone()));
     }
+    if let Some(coupon) = &input.coupon_id {
+        form.push(("discounts[0][coupon]".into(), coupon.clone()));
+        // The answer then carries the discount itself, for the cache.
+        form.push(("expand[]".into(), "discounts".into()));
+    }
     form
 }
 

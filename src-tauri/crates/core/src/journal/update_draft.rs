@@ -42,6 +42,11 @@ fn terms_form(changes: &DraftChanges) -> Vec<(String, String)> {
     if let Some(footer) = &changes.footer {
         form.push(("footer".into(), footer.clone()));
     }
+    match changes.coupon_id.as_deref() {
+        Some("") => form.push(("discounts".into(), String::new())),
+        Some(coupon) => form.push(("discounts[0][coupon]".into(), coupon.to_string())),
+        None => {}
+    }
     form
 }
 

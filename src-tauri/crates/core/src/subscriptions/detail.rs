@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 use super::mrr::subscription_mrr;
+use crate::coupons::{applied_discounts, AppliedDiscount};
 use super::{PauseView, SubscriptionActionKind, SubscriptionDetail, SubscriptionItemView};
 use crate::error::{Error, Result};
 use crate::invoices::InvoiceTimelineEntry;
@@ -20,18 +21,25 @@ fn text(value: &Value) -> Option<String> {
 }
 
 /// What a subscription in `status` allows: a live one can be canceled now, scheduled to cancel
-/// at period end (or that taken back), have collection paused or resumed, and have its prices
-/// and quantities changed; an `incomplete`
-/// or `paused` one can only be canceled; an ended one nothing.
-pub fn allowed_actions(status: &str, cancel_at_period_end: bool, paused: bool) -> Vec<SubscriptionActionKind> {
+/// at period end (or that taken back), have collection paused or resumed, its prices and
+/// quantities changed and a coupon applied (or its discounts removed); an `incomplete` or `paused` one can only be canceled; an ended
+/// one nothing.
+pub fn allowed_actions(status: &str, cancel_at_period_end: bool, paused: bool, discounted: bool) -> Vec<SubscriptionActionKind> {
     use SubscriptionActionKind::*;
     match status {
-        "active" | "trialing" | "past_due" | "unpaid" => vec![
-            CancelNow,
-            if cancel_at_period_end { UndoCancel } else { CancelAtPeriodEnd },
-            if paused { ResumeCollection } else { PauseCollection },
-            Change,
-        ],
+        "active" | "trialing" | "past_due" | "unpaid" => {
+            let mut actions = vec![
+                CancelNow,
+                if cancel_at_period_end { UndoCancel } else { CancelAtPeriodEnd },
+                if paused { ResumeCollection } else { PauseCollection },
+                Change,
+                ApplyCoupon,
+            ];
+            if discounted {
+                actions.push(RemoveDiscounts);
+            }
+            actions
+        }
         "incomplete" | "paused" => vec![CancelNow],
         _ => Vec::new(),
     }
@@ -69,7 +77,8 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         let invoices = invoices_of(&conn, account_id, subscription_id)?;
         let timeline = timeline(&conn, account_id, subscription_id)?;
-        Ok(build(subscription, (customer_name, customer_email), items, invoices, timeline))
+        let discounts = applied_discounts(&conn, account_id, &subscription["discounts"])?;
+        Ok(build(subscription, (customer_name, customer_email), Related { items, invoices, timeline, discounts }))
     }
 }
 
@@ -87,6 +96,7 @@ fn item_view(conn: &Connection, account_id: &str, item: &Value) -> Result<Subscr
     Ok(SubscriptionItemView {
         id: text(&item["id"]).unwrap_or_default(),
         price_id: id_of(price).map(str::to_string),
+        product_id: id_of(&price["product"]).map(str::to_string),
         product_name,
         quantity: item["quantity"].as_i64().unwrap_or(1),
         unit_amount: price["unit_amount"].as_i64(),
@@ -121,13 +131,19 @@ fn timeline(conn: &Connection, account_id: &str, subscription_id: &str) -> Resul
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// What the cache holds about a subscription besides the subscription itself.
+struct Related {
+    items: Vec<SubscriptionItemView>,
+    invoices: Vec<InvoiceRow>,
+    timeline: Vec<InvoiceTimelineEntry>,
+    discounts: Vec<AppliedDiscount>,
+}
+
 /// The detail of a parsed subscription and its cached relatives.
 fn build(
     subscription: Value,
     (customer_name, customer_email): (Option<String>, Option<String>),
-    items: Vec<SubscriptionItemView>,
-    invoices: Vec<InvoiceRow>,
-    timeline: Vec<InvoiceTimelineEntry>,
+    Related { items, invoices, timeline, discounts }: Related,
 ) -> SubscriptionDetail {
     let status = text(&subscription["status"]).unwrap_or_default();
     let cancel_at_period_end = subscription["cancel_at_period_end"] == true;
@@ -141,12 +157,6 @@ fn build(
     };
     let current_period_start =
         item_times("current_period_start").into_iter().min().or_else(|| subscription["current_period_start"].as_i64());
-    let discount = subscription["discounts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find_map(|discount| id_of(discount).map(str::to_string))
-        .or_else(|| id_of(&subscription["discount"]["coupon"]).map(str::to_string));
     let metadata: BTreeMap<String, String> = subscription["metadata"]
         .as_object()
         .into_iter()
@@ -168,9 +178,9 @@ fn build(
         cancel_at_period_end,
         cancel_at: subscription["cancel_at"].as_i64(),
         canceled_at: subscription["canceled_at"].as_i64(),
-        actions: allowed_actions(&status, cancel_at_period_end, pause_collection.is_some()),
+        actions: allowed_actions(&status, cancel_at_period_end, pause_collection.is_some(), !discounts.is_empty()),
         pause_collection,
-        discount,
+        discounts,
         mrr: subscription_mrr(&subscription),
         items,
         invoices,
@@ -201,12 +211,15 @@ mod tests {
 
     #[test]
     fn the_state_decides_the_actions() {
-        assert_eq!(allowed_actions("active", false, false), vec![CancelNow, CancelAtPeriodEnd, PauseCollection, Change]);
-        assert_eq!(allowed_actions("trialing", true, false), vec![CancelNow, UndoCancel, PauseCollection, Change]);
-        assert_eq!(allowed_actions("past_due", false, true), vec![CancelNow, CancelAtPeriodEnd, ResumeCollection, Change]);
-        assert_eq!(allowed_actions("unpaid", true, true), vec![CancelNow, UndoCancel, ResumeCollection, Change]);
-        assert_eq!(allowed_actions("incomplete", false, false), vec![CancelNow]);
-        assert!(allowed_actions("canceled", false, false).is_empty());
-        assert!(allowed_actions("incomplete_expired", false, false).is_empty());
+        assert_eq!(allowed_actions("active", false, false, false), vec![CancelNow, CancelAtPeriodEnd, PauseCollection, Change, ApplyCoupon]);
+        assert_eq!(allowed_actions("trialing", true, false, false), vec![CancelNow, UndoCancel, PauseCollection, Change, ApplyCoupon]);
+        assert_eq!(
+            allowed_actions("past_due", false, true, true),
+            vec![CancelNow, CancelAtPeriodEnd, ResumeCollection, Change, ApplyCoupon, RemoveDiscounts]
+        );
+        assert_eq!(allowed_actions("unpaid", true, true, false), vec![CancelNow, UndoCancel, ResumeCollection, Change, ApplyCoupon]);
+        assert_eq!(allowed_actions("incomplete", false, false, true), vec![CancelNow]);
+        assert!(allowed_actions("canceled", false, false, true).is_empty());
+        assert!(allowed_actions("incomplete_expired", false, false, false).is_empty());
     }
 }

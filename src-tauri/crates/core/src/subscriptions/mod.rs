@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::coupons::AppliedDiscount;
 use crate::invoices::{CollectionMethod, CustomerChoice, InvoiceTimelineEntry};
 use crate::store::InvoiceRow;
 
@@ -98,6 +99,8 @@ pub struct SubscriptionItemView {
     pub id: String,
     /// Its price.
     pub price_id: Option<String>,
+    /// The price's product.
+    pub product_id: Option<String>,
     /// The price's product's name, when cached.
     pub product_name: Option<String>,
     /// How many.
@@ -137,6 +140,10 @@ pub enum SubscriptionActionKind {
     ResumeCollection,
     /// Change its prices and quantities ([`SubscriptionChangeInput`]).
     Change,
+    /// Apply a coupon (replacing any discount it has).
+    ApplyCoupon,
+    /// Remove its discounts.
+    RemoveDiscounts,
 }
 
 /// One subscription's detail, read from the cache.
@@ -174,8 +181,8 @@ pub struct SubscriptionDetail {
     pub canceled_at: Option<i64>,
     /// How collection is paused, if it is.
     pub pause_collection: Option<PauseView>,
-    /// The coupon or discount applied, if any.
-    pub discount: Option<String>,
+    /// Its discounts, each with its coupon.
+    pub discounts: Vec<AppliedDiscount>,
     /// Monthly recurring revenue, minor units.
     pub mrr: i64,
     /// Its items.
@@ -248,6 +255,13 @@ pub enum SubscriptionAction {
     },
     /// Resume collection.
     ResumeCollection,
+    /// Apply a cached coupon, replacing any discount.
+    ApplyCoupon {
+        /// The coupon's id.
+        coupon_id: String,
+    },
+    /// Remove every discount.
+    RemoveDiscounts,
 }
 
 impl SubscriptionAction {
@@ -259,6 +273,8 @@ impl SubscriptionAction {
             SubscriptionAction::UndoCancel => SubscriptionActionKind::UndoCancel,
             SubscriptionAction::PauseCollection { .. } => SubscriptionActionKind::PauseCollection,
             SubscriptionAction::ResumeCollection => SubscriptionActionKind::ResumeCollection,
+            SubscriptionAction::ApplyCoupon { .. } => SubscriptionActionKind::ApplyCoupon,
+            SubscriptionAction::RemoveDiscounts => SubscriptionActionKind::RemoveDiscounts,
         }
     }
 }
@@ -307,6 +323,9 @@ pub struct NewSubscriptionInput {
     pub payment_behavior: String,
     /// Metadata.
     pub metadata: BTreeMap<String, String>,
+    /// A cached coupon to apply, if any.
+    #[serde(default)]
+    pub coupon_id: Option<String>,
 }
 
 /// When a change's prorations are billed: Stripe's `proration_behavior`.

@@ -43,6 +43,14 @@ fn operation_of(action: &SubscriptionAction) -> (OperationKind, Vec<(String, Str
         }
         // An empty value unsets the field: collection resumes.
         SubscriptionAction::ResumeCollection => (OperationKind::UpdateSubscription, vec![pair("pause_collection", "")]),
+        // Expanded, so the answer brings the discounts (and their coupons' ids) into the cache.
+        SubscriptionAction::ApplyCoupon { coupon_id } => (
+            OperationKind::UpdateSubscription,
+            vec![pair("discounts[0][coupon]", coupon_id), pair("expand[]", "discounts")],
+        ),
+        SubscriptionAction::RemoveDiscounts => {
+            (OperationKind::UpdateSubscription, vec![pair("discounts", ""), pair("expand[]", "discounts")])
+        }
     }
 }
 
@@ -121,6 +129,10 @@ impl Billfold {
     ) -> Result<SubscriptionDetail> {
         let detail = self.subscription_detail(account_id, subscription_id)?;
         validate::action(&detail, &action, chrono::Utc::now().timestamp())?;
+        if let SubscriptionAction::ApplyCoupon { coupon_id } = &action {
+            let prices: Vec<&str> = detail.items.iter().filter_map(|item| item.price_id.as_deref()).collect();
+            self.store().coupon_for(account_id, coupon_id, &detail.currency, &prices)?;
+        }
         let (kind, form) = operation_of(&action);
         let input = to_json(&SubscriptionWrite { subscription_id: subscription_id.to_string(), form })?;
         let gateway = self.gateway(account_id).await?;
@@ -172,6 +184,9 @@ mod tests {
         );
         assert_eq!(operation_of(&SubscriptionAction::ResumeCollection).1, vec![pair("pause_collection", "")]);
         assert_eq!(operation_of(&SubscriptionAction::UndoCancel).1, vec![pair("cancel_at_period_end", "false")]);
+        let apply = SubscriptionAction::ApplyCoupon { coupon_id: "EARLY".into() };
+        assert_eq!(operation_of(&apply).1, vec![pair("discounts[0][coupon]", "EARLY"), pair("expand[]", "discounts")]);
+        assert_eq!(operation_of(&SubscriptionAction::RemoveDiscounts).1, vec![pair("discounts", ""), pair("expand[]", "discounts")]);
     }
 
     #[test]

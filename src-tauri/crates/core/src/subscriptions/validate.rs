@@ -55,6 +55,7 @@ fn refusal(detail: &SubscriptionDetail, kind: SubscriptionActionKind) -> String 
         SubscriptionActionKind::ResumeCollection if detail.pause_collection.is_none() => {
             "Collection is not paused.".into()
         }
+        SubscriptionActionKind::RemoveDiscounts if detail.discounts.is_empty() => "This subscription has no discount.".into(),
         _ => format!("A subscription that is {status} can only be canceled now."),
     }
 }
@@ -259,7 +260,14 @@ pub(super) fn new_subscription(
     {
         return Err(invalid("Metadata keys need 1 to 40 characters and values at most 500."));
     }
-    Ok(NewSubscriptionInput { customer, ..input.clone() })
+    let coupon_id = match input.coupon_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
+        Some(coupon_id) => {
+            let prices: Vec<&str> = input.items.iter().map(|item| item.price_id.as_str()).collect();
+            Some(store.coupon_for(account_id, coupon_id, &currency, &prices)?.id)
+        }
+        None => None,
+    };
+    Ok(NewSubscriptionInput { customer, coupon_id, ..input.clone() })
 }
 
 /// Stripe's largest quantity Billfold sends.

@@ -195,6 +195,22 @@ pub static KINDS: &[Kind] = &[
         }],
     },
     Kind {
+        resource: "coupons",
+        object: "coupon",
+        table: "cache_coupons",
+        columns: &[
+            ("name", Get::Text(&["name"])),
+            ("duration", Get::Text(&["duration"])),
+            ("valid", Get::Bool(&["valid"])),
+            ("amount_off", Get::Int(&["amount_off"])),
+            ("currency", Get::Text(&["currency"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/coupons", &[]),
+        children: None,
+        expanded: &[],
+    },
+    Kind {
         resource: "subscriptions",
         object: "subscription",
         table: "cache_subscriptions",
@@ -222,6 +238,29 @@ pub static KINDS: &[Kind] = &[
                 ("quantity", Get::Int(&["quantity"])),
             ],
         }),
+        // Its discounts come expanded in a backfill's list (Stripe names them by id only).
+        expanded: &[Expanded {
+            path: &["discounts"],
+            resource: "discounts",
+        }],
+    },
+    Kind {
+        resource: "discounts",
+        object: "discount",
+        table: "cache_discounts",
+        columns: &[
+            ("customer_id", Get::Id(&["customer"])),
+            ("subscription_id", Get::Id(&["subscription"])),
+            ("invoice_id", Get::Id(&["invoice"])),
+            ("coupon_id", Get::Id(&["source", "coupon"])),
+            ("starts_at", Get::Int(&["start"])),
+            ("ends_at", Get::Int(&["end"])),
+        ],
+        listing: Listing::PerParent {
+            table: "cache_subscriptions",
+            column: "subscription_id",
+        },
+        children: None,
         expanded: &[],
     },
     Kind {

@@ -215,9 +215,15 @@ impl CacheTx<'_> {
         if !deleted {
             for expanded in kind.expanded {
                 let inner = expanded.path.iter().fold(object, |node, key| &node[*key]);
-                let inner_kind = kinds::by_resource(expanded.resource);
-                if let (true, Some(inner_kind)) = (inner.is_object(), inner_kind) {
-                    self.upsert(inner_kind, inner, version, false, &FetchedChildren::new())?;
+                let Some(inner_kind) = kinds::by_resource(expanded.resource) else { continue };
+                // A list of references (a subscription's `discounts`) expands element by element.
+                let objects = match inner {
+                    Value::Array(items) => items.iter().filter(|item| item.is_object()).collect(),
+                    Value::Object(_) => vec![inner],
+                    _ => Vec::new(),
+                };
+                for one in objects {
+                    self.upsert(inner_kind, one, version, false, &FetchedChildren::new())?;
                 }
             }
         }

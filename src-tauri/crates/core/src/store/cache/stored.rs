@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 enum Cut {
     /// The entry goes (a child list's `data`).
     Remove,
-    /// An expanded object becomes its id.
+    /// An expanded object becomes its id (each element's, in a list of them).
     ToId,
 }
 
@@ -50,9 +50,13 @@ impl Serialize for Trimmed<'_> {
             let here = |(path, _): &&(&[&str], Cut)| path.first() == Some(&key.as_str());
             match self.cuts.iter().find(|cut| here(cut) && cut.0.len() == 1) {
                 Some((_, Cut::Remove)) => {}
-                Some((_, Cut::ToId)) => match id_of(value) {
-                    Some(id) => out.serialize_entry(key, id)?,
-                    None => out.serialize_entry(key, value)?,
+                Some((_, Cut::ToId)) => match (value, id_of(value)) {
+                    (Value::Array(items), _) => {
+                        let ids: Vec<&Value> = items.iter().map(|item| item.get("id").unwrap_or(item)).collect();
+                        out.serialize_entry(key, &ids)?;
+                    }
+                    (_, Some(id)) => out.serialize_entry(key, id)?,
+                    (_, None) => out.serialize_entry(key, value)?,
                 },
                 None if self.cuts.iter().any(|cut| here(&cut)) => {
                     let deeper: Vec<(&[&str], Cut)> = self

@@ -340,7 +340,9 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP INDEX cache_credit_notes_by_created;
              DROP INDEX cache_credit_notes_by_number;
              DROP INDEX cache_credit_notes_by_total;
-             DROP INDEX cache_credit_notes_by_status;",
+             DROP INDEX cache_credit_notes_by_status;
+             DROP TABLE cache_coupons;
+             DROP TABLE cache_discounts;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)
