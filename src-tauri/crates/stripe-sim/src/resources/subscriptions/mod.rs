@@ -6,6 +6,7 @@ pub mod billing;
 pub mod items;
 pub mod lifecycle;
 pub mod preview;
+pub mod retries;
 mod update;
 
 use axum::extract::Path;
