@@ -29,7 +29,7 @@ describe('demo', () => {
         return accounts;
       },
       list_invoices: () => ({ total: 0, rows: [] }),
-      simulation_targets: () => ({ subscriptions: [], charges: [] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [] }),
     });
     render(App);
     await screen.findByTestId('first-run');
@@ -51,7 +51,7 @@ describe('demo', () => {
     const backend = fakeBackend({
       app_overview: () => overview([demo('d1', 'RustConf Europe 2027')], 'd1'),
       list_invoices: () => ({ total: 1, rows: [OPEN_INVOICE] }),
-      simulation_targets: () => ({ subscriptions: [], charges: [] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [] }),
       simulate: () => null,
     });
     render(App);
@@ -68,5 +68,26 @@ describe('demo', () => {
       { accountId: 'd1', action: { kind: 'pay_invoice', invoiceId: 'in_1', amount: null } },
       { accountId: 'd1', action: { kind: 'pay_invoice', invoiceId: 'in_1', amount: 100050 } },
     ]);
+  });
+
+  it('lets the customer of a failed payment update their card, saying nothing is paid yet', async () => {
+    const failed = { id: 'cus_9', customer: 'Initech', status: 'past_due', amount: null, currency: null };
+    const backend = fakeBackend({
+      app_overview: () => overview([demo('d1', 'RustConf Europe 2027')], 'd1'),
+      list_invoices: () => ({ total: 0, rows: [] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [failed] }),
+      simulate: () => null,
+    });
+    render(App);
+    const menu = await screen.findByTestId('simulate-menu');
+    const details = menu.closest('details')!;
+    details.open = true;
+    await fireEvent(details, new Event('toggle'));
+    const choice = await screen.findByTestId('simulate-customer');
+    expect(choice.textContent).toContain('Initech · past_due');
+    await fireEvent.click(screen.getByTestId('simulate-update-card'));
+    const result = await screen.findByTestId('simulate-result');
+    expect(result.textContent).toContain('The customer put a working card on file; nothing is paid until the next retry or Retry now.');
+    expect(backend.argsOf('simulate')).toEqual([{ accountId: 'd1', action: { kind: 'update_card', customerId: 'cus_9' } }]);
   });
 });

@@ -2481,7 +2481,11 @@ amount: number | null, } | { "kind": "fail_renewal",
 /**
  * `sub_…`
  */
-subscriptionId: string, } | { "kind": "open_dispute", 
+subscriptionId: string, } | { "kind": "update_card", 
+/**
+ * `cus_…`
+ */
+customerId: string, } | { "kind": "open_dispute", 
 /**
  * `pi_…`, or `null` when the charge is given.
  */
@@ -2497,7 +2501,7 @@ days: number, };
 
 export type SimulationTarget = { 
 /**
- * The Stripe id (`sub_…`, `ch_…`).
+ * The Stripe id (`sub_…`, `ch_…`, `cus_…`).
  */
 id: string, 
 /**
@@ -2525,7 +2529,12 @@ subscriptions: Array<SimulationTarget>,
 /**
  * Charges that can be disputed (succeeded, not disputed, not fully refunded).
  */
-charges: Array<SimulationTarget>, };
+charges: Array<SimulationTarget>, 
+/**
+ * Customers whose card failed: those of past-due or unpaid subscriptions charged to a
+ * card, each once, with that subscription's status.
+ */
+customers: Array<SimulationTarget>, };
 
 export type AboutInfo = { 
 /**

@@ -5,6 +5,7 @@
 
 use billfold_core::accounts::NewAccount;
 use billfold_core::demo::{SimulateAction, DEMO_DIR, SNAPSHOT_FILE};
+use billfold_core::invoices::InvoiceActionKind;
 use billfold_core::secrets::{Keychain, Secret, SecretKind};
 use billfold_core::store::{InvoiceRow, ListQuery};
 use billfold_core::sync::NoObserver;
@@ -448,6 +449,71 @@ async fn each_simulation_changes_the_demo_and_is_synced() {
         targets.charges.iter().all(|c| c.id != charge),
         "a disputed charge is no longer offered"
     );
+    // The customer whose renewal failed updates their card: offered, then the new card is
+    // their default and the subscription's, and nothing is paid yet.
+    let cached_subscription = |id: &str| {
+        app.store()
+            .cached_objects(first, "subscriptions")
+            .unwrap()
+            .into_iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+    };
+    let failing = cached_subscription(&subscription);
+    let customer = failing["customer"].as_str().unwrap().to_string();
+    assert!(
+        targets
+            .customers
+            .iter()
+            .any(|c| c.id == customer && c.status == "past_due"),
+        "{:?}",
+        targets.customers
+    );
+    app.simulate(
+        first,
+        SimulateAction::UpdateCard {
+            customer_id: customer.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    synced(&app, first).await;
+    let updated = cached_subscription(&subscription);
+    let card = updated["default_payment_method"].as_str().unwrap();
+    assert_ne!(Some(card), failing["default_payment_method"].as_str());
+    assert_eq!(
+        updated["status"], "past_due",
+        "updating the card pays nothing"
+    );
+    let cached_customer = app
+        .store()
+        .cached_objects(first, "customers")
+        .unwrap()
+        .into_iter()
+        .find(|c| c["id"] == customer.as_str())
+        .unwrap();
+    assert_eq!(
+        cached_customer["invoice_settings"]["default_payment_method"].as_str(),
+        Some(card)
+    );
+    // The dunning queue's retry then charges the new card: the subscription is active again.
+    let invoice_id = updated["latest_invoice"].as_str().unwrap();
+    let queued = app.dunning_queue(first).unwrap();
+    assert!(queued.iter().any(|row| row.invoice_id == invoice_id
+        && row.last_failure.as_deref() == Some("Your card was declined.")));
+    let paid = app
+        .invoice_action(first, invoice_id, InvoiceActionKind::Pay)
+        .await
+        .unwrap();
+    assert_eq!(paid.status, "paid");
+    synced(&app, first).await;
+    assert_eq!(cached_subscription(&subscription)["status"], "active");
+    assert!(app
+        .dunning_queue(first)
+        .unwrap()
+        .iter()
+        .all(|row| row.invoice_id != invoice_id));
+
     let disputes = app.store().cached_objects(first, "disputes").unwrap();
     assert!(disputes
         .iter()

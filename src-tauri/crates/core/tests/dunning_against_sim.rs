@@ -9,10 +9,12 @@ use billfold_core::subscriptions::{NewSubscriptionInput, SubscriptionItemInput, 
 use billfold_core::sync::NoObserver;
 use billfold_core::Billfold;
 use serde_json::Value;
-use stripe_sim::Simulator;
+use stripe_sim::{AfterLastFailure, RetrySchedule, Simulator};
 
 #[path = "support/sim_account.rs"]
 mod sim_account;
+
+const DAY: i64 = 86_400;
 
 fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
@@ -24,6 +26,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     app: Billfold,
     account: String,
+    key: String,
     seat: String,
 }
 
@@ -83,7 +86,7 @@ async fn fixture() -> Fixture {
     let key = format!("sk_test_51Dunning{}", uuid::Uuid::new_v4().simple());
     let dir = tempfile::tempdir().unwrap();
     let (app, account) = sim_account::open_with_account(dir.path(), &sim, &key, "Dunning").await;
-    let mut f = Fixture { sim, _dir: dir, app, account, seat: String::new() };
+    let mut f = Fixture { sim, _dir: dir, app, account, key, seat: String::new() };
     let product = f.post("/v1/products", &[("name", "Console")]).await["id"].as_str().unwrap().to_string();
     let price = f
         .post(
@@ -122,12 +125,15 @@ async fn a_failed_renewal_is_queued_until_a_fixed_card_pays_it() {
     assert_eq!((row.amount_remaining, row.currency.as_str()), (2000, "eur"));
     assert!(row.attempt_count >= 1);
     assert_eq!(Some(row.attempt_count), stripe["attempt_count"].as_i64());
-    assert!(row.next_payment_attempt.is_some(), "Stripe retries a failed renewal");
     assert_eq!(row.next_payment_attempt, stripe["next_payment_attempt"].as_i64());
-    assert!(row.next_payment_attempt > stripe["created"].as_i64());
-    // The emulator records no payment intent or charge for a declined invoice charge, so
-    // there is no cached reason to show.
-    assert_eq!(row.last_failure, None);
+    let finalized = stripe["status_transitions"]["finalized_at"].as_i64().unwrap();
+    assert_eq!(
+        row.next_payment_attempt,
+        Some(finalized + 3 * DAY),
+        "the default schedule retries three days after the first failure"
+    );
+    // Why: the declined payment intent the invoice's open payment names.
+    assert_eq!(row.last_failure.as_deref(), Some("Your card was declined."));
     assert_eq!(row.due_date, None, "a charged invoice has no due date");
     assert_eq!(row.actions, vec![InvoiceActionKind::Pay, InvoiceActionKind::MarkUncollectible]);
     assert!(queue.iter().all(|row| row.subscription_id != healthy));
@@ -147,6 +153,41 @@ async fn a_failed_renewal_is_queued_until_a_fixed_card_pays_it() {
     let subscription = f.app.subscription_detail(&f.account, &failing).unwrap();
     assert_eq!(subscription.status, "active");
     assert_eq!(f.get(&format!("/v1/subscriptions/{failing}")).await["status"], "active");
+}
+
+#[tokio::test]
+async fn a_customer_who_updates_their_card_is_charged_by_the_retry() {
+    let f = fixture().await;
+    let schedule = RetrySchedule { days: vec![1, 2], after_last_failure: AfterLastFailure::Canceled };
+    f.sim.set_retry_schedule(&f.key, schedule).unwrap();
+    let customer = f.customer("Initech", "ap@initech.test").await;
+    let subscription = f.subscribe(&customer, 3).await;
+    let renewed = f.sim.fail_renewal(&subscription).unwrap();
+    let invoice_id = renewed["latest_invoice"].as_str().unwrap();
+    f.sync().await;
+    let queue = f.app.dunning_queue(&f.account).unwrap();
+    assert_eq!(queue.len(), 1);
+    let finalized = f.get(&format!("/v1/invoices/{invoice_id}")).await["status_transitions"]["finalized_at"].as_i64().unwrap();
+    assert_eq!(queue[0].next_payment_attempt, Some(finalized + DAY), "the account's own schedule");
+    assert_eq!(queue[0].last_failure.as_deref(), Some("Your card was declined."));
+    let failed_intent = f.get(&format!("/v1/invoice_payments?invoice={invoice_id}")).await["data"][0]["payment"]["payment_intent"].clone();
+
+    // The customer fixes the card (the demo's Simulate action): nothing is paid yet.
+    f.sim.update_card(&customer).unwrap();
+    f.sync().await;
+    let waiting = f.app.dunning_queue(&f.account).unwrap();
+    assert_eq!(waiting.len(), 1, "a new card pays nothing by itself");
+    assert_eq!(f.app.subscription_detail(&f.account, &subscription).unwrap().status, "past_due");
+
+    // Retry now charges the new card through the intent that failed.
+    let paid = f.app.invoice_action(&f.account, invoice_id, InvoiceActionKind::Pay).await.unwrap();
+    assert_eq!(paid.status, "paid");
+    f.sync().await;
+    assert!(f.app.dunning_queue(&f.account).unwrap().is_empty());
+    assert_eq!(f.app.subscription_detail(&f.account, &subscription).unwrap().status, "active");
+    let payments = f.get(&format!("/v1/invoice_payments?invoice={invoice_id}")).await;
+    assert_eq!(payments["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!((&payments["data"][0]["status"], &payments["data"][0]["payment"]["payment_intent"]), (&Value::from("paid"), &failed_intent));
 }
 
 #[tokio::test]

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use axum::{Json, Router};
 
+use crate::errors::ApiError;
 use crate::resources::disputes;
+use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::simulate;
 use crate::state::{lock, Faults, SimState};
 
@@ -25,6 +27,8 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/clock/start", post(start_clock))
         .route("/_sim/disputes/{id}/resolve", post(resolve_dispute))
         .route("/_sim/subscriptions/{id}/fail_renewal", post(fail_renewal))
+        .route("/_sim/customers/{id}/update_card", post(update_card))
+        .route("/_sim/accounts/{key}/retry_schedule", get(get_retry_schedule).post(set_retry_schedule))
         .route("/_sim/charges/{id}/dispute", post(open_dispute))
         .route("/_sim/generate", post(generate))
         .with_state(state)
@@ -107,12 +111,47 @@ async fn fail_renewal(State(state): State<Arc<SimState>>, Path(id): Path<String>
     answer(simulate::fail_renewal(&state, &id))
 }
 
+/// The customer puts a working card on file (see [`simulate::update_card`]).
+async fn update_card(State(state): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
+    answer(simulate::update_card(&state, &id))
+}
+
+/// The retry schedule of the account of secret key `key`.
+async fn get_retry_schedule(State(state): State<Arc<SimState>>, Path(key): Path<String>) -> Response {
+    answer(retry_schedule(&state, &key).map(|schedule| json!(schedule)))
+}
+
+/// Replaces the retry schedule of the account of `key` with the JSON body
+/// (`{"days": [3, 5, 7], "after_last_failure": "past_due" | "unpaid" | "canceled"}`; a
+/// missing field takes its default) and answers it.
+async fn set_retry_schedule(State(state): State<Arc<SimState>>, Path(key): Path<String>, Json(schedule): Json<RetrySchedule>) -> Response {
+    answer(set_schedule(&state, &key, schedule).map(|schedule| json!(schedule)))
+}
+
+/// The retry schedule of the account of `key` (opened if new, as the API would).
+pub(crate) fn retry_schedule(state: &SimState, key: &str) -> Result<RetrySchedule, ApiError> {
+    let key = crate::generate::authenticate(key)?;
+    let account = state.account(&key.key, key.livemode);
+    let schedule = lock(&account.data).retry_schedule.clone();
+    Ok(schedule)
+}
+
+/// Checks and sets the retry schedule of the account of `key`; invoices already waiting keep
+/// their next attempt, later ones follow the new schedule.
+pub(crate) fn set_schedule(state: &SimState, key: &str, schedule: RetrySchedule) -> Result<RetrySchedule, ApiError> {
+    schedule.check()?;
+    let key = crate::generate::authenticate(key)?;
+    let account = state.account(&key.key, key.livemode);
+    lock(&account.data).retry_schedule = schedule.clone();
+    Ok(schedule)
+}
+
 /// The cardholder disputes a charge or a payment intent's charge (see [`simulate::open_dispute`]).
 async fn open_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
     answer(simulate::open_dispute(&state, &id))
 }
 
-fn answer(result: Result<Value, crate::errors::ApiError>) -> Response {
+fn answer(result: Result<Value, ApiError>) -> Response {
     match result {
         Ok(object) => Json(object).into_response(),
         Err(err) => err.into_response(),

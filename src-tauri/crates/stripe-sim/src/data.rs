@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::state::short_id;
 use crate::webhooks::Delivery;
 
@@ -32,6 +33,9 @@ pub struct AccountSnapshot {
     invoice_sequence: u64,
     invoice_prefix: String,
     webhook_secrets: HashMap<String, String>,
+    /// Absent from snapshots written before schedules could be set.
+    #[serde(default)]
+    retry_schedule: RetrySchedule,
 }
 
 /// An event as kept: the fields lists filter on, and the event itself as compact JSON text.
@@ -86,6 +90,8 @@ pub struct AccountData {
     /// Signing secrets of webhook endpoints by endpoint id (kept off the endpoint object,
     /// which shows the secret only in the create answer).
     pub webhook_secrets: HashMap<String, String>,
+    /// When failed subscription payments are retried, and how dunning ends.
+    pub retry_schedule: RetrySchedule,
     /// Where emitted events go to be delivered to webhook endpoints, once delivery runs.
     pub outbox: Option<UnboundedSender<Delivery>>,
     /// The newest invoice previews, for their lines (not kept across a restart).
@@ -192,6 +198,7 @@ impl AccountData {
             invoice_sequence: self.invoice_sequence,
             invoice_prefix: self.invoice_prefix.clone(),
             webhook_secrets: self.webhook_secrets.clone(),
+            retry_schedule: self.retry_schedule.clone(),
         }
     }
 
@@ -213,6 +220,7 @@ impl AccountData {
         self.invoice_sequence = snapshot.invoice_sequence;
         self.invoice_prefix = snapshot.invoice_prefix;
         self.webhook_secrets = snapshot.webhook_secrets;
+        self.retry_schedule = snapshot.retry_schedule;
     }
 
     /// The next invoice number, `PREFIX-0001` style.

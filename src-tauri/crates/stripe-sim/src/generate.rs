@@ -161,7 +161,7 @@ pub async fn generate(state: &Arc<SimState>, key: &str, customers: usize, invoic
 }
 
 /// Checks a key as the API would.
-fn authenticate(key: &str) -> Result<crate::auth::ApiKey, ApiError> {
+pub(crate) fn authenticate(key: &str) -> Result<crate::auth::ApiKey, ApiError> {
     let mut headers = HeaderMap::new();
     let bearer = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| ApiError::invalid_key(key))?;
     headers.insert(axum::http::header::AUTHORIZATION, bearer);

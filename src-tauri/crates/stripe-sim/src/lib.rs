@@ -26,6 +26,7 @@ mod webhooks;
 
 pub use errors::ApiError;
 pub use generate::Generated;
+pub use resources::subscriptions::retries::{AfterLastFailure, RetrySchedule};
 pub use state::{Faults, SimConfig};
 
 use std::net::SocketAddr;
@@ -113,6 +114,24 @@ impl Simulator {
     /// (the library form of `POST /_sim/subscriptions/{id}/fail_renewal`).
     pub fn fail_renewal(&self, subscription_id: &str) -> Result<serde_json::Value, ApiError> {
         simulate::fail_renewal(&self.state, subscription_id)
+    }
+
+    /// The customer puts a working card on file, its default and its subscriptions' (the
+    /// library form of `POST /_sim/customers/{id}/update_card`); nothing is paid yet.
+    pub fn update_card(&self, customer_id: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::update_card(&self.state, customer_id)
+    }
+
+    /// The retry schedule of the account of secret key `key` (the library form of
+    /// `GET /_sim/accounts/{key}/retry_schedule`).
+    pub fn retry_schedule(&self, key: &str) -> Result<RetrySchedule, ApiError> {
+        control::retry_schedule(&self.state, key)
+    }
+
+    /// Sets when failed renewals of the account of `key` are retried and how dunning ends
+    /// (the library form of `POST /_sim/accounts/{key}/retry_schedule`).
+    pub fn set_retry_schedule(&self, key: &str, schedule: RetrySchedule) -> Result<RetrySchedule, ApiError> {
+        control::set_schedule(&self.state, key, schedule)
     }
 
     /// The cardholder disputes a charge (`ch_…`) or a payment intent's charge (`pi_…`)

@@ -1,5 +1,6 @@
 //! What customers and card networks do, for demos and tests: an invoice paid by the
-//! customer, a renewal whose card declines, a dispute filed by the cardholder.
+//! customer, a renewal whose card declines, a customer fixing their card, a dispute filed
+//! by the cardholder.
 //!
 //! Real Stripe has no endpoint for these (they happen outside it); the `/_sim` control API
 //! and [`crate::Simulator`]'s methods both call these functions. Each change emits the
@@ -7,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::data::{AccountData, Origin};
+use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
 use crate::resources::subscriptions::billing::At;
 use crate::resources::subscriptions::{self, lifecycle};
@@ -93,6 +94,55 @@ fn fail_renewal_in(
         &[],
         &at,
     ))
+}
+
+/// The customer fixes their card, as in Stripe's customer portal: a working test card
+/// (4242) is attached to the customer and becomes its `invoice_settings.default_payment_method`
+/// and the default payment method of each of its live subscriptions that had one. Nothing is
+/// paid: the next retry, or paying the invoice by hand, charges the new card. Answers the
+/// customer.
+pub fn update_card(state: &SimState, customer_id: &str) -> Result<Value, ApiError> {
+    let account = state
+        .account_holding(customer_id)
+        .ok_or_else(|| ApiError::no_such("customer", customer_id, "id"))?;
+    let mut data = lock(&account.data);
+    update_card_in(&mut data, customer_id, state.now())
+}
+
+fn update_card_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, ApiError> {
+    let old = data
+        .get_of("customer", id)
+        .cloned()
+        .ok_or_else(|| ApiError::no_such("customer", id, "id"))?;
+    let origin = Origin::default();
+    let card = payment_methods::attach_to(data, "pm_card_visa", id, &origin, now)?;
+    let mut customer = old.clone();
+    customer["invoice_settings"]["default_payment_method"] = card["id"].clone();
+    data.put(customer.clone());
+    data.emit(
+        "customer.updated",
+        &customer,
+        changed_fields(&old, &customer),
+        &origin,
+        now,
+    );
+    let with_own_card: Vec<Value> = data
+        .all("subscription")
+        .filter(|s| s["customer"] == id && s["default_payment_method"].is_string())
+        .filter(|s| {
+            !matches!(
+                s["status"].as_str(),
+                Some("canceled" | "incomplete_expired")
+            )
+        })
+        .cloned()
+        .collect();
+    for old_subscription in with_own_card {
+        let mut subscription = old_subscription.clone();
+        subscription["default_payment_method"] = card["id"].clone();
+        subscriptions::save(data, &old_subscription, &subscription, &[], &origin, now);
+    }
+    Ok(customer)
 }
 
 /// The cardholder disputes a charge (`ch_…`, or a payment intent `pi_…` meaning its latest

@@ -1,6 +1,7 @@
 //! The "Simulate" menu of demo accounts: act as the customer or the card network on the
-//! emulator (pay an invoice, a renewal that fails, a dispute) or move its clock, then sync
-//! as "Sync now" would. Only demo accounts may; a real account is refused.
+//! emulator (pay an invoice, a renewal that fails, a customer who updates their card, a
+//! dispute) or move its clock, then sync as "Sync now" would. Only demo accounts may; a real
+//! account is refused.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,6 +32,14 @@ pub enum SimulateAction {
         #[serde(rename = "subscriptionId")]
         subscription_id: String,
     },
+    /// The customer puts a working card on file (as in Stripe's customer portal): it becomes
+    /// their default and that of their subscriptions that had their own. Nothing is paid
+    /// until the next retry, or until the invoice is paid by hand.
+    UpdateCard {
+        /// `cus_…`
+        #[serde(rename = "customerId")]
+        customer_id: String,
+    },
     /// The cardholder disputes a payment: give the payment intent or the charge.
     OpenDispute {
         /// `pi_…`, or `null` when the charge is given.
@@ -51,7 +60,7 @@ pub enum SimulateAction {
 /// Something a simulation can act on, as the menu lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SimulationTarget {
-    /// The Stripe id (`sub_…`, `ch_…`).
+    /// The Stripe id (`sub_…`, `ch_…`, `cus_…`).
     pub id: String,
     /// Who it belongs to, for the menu.
     pub customer: Option<String>,
@@ -70,6 +79,9 @@ pub struct SimulationTargets {
     pub subscriptions: Vec<SimulationTarget>,
     /// Charges that can be disputed (succeeded, not disputed, not fully refunded).
     pub charges: Vec<SimulationTarget>,
+    /// Customers whose card failed: those of past-due or unpaid subscriptions charged to a
+    /// card, each once, with that subscription's status.
+    pub customers: Vec<SimulationTarget>,
 }
 
 impl Billfold {
@@ -111,6 +123,12 @@ impl Billfold {
                     .get_json(&object_path("subscriptions", "sub_", subscription_id)?, &[])
                     .await?;
                 sim.fail_renewal(subscription_id).map_err(refused)?;
+            }
+            SimulateAction::UpdateCard { customer_id } => {
+                gateway
+                    .get_json(&object_path("customers", "cus_", customer_id)?, &[])
+                    .await?;
+                sim.update_card(customer_id).map_err(refused)?;
             }
             SimulateAction::OpenDispute {
                 payment_intent_id,
@@ -156,17 +174,36 @@ impl Billfold {
                 .or(customer["email"].as_str())
                 .map(str::to_string)
         };
-        let subscriptions = self
+        let by_card: Vec<Value> = self
             .store()
             .cached_objects(account_id, "subscriptions")?
             .into_iter()
+            .filter(|s| s["collection_method"] == "charge_automatically")
+            .collect();
+        let mut customers: Vec<SimulationTarget> = Vec::new();
+        for s in by_card
+            .iter()
+            .filter(|s| matches!(s["status"].as_str(), Some("past_due" | "unpaid")))
+        {
+            let id = text(&s["customer"]);
+            if !id.is_empty() && customers.iter().all(|known| known.id != id) {
+                customers.push(SimulationTarget {
+                    customer: name_of(&s["customer"]),
+                    id,
+                    status: text(&s["status"]),
+                    amount: None,
+                    currency: None,
+                });
+            }
+        }
+        let subscriptions = by_card
+            .iter()
             .filter(|s| {
                 matches!(
                     s["status"].as_str(),
                     Some("active" | "trialing" | "past_due")
                 )
             })
-            .filter(|s| s["collection_method"] == "charge_automatically")
             .map(|s| SimulationTarget {
                 id: text(&s["id"]),
                 customer: name_of(&s["customer"]),
@@ -193,6 +230,7 @@ impl Billfold {
         Ok(SimulationTargets {
             subscriptions,
             charges,
+            customers,
         })
     }
 }
@@ -245,6 +283,14 @@ mod tests {
             SimulateAction::OpenDispute {
                 payment_intent_id: None,
                 charge_id: Some("ch_9".into())
+            }
+        );
+        let card: SimulateAction =
+            serde_json::from_str(r#"{"kind":"update_card","customerId":"cus_7"}"#).unwrap();
+        assert_eq!(
+            card,
+            SimulateAction::UpdateCard {
+                customer_id: "cus_7".into()
             }
         );
         assert!(serde_json::from_str::<SimulateAction>(r#"{"kind":"refund_everything"}"#).is_err());

@@ -8,9 +8,11 @@
 use serde_json::Value;
 
 use super::{is_missing, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
-use crate::store::cache::kinds::EVENTS_RESOURCE;
+use crate::store::cache::kinds::{self, EVENTS_RESOURCE};
+use crate::store::FetchedChildren;
 
 const EVENTS: &str = "/v1/events";
+const INVOICE_PAYMENTS: &str = "invoice_payments";
 
 /// Applies every event after the cursor.
 pub(super) async fn run(run: &mut Run<'_>) -> Step {
@@ -69,10 +71,17 @@ async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
     let fetched = run
         .fetch_children(events.iter().map(|event| &event["data"]["object"]))
         .await?;
+    let attempts = failed_attempts(run, events).await?;
+    let payments = kinds::by_resource(INVOICE_PAYMENTS);
     let (applied, changed) = run.store.cache_write(run.account_id(), |tx| {
         let mut applied = 0u64;
         for event in events {
             applied += u64::from(tx.apply_event(event, &fetched)?);
+        }
+        for (version, payment) in &attempts {
+            if let Some(kind) = payments {
+                tx.upsert(kind, payment, *version, false, &FetchedChildren::new())?;
+            }
         }
         tx.set_event_cursor(newest)?;
         Ok(applied)
@@ -81,4 +90,38 @@ async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
     run.report.events_skipped += events.len() as u64 - applied;
     run.changed(changed);
     Ok(())
+}
+
+/// The payments of each invoice whose payment failed in `events`, with the failure's time as
+/// their version. Stripe sends no event for the open payment a declined attempt leaves, yet
+/// it is what links the invoice to its payment intent (and so to why the card failed), so
+/// the invoice's payments are listed once per page that reports a failure.
+async fn failed_attempts(run: &mut Run<'_>, events: &[Value]) -> Step<Vec<(i64, Value)>> {
+    let mut invoices: Vec<(&str, i64)> = Vec::new();
+    for event in events
+        .iter()
+        .filter(|e| e["type"] == "invoice.payment_failed")
+    {
+        let (Some(id), Some(created)) = (
+            event["data"]["object"]["id"].as_str(),
+            event["created"].as_i64(),
+        ) else {
+            continue;
+        };
+        match invoices.iter_mut().find(|(known, _)| *known == id) {
+            Some(known) => known.1 = known.1.max(created),
+            None => invoices.push((id, created)),
+        }
+    }
+    let mut payments = Vec::new();
+    for (invoice, version) in invoices {
+        let query = [("invoice".to_string(), invoice.to_string())];
+        match run.list_all("/v1/invoice_payments", &query).await {
+            Ok(all) => payments.extend(all.into_iter().map(|payment| (version, payment))),
+            // A draft deleted since has no payments to keep.
+            Err(Stop::Failed(err)) if is_missing(&err) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(payments)
 }

@@ -104,7 +104,7 @@ fn new_card(card: &TestCard, customer: Option<&str>, livemode: bool, now: i64) -
 }
 
 /// The stored payment method `id`, creating an unattached one for a test id.
-fn resolve(data: &mut AccountData, id: &str, now: i64) -> Result<Value, ApiError> {
+pub fn resolve(data: &mut AccountData, id: &str, now: i64) -> Result<Value, ApiError> {
     if let Some(pm) = data.get_of(KIND, id) {
         return Ok(pm.clone());
     }

@@ -181,6 +181,8 @@ fn refundable_charge(data: &AccountData, invoice: &Value, amount: i64) -> Result
         .as_array()
         .into_iter()
         .flatten()
+        // Open or canceled payments are attempts that never paid.
+        .filter(|payment| payment["status"] == "paid")
         .filter_map(|payment| payment["payment"]["payment_intent"].as_str())
         .filter_map(|intent| data.get_of("payment_intent", intent))
         .filter_map(|intent| intent["latest_charge"].as_str())

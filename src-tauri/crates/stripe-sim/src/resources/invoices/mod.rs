@@ -20,7 +20,7 @@ use crate::server::{ApiContext, Params};
 
 pub use amounts::{credit_applied, recompute, return_balance};
 pub use lines::{add_lines, attach_pending_items, push_subscription_line, remove_lines, update_lines};
-pub use transitions::{charge, finalize, finalize_in_place, mark_uncollectible, pay, payment_method_for, record_payment, send, void};
+pub use transitions::{cancel_open_payments, charge, finalize, finalize_in_place, mark_uncollectible, pay, payment_method_for, record_payment, send, void};
 
 const KIND: &str = "invoice";
 const CREATE_PARAMS: &[&str] = &[

@@ -9,7 +9,7 @@ use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::payment_intents::{charge_now, IntentSpec, TestCard};
+use crate::resources::payment_intents::{self, charge_now, IntentSpec, TestCard};
 use crate::resources::{boolean, payment_methods};
 use crate::server::{ApiContext, Params};
 
@@ -101,6 +101,7 @@ pub async fn pay(ctx: ApiContext, Path(id): Path<String>, Params(params): Params
         let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
         invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + remaining);
         mark_paid(&mut invoice, now);
+        cancel_open_payments(&mut data, &mut invoice, "automatic", &ctx.origin, now);
         extra.push("invoice.paid");
         amounts::recompute(&data, &mut invoice);
         save(&mut data, &old, &invoice, &extra, &ctx.origin, now);
@@ -158,24 +159,19 @@ impl Attempt {
 }
 
 /// Attempts to charge what remains of an open invoice to `payment_method` (a test id such
-/// as `pm_card_visa` or a stored `pm_…` card): a paid attempt is a succeeded payment intent
-/// and charge, so it can be refunded or disputed. Used by invoice pay, subscription billing
-/// and the clock's retries; the caller saves the invoice. Errs only for an unknown
-/// payment method.
+/// as `pm_card_visa` or a stored `pm_…` card), through the invoice's payment intent: the one
+/// an earlier declined attempt left (an `open` invoice payment), else a new one. A decline
+/// leaves that intent `requires_payment_method` with its `last_payment_error`, a failed
+/// charge and an open invoice payment; a paid attempt a succeeded intent and charge (so it
+/// can be refunded or disputed) and a paid invoice payment. Used by invoice pay,
+/// subscription billing and the clock's retries; the caller saves the invoice. Errs only
+/// for an unknown payment method.
 pub fn charge(data: &mut AccountData, invoice: &mut Value, payment_method: &str, origin: &Origin, now: i64) -> Result<Attempt, ApiError> {
     let card = payment_methods::behavior(data, payment_method)?;
     invoice["attempted"] = json!(true);
     invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
-    match card {
-        TestCard::Succeeds | TestCard::Disputed => {
-            let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
-            let intent = charge_invoice(data, invoice, remaining, payment_method, origin, now)?;
-            add_payment(data, invoice, remaining, "card", &intent, now, origin);
-            invoice["next_payment_attempt"] = Value::Null;
-            Ok(Attempt { events: vec!["invoice.payment_succeeded", "invoice.paid"], refusal: None })
-        }
-        TestCard::Declined => Ok(Attempt { events: vec!["invoice.payment_failed"], refusal: Some(ApiError::card_declined(serde_json::Map::new())) }),
-        TestCard::Authenticates => Ok(Attempt {
+    if card == TestCard::Authenticates {
+        return Ok(Attempt {
             events: vec!["invoice.payment_action_required", "invoice.payment_failed"],
             refusal: Some(ApiError {
                 status: axum::http::StatusCode::PAYMENT_REQUIRED,
@@ -186,23 +182,79 @@ pub fn charge(data: &mut AccountData, invoice: &mut Value, payment_method: &str,
                 should_retry: Some(false),
                 details: None,
             }),
-        }),
+        });
+    }
+    let remaining = invoice["amount_remaining"].as_i64().unwrap_or(0);
+    let open = open_payment(data, invoice);
+    let intent = match &open {
+        Some(payment) => {
+            let id = payment["payment"]["payment_intent"].as_str().unwrap_or("").to_string();
+            reprice(data, &id, remaining);
+            id
+        }
+        None => {
+            let description = format!("Payment for Invoice {}", invoice["number"].as_str().unwrap_or(""));
+            payment_intents::create_stored(data, &intent_spec(invoice, remaining, None), Some(&description), origin, now)
+        }
+    };
+    match payment_intents::confirm_off_session(data, &intent, Some(payment_method), origin, now) {
+        Ok(_) => {
+            match open {
+                Some(payment) => settle(data, invoice, payment, remaining, now, origin),
+                None => add_payment(data, invoice, remaining, "card", &intent, now, origin),
+            }
+            invoice["next_payment_attempt"] = Value::Null;
+            Ok(Attempt { events: vec!["invoice.payment_succeeded", "invoice.paid"], refusal: None })
+        }
+        Err(refusal) => {
+            if open.is_none() {
+                add_open_payment(data, invoice, remaining, &intent, now);
+            }
+            Ok(Attempt { events: vec!["invoice.payment_failed"], refusal: Some(refusal) })
+        }
+    }
+}
+
+/// What a payment intent for `amount` of the invoice is.
+fn intent_spec<'a>(invoice: &'a Value, amount: i64, payment_method: Option<&'a str>) -> IntentSpec<'a> {
+    IntentSpec {
+        amount,
+        currency: invoice["currency"].as_str().unwrap_or("usd"),
+        customer: invoice["customer"].as_str(),
+        payment_method,
+        capture_method: "automatic",
     }
 }
 
 /// Charges a card for (part of) an invoice: a succeeded payment intent and charge of
 /// the invoice's customer; answers the intent's id.
 fn charge_invoice(data: &mut AccountData, invoice: &Value, amount: i64, payment_method: &str, origin: &Origin, now: i64) -> Result<String, ApiError> {
-    let spec = IntentSpec {
-        amount,
-        currency: invoice["currency"].as_str().unwrap_or("usd"),
-        customer: invoice["customer"].as_str(),
-        payment_method: Some(payment_method),
-        capture_method: "automatic",
-    };
     let description = format!("Payment for Invoice {}", invoice["number"].as_str().unwrap_or(""));
-    let intent = charge_now(data, &spec, Some(&description), origin, now)?;
+    let intent = charge_now(data, &intent_spec(invoice, amount, Some(payment_method)), Some(&description), origin, now)?;
     Ok(intent["id"].as_str().unwrap_or("").to_string())
+}
+
+/// The invoice's open payment whose intent can still be confirmed: what an earlier declined
+/// attempt left, for the next attempt to reuse.
+fn open_payment(data: &AccountData, invoice: &Value) -> Option<Value> {
+    invoice["payments"]["data"].as_array()?.iter().find(|payment| {
+        payment["status"] == "open"
+            && payment["payment"]["payment_intent"]
+                .as_str()
+                .and_then(|id| data.get_of("payment_intent", id))
+                .is_some_and(|intent| matches!(intent["status"].as_str(), Some("requires_payment_method" | "requires_confirmation")))
+    }).cloned()
+}
+
+/// Sets a reused intent's amount to what the invoice still owes (a credit note may have
+/// lowered it since the last attempt).
+fn reprice(data: &mut AccountData, intent_id: &str, amount: i64) {
+    if let Some(mut intent) = data.get_of("payment_intent", intent_id).cloned() {
+        if intent["amount"] != amount {
+            intent["amount"] = json!(amount);
+            data.put(intent);
+        }
+    }
 }
 
 fn mark_paid(invoice: &mut Value, now: i64) {
@@ -213,31 +265,90 @@ fn mark_paid(invoice: &mut Value, now: i64) {
 /// Records a payment on an open invoice: an `invoice_payment` object, `amount_paid` up by
 /// `amount`, and paid once nothing remains.
 pub(super) fn add_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, method: &str, payment_intent: &str, now: i64, origin: &Origin) {
-    let livemode = data.livemode;
-    let payment = json!({
+    let mut payment = new_payment(data, invoice, amount, payment_intent, now);
+    payment["amount_paid"] = json!(amount);
+    payment["payment_method_type"] = json!(method);
+    payment["status"] = json!("paid");
+    payment["status_transitions"]["paid_at"] = json!(now);
+    data.insert("invoice_payment", payment.clone());
+    paid(data, invoice, payment, amount, now, origin);
+}
+
+/// An `invoice_payment` of the invoice through `payment_intent`, not yet paid (not stored).
+fn new_payment(data: &AccountData, invoice: &Value, amount: i64, payment_intent: &str, now: i64) -> Value {
+    json!({
         "id": AccountData::new_id("inpay"),
         "object": "invoice_payment",
-        "amount_paid": amount,
+        "amount_paid": null,
         "amount_requested": amount,
         "created": now,
         "currency": invoice["currency"],
         "invoice": invoice["id"],
         "is_default": invoice["payments"]["data"].as_array().is_none_or(Vec::is_empty),
-        "livemode": livemode,
+        "livemode": data.livemode,
         "payment": { "type": "payment_intent", "payment_intent": payment_intent },
-        "payment_method_type": method,
-        "status": "paid",
-        "status_transitions": { "canceled_at": null, "paid_at": now },
-    });
+        "payment_method_type": "card",
+        "status": "open",
+        "status_transitions": { "canceled_at": null, "paid_at": null },
+    })
+}
+
+/// The open payment a declined attempt leaves: the invoice's payments show its intent.
+fn add_open_payment(data: &mut AccountData, invoice: &mut Value, amount: i64, payment_intent: &str, now: i64) {
+    let payment = new_payment(data, invoice, amount, payment_intent, now);
     data.insert("invoice_payment", payment.clone());
+    put_payment(invoice, payment);
+}
+
+/// A retry succeeded: the open payment it reused is paid.
+fn settle(data: &mut AccountData, invoice: &mut Value, mut payment: Value, amount: i64, now: i64, origin: &Origin) {
+    payment["amount_paid"] = json!(amount);
+    payment["amount_requested"] = json!(amount);
+    payment["status"] = json!("paid");
+    payment["status_transitions"]["paid_at"] = json!(now);
+    data.put(payment.clone());
+    paid(data, invoice, payment, amount, now, origin);
+}
+
+/// A payment of `amount` is paid: announced, shown on the invoice and counted; once nothing
+/// remains the invoice is paid and any other open attempt is canceled.
+fn paid(data: &mut AccountData, invoice: &mut Value, payment: Value, amount: i64, now: i64, origin: &Origin) {
     data.emit("invoice_payment.paid", &payment, None, origin, now);
-    if let Some(payments) = invoice["payments"]["data"].as_array_mut() {
-        payments.push(payment);
-    }
+    put_payment(invoice, payment);
     invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + amount);
     amounts::recompute(data, invoice);
     if invoice["amount_remaining"] == 0 {
         mark_paid(invoice, now);
+        cancel_open_payments(data, invoice, "automatic", origin, now);
+    }
+}
+
+/// Adds `payment` to the invoice's payments, or replaces the copy with its id.
+fn put_payment(invoice: &mut Value, payment: Value) {
+    let Some(payments) = invoice["payments"]["data"].as_array_mut() else { return };
+    match payments.iter_mut().find(|known| known["id"] == payment["id"]) {
+        Some(known) => *known = payment,
+        None => payments.push(payment),
+    }
+}
+
+/// The invoice no longer needs its open payments (paid another way, or voided): each is
+/// canceled with its payment intent, as Stripe cancels an invoice's intent.
+pub fn cancel_open_payments(data: &mut AccountData, invoice: &mut Value, reason: &str, origin: &Origin, now: i64) {
+    let open: Vec<Value> = invoice["payments"]["data"].as_array().into_iter().flatten().filter(|p| p["status"] == "open").cloned().collect();
+    for mut payment in open {
+        payment["status"] = json!("canceled");
+        payment["status_transitions"]["canceled_at"] = json!(now);
+        data.put(payment.clone());
+        let intent = payment["payment"]["payment_intent"].as_str().and_then(|id| data.get_of("payment_intent", id)).cloned();
+        put_payment(invoice, payment);
+        if let Some(mut intent) = intent.filter(|intent| matches!(intent["status"].as_str(), Some("requires_payment_method" | "requires_confirmation"))) {
+            intent["status"] = json!("canceled");
+            intent["canceled_at"] = json!(now);
+            intent["cancellation_reason"] = json!(reason);
+            data.put(intent.clone());
+            data.emit("payment_intent.canceled", &intent, None, origin, now);
+        }
     }
 }
 
@@ -280,6 +391,7 @@ pub async fn void(ctx: ApiContext, Path(id): Path<String>, Params(params): Param
     let mut invoice = old.clone();
     invoice["status"] = json!("void");
     invoice["status_transitions"]["voided_at"] = json!(now);
+    cancel_open_payments(&mut data, &mut invoice, "void_invoice", &ctx.origin, now);
     amounts::return_balance(&mut data, &invoice, &ctx.origin, now);
     save(&mut data, &old, &invoice, &["invoice.voided"], &ctx.origin, now);
     Ok(Json(expanded(&data, &invoice, &expand_paths(&params))))

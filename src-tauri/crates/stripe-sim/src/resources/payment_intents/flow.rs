@@ -76,6 +76,8 @@ pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option
     if !succeeded {
         intent["status"] = json!("requires_payment_method");
         intent["payment_method"] = Value::Null;
+        // Stripe names the declined card here, since `payment_method` is cleared for a new one.
+        let declined_card = payment_methods::resolve(data, &pm, now)?;
         intent["last_payment_error"] = json!({
             "type": "card_error",
             "code": "card_declined",
@@ -83,6 +85,7 @@ pub fn confirm_in_place(data: &mut AccountData, id: &str, payment_method: Option
             "message": "Your card was declined.",
             "charge": charge["id"],
             "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+            "payment_method": declined_card,
         });
         data.put(intent.clone());
         data.emit("charge.failed", &charge, None, origin, now);

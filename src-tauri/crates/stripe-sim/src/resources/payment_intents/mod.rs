@@ -184,14 +184,27 @@ fn new_intent(spec: &IntentSpec, livemode: bool, now: i64) -> Value {
 /// Creates a payment intent and confirms it at once with `payment_method`, as an invoice
 /// payment does; answers the succeeded intent (or the decline).
 pub fn charge_now(data: &mut AccountData, spec: &IntentSpec, description: Option<&str>, origin: &Origin, now: i64) -> Result<Value, ApiError> {
+    let id = create_stored(data, spec, description, origin, now);
+    confirm_off_session(data, &id, None, origin, now)
+}
+
+/// Creates and stores an unconfirmed payment intent (`payment_intent.created`); answers its id.
+pub fn create_stored(data: &mut AccountData, spec: &IntentSpec, description: Option<&str>, origin: &Origin, now: i64) -> String {
     let mut intent = new_intent(spec, data.livemode, now);
     intent["description"] = json!(description);
     let id = intent["id"].as_str().unwrap_or("").to_string();
     data.insert(KIND, intent.clone());
     data.emit("payment_intent.created", &intent, None, origin, now);
+    id
+}
+
+/// Confirms stored intent `id` with `payment_method` (`None`: the one it has), as Stripe
+/// charges a saved card with no customer present: answers the succeeded intent, or the
+/// decline (stored on the intent).
+pub fn confirm_off_session(data: &mut AccountData, id: &str, payment_method: Option<&str>, origin: &Origin, now: i64) -> Result<Value, ApiError> {
     // No base URL is needed: only 3D Secure cards build a redirect, and callers charge
     // cards that need no action.
-    flow::confirm_in_place(data, &id, None, "", origin, now).map(|answer| answer.0)
+    flow::confirm_in_place(data, id, payment_method.map(str::to_string), "", origin, now).map(|answer| answer.0)
 }
 
 fn capture_method(params: &Value) -> Result<Option<&str>, ApiError> {

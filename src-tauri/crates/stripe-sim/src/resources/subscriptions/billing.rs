@@ -8,10 +8,6 @@ use crate::resources::invoices;
 use crate::resources::invoices::items::{new_invoice_item_with, ItemOwner, PlannedLine};
 
 const DAY: i64 = 86_400;
-/// Days between automatic retries of a failed renewal payment.
-pub const RETRY_GAP: i64 = 3 * DAY;
-/// Charge attempts on a renewal invoice (the first and three retries) before giving up.
-pub const MAX_ATTEMPTS: i64 = 4;
 
 /// `timestamp` moved `count` intervals on; months and years keep the day of month,
 /// clamped to the month's length (Jan 31 + 1 month = Feb 28/29), as Stripe bills.
@@ -222,8 +218,9 @@ pub fn bill(data: &mut AccountData, subscription: &Value, reason: &str, period: 
                 }
                 failed = true;
                 // The first invoice is not retried: an incomplete subscription expires instead.
+                // Others are, on the account's schedule counted from this first failure.
                 if reason != "subscription_create" {
-                    invoice["next_payment_attempt"] = json!(now + RETRY_GAP);
+                    invoice["next_payment_attempt"] = json!(data.retry_schedule.next_after(now, now));
                 }
             }
         }

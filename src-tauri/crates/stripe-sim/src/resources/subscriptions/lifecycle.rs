@@ -3,15 +3,16 @@
 //! expire, paused collection resumes, and `cancel_at_period_end` cancels.
 //!
 //! Dunning policy: a failed renewal makes the subscription `past_due`; the invoice is
-//! retried every [`RETRY_GAP`](super::billing::RETRY_GAP) seconds up to
-//! [`MAX_ATTEMPTS`](super::billing::MAX_ATTEMPTS) attempts in all; when the last fails the
-//! subscription becomes `unpaid` (its invoice stays open, later renewal invoices stay
-//! drafts) until an invoice is paid. A canceled subscription's open invoices stop retrying
+//! retried on the account's [`RetrySchedule`] (by default 3, 6 and 9 days after the first
+//! failure); when the last retry fails the subscription stays `past_due`, becomes `unpaid`
+//! (its invoice stays open, later renewal invoices stay drafts until an invoice is paid) or
+//! is canceled, as the schedule says. A canceled subscription's open invoices stop retrying
 //! and it never becomes `unpaid` again.
 
 use serde_json::{json, Value};
 
-use super::billing::{self, bill, At, MAX_ATTEMPTS, RETRY_GAP};
+use super::billing::{self, bill, At};
+use super::retries::{AfterLastFailure, RetrySchedule};
 use super::{save, INCOMPLETE_WINDOW, KIND};
 use crate::data::{AccountData, Origin};
 use crate::resources::invoices;
@@ -217,11 +218,14 @@ fn void_open(data: &mut AccountData, invoice_id: &str, origin: &Origin, now: i64
     invoice["status"] = json!("void");
     invoice["status_transitions"]["voided_at"] = json!(now);
     invoice["next_payment_attempt"] = Value::Null;
+    invoices::cancel_open_payments(data, &mut invoice, "void_invoice", origin, now);
     invoices::return_balance(data, &invoice, origin, now);
     invoices::save(data, &old, &invoice, &["invoice.voided"], origin, now);
 }
 
-/// An automatic retry of a failed renewal invoice.
+/// An automatic retry of a failed renewal invoice. The schedule counts from the invoice's
+/// first attempt, made when it was finalized; when no retry is left, the subscription ends
+/// up as the schedule says.
 fn retry(data: &mut AccountData, invoice_id: &str, at: &At) {
     let Some(old) = data.get_of("invoice", invoice_id).cloned() else { return };
     let mut invoice = old.clone();
@@ -235,19 +239,33 @@ fn retry(data: &mut AccountData, invoice_id: &str, at: &At) {
         }
     };
     let paid = invoice["status"] == "paid";
-    let exhausted = !paid && invoice["attempt_count"].as_i64().unwrap_or(0) >= MAX_ATTEMPTS;
+    let first_failure = invoice["status_transitions"]["finalized_at"].as_i64().unwrap_or(at.now);
+    let next = data.retry_schedule.next_after(first_failure, at.now);
     if !paid {
-        invoice["next_payment_attempt"] = if exhausted { Value::Null } else { json!(at.now + RETRY_GAP) };
+        invoice["next_payment_attempt"] = json!(next);
     }
     invoices::save(data, &old, &invoice, &events, at.origin, at.now);
-    if exhausted {
-        let Some(sub_id) = invoice["parent"]["subscription_details"]["subscription"].as_str() else { return };
-        let Some(old_sub) = data.get_of(KIND, sub_id).cloned() else { return };
-        if matches!(old_sub["status"].as_str(), Some("canceled" | "incomplete_expired")) {
-            return;
+    if !paid && next.is_none() {
+        let schedule = data.retry_schedule.clone();
+        give_up(data, &invoice, &schedule, at);
+    }
+}
+
+/// The last retry of a renewal invoice failed: the subscription stays `past_due`, turns
+/// `unpaid` or is canceled, as `schedule` says (an ended one stays as it is).
+fn give_up(data: &mut AccountData, invoice: &Value, schedule: &RetrySchedule, at: &At) {
+    let Some(sub_id) = invoice["parent"]["subscription_details"]["subscription"].as_str() else { return };
+    let Some(old_sub) = data.get_of(KIND, sub_id).cloned() else { return };
+    if matches!(old_sub["status"].as_str(), Some("canceled" | "incomplete_expired")) {
+        return;
+    }
+    let mut subscription = old_sub.clone();
+    match schedule.after_last_failure {
+        AfterLastFailure::PastDue => {}
+        AfterLastFailure::Unpaid => {
+            subscription["status"] = json!("unpaid");
+            save(data, &old_sub, &subscription, &[], at.origin, at.now);
         }
-        let mut subscription = old_sub.clone();
-        subscription["status"] = json!("unpaid");
-        save(data, &old_sub, &subscription, &[], at.origin, at.now);
+        AfterLastFailure::Canceled => end(data, &mut subscription, "payment_failed", at.origin, at.now),
     }
 }

@@ -7,6 +7,7 @@ pub mod items;
 pub mod lifecycle;
 pub mod pending;
 pub mod preview;
+pub mod retries;
 mod update;
 
 use axum::extract::Path;
