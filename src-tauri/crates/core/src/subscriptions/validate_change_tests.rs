@@ -55,6 +55,7 @@ fn item(id: &str, price: &str, quantity: i64) -> SubscriptionItemView {
     SubscriptionItemView {
         id: id.into(),
         price_id: Some(price.into()),
+        product_id: None,
         product_name: None,
         quantity,
         unit_amount: Some(1000),
@@ -83,12 +84,12 @@ fn detail(status: &str) -> SubscriptionDetail {
         cancel_at: None,
         canceled_at: None,
         pause_collection: None,
-        discount: None,
+        discounts: Vec::new(),
         mrr: 3000,
         items: vec![item("si_basic", "price_basic", 2), item("si_seat", "price_seat", 1)],
         invoices: Vec::new(),
         timeline: Vec::new(),
-        actions: allowed_actions(status, false, false),
+        actions: allowed_actions(status, false, false, false),
         metadata: BTreeMap::new(),
         raw_json: String::new(),
     }
