@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use billfold_core::catalog::{export_snapshot, import_snapshot, CopySource, FileFormat, ProductChange};
+use billfold_core::catalog::{
+    export_snapshot, import_snapshot, CopySource, FileFormat, ProductChange,
+};
 use billfold_core::gateway::{Gateway, GatewayConfig};
 use billfold_core::journal::{self, OperationKind, OperationStatus};
 use billfold_core::secrets::Secret;
@@ -16,9 +18,9 @@ use billfold_core::sync::NoObserver;
 use billfold_core::Error;
 use serde_json::Value;
 
+mod catalog_copy_support;
 #[path = "support/kill.rs"]
 mod kill;
-mod catalog_copy_support;
 
 use catalog_copy_support::{by_name, fixture, made_prices, planned_prices, price};
 
