@@ -1,7 +1,10 @@
 //! Catalog commands: the product list (from the cache) and the journaled product and price
-//! writes, each answering the product as the cache now holds it.
+//! writes, each answering the product as the cache now holds it; copying a catalog from
+//! another account or a file (dry run, then apply) and exporting one.
 
-use billfold_core::catalog::{CatalogQuery, PriceInput, ProductInput, ProductRow};
+use billfold_core::catalog::{
+    CatalogQuery, CopyPlan, CopyResult, CopySource, FileFormat, PriceInput, ProductInput, ProductRow,
+};
 use tauri::State;
 
 use super::CommandResult;
@@ -77,4 +80,29 @@ pub async fn set_price_active(
     active: bool,
 ) -> CommandResult<ProductRow> {
     state.core()?.set_price_active(&account_id, &price_id, active).await.map_err(|err| err.payload())
+}
+
+/// The dry run of copying `source` into the target's catalog (no request).
+#[tauri::command(async)]
+pub fn plan_catalog_copy(state: State<'_, AppState>, target_account_id: String, source: CopySource) -> CommandResult<CopyPlan> {
+    state.core()?.plan_catalog_copy(&target_account_id, &source).map_err(|err| err.payload())
+}
+
+/// Applies the copy whose dry run had `expected_digest`, exactly once; `plan_changed` when
+/// the catalogs moved since.
+#[tauri::command]
+pub async fn apply_catalog_copy(
+    state: State<'_, AppState>,
+    target_account_id: String,
+    source: CopySource,
+    expected_digest: String,
+) -> CommandResult<CopyResult> {
+    let core = state.core()?;
+    core.apply_catalog_copy(&target_account_id, &source, &expected_digest).await.map_err(|err| err.payload())
+}
+
+/// The account's catalog as the text of a JSON or CSV file, for the window to save.
+#[tauri::command(async)]
+pub fn export_catalog(state: State<'_, AppState>, account_id: String, format: FileFormat) -> CommandResult<String> {
+    state.core()?.export_catalog(&account_id, format).map_err(|err| err.payload())
 }

@@ -3,7 +3,10 @@
 //! bindings` rewrites it.
 
 use billfold_core::accounts::{AccountView, Mode, NewAccount};
-use billfold_core::catalog::{CatalogQuery, PriceInput, PriceRow, ProductInput, ProductRow, RecurringInput};
+use billfold_core::catalog::{
+    CatalogQuery, CopyAction, CopyCounts, CopyPlan, CopyResult, CopySource, CopyStep, FileFormat, ObjectRef, PlannedProduct,
+    PriceInput, PriceRow, ProductChange, ProductInput, ProductRow, RecurringInput,
+};
 use billfold_core::credit_notes::{
     CreditLineInput, CreditNoteInput, CreditNotePage, CreditNotePreview, CreditNotePreviewLine, CreditNoteRow, CreditReason,
 };
@@ -86,6 +89,16 @@ fn generate() -> String {
         ProductInput::decl(&cfg),
         RecurringInput::decl(&cfg),
         PriceInput::decl(&cfg),
+        ObjectRef::decl(&cfg),
+        CopyStep::decl(&cfg),
+        CopyAction::decl(&cfg),
+        ProductChange::decl(&cfg),
+        PlannedProduct::decl(&cfg),
+        CopyCounts::decl(&cfg),
+        CopyPlan::decl(&cfg),
+        FileFormat::decl(&cfg),
+        CopySource::decl(&cfg),
+        CopyResult::decl(&cfg),
         CreditReason::decl(&cfg),
         CreditLineInput::decl(&cfg),
         CreditNoteInput::decl(&cfg),

@@ -261,3 +261,28 @@ fn subscriptions_cross_ipc_with_clear_errors() {
     assert_eq!(err["code"], "validation", "{err}");
     invoke(&main, "remove_demo", json!({})).unwrap();
 }
+
+#[test]
+fn the_catalog_copy_crosses_ipc_with_clear_errors() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let started = invoke(&main, "start_demo", json!({})).unwrap();
+    let (target, source) = (started[0]["id"].as_str().unwrap(), started[1]["id"].as_str().unwrap());
+    let from_account = json!({ "account": source });
+    let plan = invoke(&main, "plan_catalog_copy", json!({ "targetAccountId": target, "source": from_account })).unwrap();
+    assert!(plan["digest"].is_string() && plan["counts"]["requests"].is_u64(), "{plan}");
+    let stale = json!({ "targetAccountId": target, "source": from_account, "expectedDigest": "stale" });
+    assert_eq!(invoke(&main, "apply_catalog_copy", stale).unwrap_err()["code"], "plan_changed");
+
+    let csv = invoke(&main, "export_catalog", json!({ "accountId": source, "format": "csv" })).unwrap();
+    assert!(csv.as_str().unwrap().starts_with("product_key,product_id,product_name,"), "{csv}");
+    let file = json!({ "file": { "format": "csv", "contents": csv } });
+    let from_file = invoke(&main, "plan_catalog_copy", json!({ "targetAccountId": target, "source": file })).unwrap();
+    assert!(from_file["digest"].is_string(), "{from_file}");
+    let bad = json!({ "file": { "format": "json", "contents": "{}" } });
+    let err = invoke(&main, "plan_catalog_copy", json!({ "targetAccountId": target, "source": bad })).unwrap_err();
+    assert_eq!(err["code"], "validation", "{err}");
+    let itself = json!({ "targetAccountId": target, "source": { "account": target } });
+    assert_eq!(invoke(&main, "plan_catalog_copy", itself).unwrap_err()["code"], "validation");
+    invoke(&main, "remove_demo", json!({})).unwrap();
+}

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.
 // Do not edit by hand.
 
-export type ErrorCode = "validation" | "not_found" | "conflict" | "stripe_auth" | "stripe_unreachable" | "stripe_rate_limited" | "stripe_card_error" | "stripe_error" | "keychain_unavailable" | "keychain_locked" | "store" | "store_newer_version" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "plan_changed" | "stripe_auth" | "stripe_unreachable" | "stripe_rate_limited" | "stripe_card_error" | "stripe_error" | "keychain_unavailable" | "keychain_locked" | "store" | "store_newer_version" | "internal";
 
 export type ErrorPayload = { 
 /**
@@ -1125,6 +1125,154 @@ tax_behavior: string | null,
  * An internal name.
  */
 nickname: string | null, };
+
+export type ObjectRef = { "existing": string } | { "created": number };
+
+export type CopyStep = { "kind": "create_product", 
+/**
+ * The form, `metadata[billfold_key]` included.
+ */
+form: Array<[string, string]>, } | { "kind": "update_product", 
+/**
+ * The product.
+ */
+product: ObjectRef, 
+/**
+ * What changes.
+ */
+form: Array<[string, string]>, } | { "kind": "create_price", 
+/**
+ * Its product.
+ */
+product: ObjectRef, 
+/**
+ * The form, without `product`.
+ */
+form: Array<[string, string]>, } | { "kind": "update_price", 
+/**
+ * The price.
+ */
+price_id: string, 
+/**
+ * What changes.
+ */
+form: Array<[string, string]>, } | { "kind": "set_default_price", 
+/**
+ * The product.
+ */
+product: ObjectRef, 
+/**
+ * Its new default price.
+ */
+price: ObjectRef | null, };
+
+export type CopyAction = { 
+/**
+ * What it does, in words.
+ */
+text: string, 
+/**
+ * The request.
+ */
+step: CopyStep, };
+
+export type ProductChange = "create" | "update" | "archive" | "unchanged";
+
+export type PlannedProduct = { 
+/**
+ * Its `billfold_key`.
+ */
+key: string, 
+/**
+ * Its name (the source's, or the target's for an archive).
+ */
+name: string, 
+/**
+ * What happens to it.
+ */
+change: ProductChange, 
+/**
+ * The texts of its actions, in order.
+ */
+lines: Array<string>, };
+
+export type CopyCounts = { 
+/**
+ * Products to create.
+ */
+products_created: number, 
+/**
+ * Products to change.
+ */
+products_updated: number, 
+/**
+ * Products to archive.
+ */
+products_archived: number, 
+/**
+ * Products left as they are.
+ */
+products_unchanged: number, 
+/**
+ * Prices to create.
+ */
+prices_created: number, 
+/**
+ * Prices to archive.
+ */
+prices_archived: number, 
+/**
+ * Prices to change (nickname, lookup key, unarchive).
+ */
+prices_updated: number, 
+/**
+ * Requests to Stripe: one per action.
+ */
+requests: number, };
+
+export type CopyPlan = { 
+/**
+ * Every product concerned, in the order of the source, then those archived.
+ */
+products: Array<PlannedProduct>, 
+/**
+ * Every request, in the order they run.
+ */
+actions: Array<CopyAction>, 
+/**
+ * Counts of the above.
+ */
+counts: CopyCounts, 
+/**
+ * What the copy leaves out and why.
+ */
+notes: Array<string>, 
+/**
+ * A fingerprint of the actions: applying refuses when the recomputed plan's differs.
+ */
+digest: string, };
+
+export type FileFormat = "json" | "csv";
+
+export type CopySource = { "account": string } | { "file": { 
+/**
+ * JSON or CSV.
+ */
+format: FileFormat, 
+/**
+ * Its text.
+ */
+contents: string, } };
+
+export type CopyResult = { 
+/**
+ * The journaled operation; `None` when there was nothing to do (and nothing was sent).
+ */
+operation_id: string | null, 
+/**
+ * What it did: the plan's counts.
+ */
+counts: CopyCounts, };
 
 export type CreditReason = "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
 

@@ -1,7 +1,16 @@
 // Typed calls for the catalog: products and their prices. Listing answers from the cache; every
-// change goes through the journal on the Rust side. Errors arrive as {code, message}.
+// change goes through the journal on the Rust side, a catalog copy too. Errors arrive as {code, message}.
 import { call } from './api';
-import type { CatalogQuery, PriceInput, ProductInput, ProductRow } from './bindings';
+import type {
+  CatalogQuery,
+  CopyPlan,
+  CopyResult,
+  CopySource,
+  FileFormat,
+  PriceInput,
+  ProductInput,
+  ProductRow,
+} from './bindings';
 
 export const catalogApi = {
   /** Cached products sorted by name, each with its prices newest first. */
@@ -23,4 +32,12 @@ export const catalogApi = {
   /** Archives (`false`) or unarchives (`true`) a price. */
   set_price_active: (accountId: string, priceId: string, active: boolean) =>
     call<ProductRow>('set_price_active', { accountId, priceId, active }),
+  /** The dry run of copying another account's catalog or a file into the target (no request). */
+  plan_catalog_copy: (targetAccountId: string, source: CopySource) =>
+    call<CopyPlan>('plan_catalog_copy', { targetAccountId, source }),
+  /** Applies the dry run with `expectedDigest` exactly once; `plan_changed` when the catalogs moved since. */
+  apply_catalog_copy: (targetAccountId: string, source: CopySource, expectedDigest: string) =>
+    call<CopyResult>('apply_catalog_copy', { targetAccountId, source, expectedDigest }),
+  /** The account's cached catalog as the text of a JSON or CSV file. */
+  export_catalog: (accountId: string, format: FileFormat) => call<string>('export_catalog', { accountId, format }),
 };

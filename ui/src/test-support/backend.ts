@@ -15,6 +15,7 @@ import type {
 import { app } from '../lib/app-state.svelte';
 import { connectEvents, disconnectEvents } from '../lib/events';
 import { router } from '../lib/router.svelte';
+import { copyPlan } from './catalog';
 
 /** IPC arguments are plain JSON; tests read the fields they expect. */
 type Args = any;
@@ -74,6 +75,9 @@ const DEFAULTS: Record<string, Handler> = {
   list_request_log: () => [],
   list_operations: () => [],
   list_catalog: () => [],
+  plan_catalog_copy: () => copyPlan(),
+  apply_catalog_copy: () => ({ operation_id: null, counts: copyPlan().counts }),
+  export_catalog: () => '',
   list_subscriptions: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   dunning_queue: () => [],
   list_coupons: () => [],

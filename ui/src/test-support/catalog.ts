@@ -1,5 +1,5 @@
 // Catalog shapes for UI tests, each a plausible default that a test overrides.
-import type { PriceRow, ProductRow } from '../lib/bindings';
+import type { CopyPlan, PriceRow, ProductRow } from '../lib/bindings';
 
 /** An active one-off EUR price of €450.00, tax exclusive. */
 export function priceRow(overrides: Partial<PriceRow> = {}): PriceRow {
@@ -42,6 +42,27 @@ export function productRow(overrides: Partial<ProductRow> = {}): ProductRow {
     created: 1_799_000_000,
     updated: 1_799_000_000,
     prices: [priceRow()],
+    ...overrides,
+  };
+}
+
+/** A dry run with nothing to do unless overridden. */
+export function copyPlan(overrides: Partial<CopyPlan> = {}): CopyPlan {
+  return {
+    products: [],
+    actions: [],
+    counts: {
+      products_created: 0,
+      products_updated: 0,
+      products_archived: 0,
+      products_unchanged: 0,
+      prices_created: 0,
+      prices_archived: 0,
+      prices_updated: 0,
+      requests: 0,
+    },
+    notes: [],
+    digest: 'd0',
     ...overrides,
   };
 }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     NotFound,
     /// The input clashes with existing data (e.g. a duplicate).
     Conflict,
+    /// What was confirmed (a dry run) no longer matches what would be done.
+    PlanChanged,
     /// Stripe refused the API key.
     StripeAuth,
     /// Stripe (or the configured API base) could not be reached.
@@ -56,6 +58,9 @@ pub enum Error {
     /// Clashes with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// The dry run the user confirmed is no longer what applying would do.
+    #[error("{0}")]
+    PlanChanged(String),
     /// Stripe rejected the key.
     #[error("Stripe rejected the API key: {0}")]
     StripeAuth(String),
@@ -115,6 +120,7 @@ impl Error {
             Error::Validation(_) => ErrorCode::Validation,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::PlanChanged(_) => ErrorCode::PlanChanged,
             Error::StripeAuth(_) => ErrorCode::StripeAuth,
             Error::StripeUnreachable { .. } => ErrorCode::StripeUnreachable,
             Error::StripeRateLimited => ErrorCode::StripeRateLimited,

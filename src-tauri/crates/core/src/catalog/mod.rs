@@ -1,6 +1,12 @@
 //! The product catalog: products and their prices as the cache holds them, and the journaled
-//! writes that change them in Stripe (create, edit, archive, add a price, replace a price).
+//! writes that change them in Stripe (create, edit, archive, add a price, replace a price),
+//! and copying a catalog from another account or a file (`copy*`).
 
+mod copy;
+mod copy_apply;
+mod copy_files;
+mod copy_forms;
+mod copy_plan;
 mod input;
 mod list;
 mod service;
@@ -10,6 +16,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use copy::{CatalogSnapshot, SnapshotPrice, SnapshotProduct, KEY_METADATA};
+pub use copy_apply::{CopyResult, CopySource};
+pub use copy_files::{export as export_snapshot, import as import_snapshot, FileFormat, CSV_COLUMNS, FILE_FORMAT, FILE_VERSION};
+pub use copy_plan::{CopyAction, CopyCounts, CopyPlan, CopyStep, Form, ObjectRef, PlannedProduct, ProductChange};
 pub use input::{
     INTERVALS, MAX_DESCRIPTION_CHARS, MAX_METADATA_KEYS, MAX_METADATA_KEY_CHARS, MAX_METADATA_VALUE_CHARS,
     MAX_NAME_CHARS, MAX_NICKNAME_CHARS, TAX_BEHAVIORS,

@@ -78,7 +78,7 @@ fn apply(run: &OperationRun, resource: &str, object: &Value) -> Result<()> {
 }
 
 /// One `POST` as a step, its answer applied to the cache as `resource`.
-async fn post(run: &mut OperationRun, name: &str, path: String, form: Form, resource: &str) -> Result<Value> {
+pub(super) async fn post(run: &mut OperationRun, name: &str, path: String, form: Form, resource: &str) -> Result<Value> {
     let gateway = run.gateway().clone();
     let answer = run.step(name, |key| async move { gateway.post_form(&path, &form, Some(&key)).await }).await?;
     apply(run, resource, &answer)?;

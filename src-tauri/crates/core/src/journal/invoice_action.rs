@@ -76,6 +76,7 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
         | OperationKind::SetPriceActive
+        | OperationKind::CopyCatalog
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription

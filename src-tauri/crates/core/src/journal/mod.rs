@@ -14,6 +14,7 @@
 mod audit;
 mod balance_transaction;
 mod catalog;
+mod catalog_copy;
 mod coupon;
 mod create_invoice;
 mod credit_note;
@@ -128,6 +129,8 @@ pub enum OperationKind {
     ReplacePrice,
     /// Archive (clearing the product's default first when it is this price) or unarchive a price.
     SetPriceActive,
+    /// Copy a catalog into the account: the confirmed plan's actions, one step each.
+    CopyCatalog,
     /// Find or create the customer, create a subscription, then fetch the customer and the
     /// subscription's first invoice.
     CreateSubscription,
@@ -165,6 +168,7 @@ impl OperationKind {
             OperationKind::AddPrice => "add_price",
             OperationKind::ReplacePrice => "replace_price",
             OperationKind::SetPriceActive => "set_price_active",
+            OperationKind::CopyCatalog => "copy_catalog",
             OperationKind::CreateSubscription => "create_subscription",
             OperationKind::CancelSubscription => "cancel_subscription",
             OperationKind::UpdateSubscription => "update_subscription",
@@ -195,6 +199,7 @@ impl OperationKind {
             "add_price" => Ok(OperationKind::AddPrice),
             "replace_price" => Ok(OperationKind::ReplacePrice),
             "set_price_active" => Ok(OperationKind::SetPriceActive),
+            "copy_catalog" => Ok(OperationKind::CopyCatalog),
             "create_subscription" => Ok(OperationKind::CreateSubscription),
             "cancel_subscription" => Ok(OperationKind::CancelSubscription),
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
@@ -305,6 +310,7 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
         | OperationKind::SetPriceActive => catalog::run(&mut run, kind, input).await,
+        OperationKind::CopyCatalog => catalog_copy::run(&mut run, input).await,
         OperationKind::CreateSubscription => subscription::create(&mut run, input).await,
         OperationKind::CancelSubscription | OperationKind::UpdateSubscription => {
             subscription::write(&mut run, kind, input).await

@@ -50,6 +50,7 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::AddPrice
         | OperationKind::ReplacePrice
         | OperationKind::SetPriceActive
+        | OperationKind::CopyCatalog
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
@@ -159,6 +160,7 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::AddPrice
             | OperationKind::ReplacePrice
             | OperationKind::SetPriceActive
+            | OperationKind::CopyCatalog
             | OperationKind::CreateSubscription
             | OperationKind::CancelSubscription
             | OperationKind::UpdateSubscription
