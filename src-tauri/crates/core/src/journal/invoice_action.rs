@@ -78,7 +78,8 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::SetPriceActive
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
-        | OperationKind::UpdateSubscription => {
+        | OperationKind::UpdateSubscription
+        | OperationKind::ApplyDunningRule => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

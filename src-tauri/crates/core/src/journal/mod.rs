@@ -17,6 +17,7 @@ mod catalog;
 mod create_invoice;
 mod credit_note;
 mod customer;
+mod dunning_rule;
 mod invoice_action;
 mod issue_invoice;
 mod service;
@@ -42,6 +43,7 @@ pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
+pub use dunning_rule::DunningRuleApplication;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 pub use subscription::{CreatedSubscription, SubscriptionWrite};
@@ -134,6 +136,9 @@ pub enum OperationKind {
     /// Change a subscription (`POST /v1/subscriptions/{id}`): cancel at period end or not,
     /// pause or resume collection.
     UpdateSubscription,
+    /// The account's dunning rule applied to one subscription: mark it in its metadata
+    /// (`POST /v1/subscriptions/{id}`), then, when the rule cancels, cancel it at once.
+    ApplyDunningRule,
 }
 
 impl OperationKind {
@@ -164,6 +169,7 @@ impl OperationKind {
             OperationKind::CreateSubscription => "create_subscription",
             OperationKind::CancelSubscription => "cancel_subscription",
             OperationKind::UpdateSubscription => "update_subscription",
+            OperationKind::ApplyDunningRule => "apply_dunning_rule",
         }
     }
 
@@ -193,6 +199,7 @@ impl OperationKind {
             "create_subscription" => Ok(OperationKind::CreateSubscription),
             "cancel_subscription" => Ok(OperationKind::CancelSubscription),
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
+            "apply_dunning_rule" => Ok(OperationKind::ApplyDunningRule),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -303,6 +310,7 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         OperationKind::CancelSubscription | OperationKind::UpdateSubscription => {
             subscription::write(&mut run, kind, input).await
         }
+        OperationKind::ApplyDunningRule => dunning_rule::run(&mut run, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

@@ -52,7 +52,8 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::SetPriceActive
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
-        | OperationKind::UpdateSubscription => None,
+        | OperationKind::UpdateSubscription
+        | OperationKind::ApplyDunningRule => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -160,7 +161,8 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::SetPriceActive
             | OperationKind::CreateSubscription
             | OperationKind::CancelSubscription
-            | OperationKind::UpdateSubscription => {}
+            | OperationKind::UpdateSubscription
+            | OperationKind::ApplyDunningRule => {}
         }
         Ok(())
     })?;

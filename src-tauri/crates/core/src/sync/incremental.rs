@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{is_missing, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
+use super::{is_missing, list_parts, notices, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
 use crate::store::cache::kinds::EVENTS_RESOURCE;
 
 const EVENTS: &str = "/v1/events";
@@ -69,14 +69,22 @@ async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
     let fetched = run
         .fetch_children(events.iter().map(|event| &event["data"]["object"]))
         .await?;
-    let (applied, changed) = run.store.cache_write(run.account_id(), |tx| {
+    let ((applied, noticed), changed) = run.store.cache_write(run.account_id(), |tx| {
         let mut applied = 0u64;
+        let mut noticed = Vec::new();
         for event in events {
-            applied += u64::from(tx.apply_event(event, &fetched)?);
+            let new = tx.apply_event(event, &fetched)?;
+            applied += u64::from(new);
+            if new && notices::concerns(event) {
+                noticed.push(event.clone());
+            }
         }
         tx.set_event_cursor(newest)?;
-        Ok(applied)
+        Ok((applied, noticed))
     })?;
+    if run.notices_since.is_some() {
+        run.noticed.extend(noticed);
+    }
     run.report.events_applied += applied;
     run.report.events_skipped += events.len() as u64 - applied;
     run.changed(changed);
