@@ -18,8 +18,9 @@ use crate::subscriptions::{DunningAction, DUNNING_INVOICE_KEY, DUNNING_MARK_KEY}
 pub struct DunningRuleApplication {
     /// The `past_due` or `unpaid` subscription the rule acts on.
     pub subscription_id: String,
-    /// Its open invoice whose failed payments reached the rule's count.
-    pub invoice_id: String,
+    /// Its open invoice whose failed payments reached the rule's count (named so that the
+    /// audit log shows the subscription as what the operation acted on).
+    pub unpaid_invoice_id: String,
     /// Cancel it, or only mark it for review.
     pub action: DunningAction,
     /// The rule's count of failed payments.
@@ -44,7 +45,7 @@ pub(super) async fn run(run: &mut OperationRun, input: Value) -> Result<Value> {
     })?;
     let form = vec![
         (format!("metadata[{DUNNING_MARK_KEY}]"), input.mark()),
-        (format!("metadata[{DUNNING_INVOICE_KEY}]"), input.invoice_id.clone()),
+        (format!("metadata[{DUNNING_INVOICE_KEY}]"), input.unpaid_invoice_id.clone()),
     ];
     let gateway = run.gateway().clone();
     let path = format!("/v1/subscriptions/{}", input.subscription_id);
@@ -74,7 +75,7 @@ mod tests {
     fn the_mark_says_what_was_done_after_how_many_failures() {
         let mut input = DunningRuleApplication {
             subscription_id: "sub_1".into(),
-            invoice_id: "in_1".into(),
+            unpaid_invoice_id: "in_1".into(),
             action: DunningAction::Cancel,
             failed_payments: 3,
         };

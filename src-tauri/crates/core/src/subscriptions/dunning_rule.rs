@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::journal::{self, DunningRuleApplication, OperationKind, OperationStatus};
+use crate::journal::{self, DunningRuleApplication, OperationKind};
 use crate::service::Billfold;
 use crate::store::Store;
 
@@ -126,29 +126,17 @@ impl Store {
         Ok(due)
     }
 
-    /// The operation already recorded for the rule on this subscription and invoice, if any,
-    /// with its status.
-    fn dunning_rule_operation(&self, account_id: &str, due: &Due) -> Result<Option<(String, OperationStatus)>> {
-        use rusqlite::OptionalExtension;
+    /// Whether an operation of the rule was recorded for this subscription and invoice.
+    fn dunning_rule_recorded(&self, account_id: &str, due: &Due) -> Result<bool> {
         let conn = self.conn()?;
-        let found: Option<(String, String)> = conn
-            .query_row(
-                "SELECT id, status FROM operations
-                 WHERE account_id = ?1 AND kind = ?2 AND json_extract(input, '$.subscription_id') = ?3
-                   AND json_extract(input, '$.invoice_id') = ?4
-                 ORDER BY rowid DESC LIMIT 1",
-                params![account_id, OperationKind::ApplyDunningRule.as_str(), due.subscription_id, due.invoice_id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        Ok(found.map(|(id, status)| {
-            let status = match status.as_str() {
-                "pending" => OperationStatus::Pending,
-                "done" => OperationStatus::Done,
-                _ => OperationStatus::Failed,
-            };
-            (id, status)
-        }))
+        let found: i64 = conn.query_row(
+            "SELECT count(*) FROM operations
+             WHERE account_id = ?1 AND kind = ?2 AND json_extract(input, '$.subscription_id') = ?3
+               AND json_extract(input, '$.unpaid_invoice_id') = ?4",
+            params![account_id, OperationKind::ApplyDunningRule.as_str(), due.subscription_id, due.invoice_id],
+            |row| row.get(0),
+        )?;
+        Ok(found > 0)
     }
 }
 
@@ -170,32 +158,38 @@ impl Billfold {
     /// resumed instead. Returns the operations that ran. One that fails stays in the journal
     /// (the audit log shows why); the others still run.
     pub async fn apply_dunning_rule(&self, account_id: &str) -> Result<Vec<String>> {
+        // An application a crash or kill left half-done was decided already (its mark may be
+        // cached, so it is no longer due): it finishes whatever the rule says now.
+        let mut ran: Vec<String> = journal::unfinished(self.store())?
+            .into_iter()
+            .filter(|operation| operation.account_id == account_id && operation.kind == OperationKind::ApplyDunningRule)
+            .map(|operation| operation.id)
+            .collect();
         let rule = self.store().dunning_rule(account_id)?;
-        if !rule.enabled {
-            return Ok(Vec::new());
-        }
-        let due = self.store().dunning_rule_due(account_id, rule.failed_payments)?;
-        if due.is_empty() {
+        let due = if rule.enabled { self.store().dunning_rule_due(account_id, rule.failed_payments)? } else { Vec::new() };
+        if ran.is_empty() && due.is_empty() {
             return Ok(Vec::new());
         }
         let gateway = self.gateway(account_id).await?;
-        let mut ran = Vec::new();
+        for operation_id in &ran {
+            if let Err(err) = journal::run(&self.shared_store(), &gateway, operation_id).await {
+                tracing::warn!(account = %account_id, operation = %operation_id, %err, "the dunning rule could not be finished");
+            }
+        }
         for due in due {
-            let operation_id = match self.store().dunning_rule_operation(account_id, &due)? {
-                Some((id, OperationStatus::Pending)) => id,
-                // Done (someone took the mark off since) or refused: not again.
-                Some(_) => continue,
-                None => {
-                    let input = DunningRuleApplication {
-                        subscription_id: due.subscription_id,
-                        invoice_id: due.invoice_id,
-                        action: rule.action,
-                        failed_payments: rule.failed_payments,
-                    };
-                    let input = serde_json::to_value(&input).map_err(|err| Error::Internal(err.to_string()))?;
-                    journal::begin(self.store(), account_id, OperationKind::ApplyDunningRule, input)?.id
-                }
+            // Pending: resumed above (a transient failure leaves it for the next sync). Done
+            // (someone took the mark off since) or refused: not again.
+            if self.store().dunning_rule_recorded(account_id, &due)? {
+                continue;
+            }
+            let input = DunningRuleApplication {
+                subscription_id: due.subscription_id,
+                unpaid_invoice_id: due.invoice_id,
+                action: rule.action,
+                failed_payments: rule.failed_payments,
             };
+            let input = serde_json::to_value(&input).map_err(|err| Error::Internal(err.to_string()))?;
+            let operation_id = journal::begin(self.store(), account_id, OperationKind::ApplyDunningRule, input)?.id;
             if let Err(err) = journal::run(&self.shared_store(), &gateway, &operation_id).await {
                 tracing::warn!(account = %account_id, operation = %operation_id, %err, "the dunning rule could not be applied");
             }

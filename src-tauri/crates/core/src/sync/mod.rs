@@ -466,10 +466,9 @@ pub(crate) async fn apply_pushed_event(
     }
     let never = AtomicBool::new(false);
     let cursor = store.sync_cursor(gateway.account_id())?;
-    let notices_since = match cursor.backfilled && cursor.backfill.is_none() {
-        true => store.notices_since(gateway.account_id())?,
-        false => None,
-    };
+    // During a backfill an event is no news: the backfill lists its object anyway.
+    let backfilling = !cursor.backfilled || cursor.backfill.is_some();
+    let notices_since = if backfilling { None } else { store.notices_since(gateway.account_id())? };
     let mut run = Run {
         store,
         gateway,
