@@ -9,6 +9,7 @@ mod activity;
 mod catalog;
 mod credit_notes;
 mod customers;
+mod dunning;
 mod invoices;
 mod purchase_orders;
 mod subscriptions;
@@ -72,6 +73,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::create_subscription,
         subscriptions::list_recurring_prices,
         subscriptions::dunning_queue,
+        dunning::get_dunning_rule,
+        dunning::set_dunning_rule,
+        dunning::get_notification_settings,
+        dunning::set_notification_settings,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,
