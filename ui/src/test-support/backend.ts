@@ -77,6 +77,10 @@ const DEFAULTS: Record<string, Handler> = {
   list_subscriptions: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   dunning_queue: () => [],
   get_sync_settings: () => DEFAULT_SYNC_SETTINGS,
+  get_dunning_rule: () => ({ enabled: false, failed_payments: 3, action: 'review' }),
+  set_dunning_rule: (args) => args.rule,
+  get_notification_settings: () => ({ payment_failures: true }),
+  set_notification_settings: (args) => args.settings,
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
   aging_summary: () => [],
 };
