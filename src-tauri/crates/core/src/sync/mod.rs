@@ -382,14 +382,15 @@ pub(crate) async fn sync_once(
     run.status();
     let outcome = run_steps(&mut run, needs_backfill).await;
     follow_purchase_orders(&mut run);
+    // Also after a failed or cancelled pass: the pages it committed are not applied again.
+    if let Some(since) = run.notices_since {
+        store.tell_notices(observer, &account_id, since, &run.noticed);
+    }
     let mut report = run.report;
     match outcome {
         Ok(()) => {
             store.record_sync_success(&account_id)?;
             notify_status(store, observer, &account_id);
-            if let Some(since) = run.notices_since {
-                store.tell_notices(observer, &account_id, since, &run.noticed);
-            }
             Ok(report)
         }
         Err(Stop::Cancelled) => {
