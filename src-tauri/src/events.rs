@@ -1,19 +1,25 @@
 //! Core notifications to the window as Tauri events: `sync-progress`, `sync-status` and
-//! `data-changed`, so open views refresh without a reload.
+//! `data-changed`, so open views refresh without a reload; notices about failed payments go to
+//! the desktop instead (see [`crate::notifications`]).
+
+use std::sync::Arc;
 
 use billfold_core::store::SyncStatus;
-use billfold_core::sync::{DataChanged, SyncObserver, SyncProgress};
+use billfold_core::sync::{DataChanged, Notice, SyncObserver, SyncProgress};
 use tauri::{AppHandle, Emitter, Runtime};
 
-/// Emits every sync notification to all windows.
+use crate::notifications::DesktopNotifier;
+
+/// Emits every sync notification to all windows and shows notices on the desktop.
 pub struct WindowEvents<R: Runtime> {
     app: AppHandle<R>,
+    notifier: Arc<dyn DesktopNotifier>,
 }
 
 impl<R: Runtime> WindowEvents<R> {
-    /// Emits through this app.
-    pub fn new(app: AppHandle<R>) -> Self {
-        WindowEvents { app }
+    /// Emits through this app and shows notices through `notifier`.
+    pub fn new(app: AppHandle<R>, notifier: Arc<dyn DesktopNotifier>) -> Self {
+        WindowEvents { app, notifier }
     }
 
     fn emit<T: serde::Serialize + Clone>(&self, name: &str, payload: &T) {
@@ -34,5 +40,11 @@ impl<R: Runtime> SyncObserver for WindowEvents<R> {
 
     fn data_changed(&self, change: &DataChanged) {
         self.emit("data-changed", change);
+    }
+
+    fn notices(&self, notices: &[Notice]) {
+        for notice in notices {
+            self.notifier.show(notice);
+        }
     }
 }

@@ -3,6 +3,7 @@
 pub mod cli;
 mod commands;
 mod events;
+mod notifications;
 mod state;
 
 #[cfg(test)]
@@ -15,7 +16,10 @@ pub use state::AppState;
 /// Adds Billfold's commands to a builder, for any runtime (the real one, or the mock
 /// runtime in tests, which manage their own [`AppState`]).
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_opener::init()).invoke_handler(commands::handler())
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(commands::handler())
 }
 
 /// Runs the desktop app.

@@ -11,6 +11,7 @@ use billfold_core::{logging, Billfold, Error, ErrorPayload};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::WindowEvents;
+use crate::notifications::PluginNotifier;
 
 /// Set to `1` to start straight into the demo accounts (`make demo`).
 pub const DEMO_ENV: &str = "BILLFOLD_DEMO";
@@ -96,7 +97,8 @@ impl AppState {
         if let Err(err) = core.resume_demo().await {
             tracing::error!(%err, "the demo could not be restarted");
         }
-        if let Err(err) = core.start_sync(Arc::new(WindowEvents::new(app.clone()))) {
+        let events = WindowEvents::new(app.clone(), PluginNotifier::new(app.clone()));
+        if let Err(err) = core.start_sync(Arc::new(events)) {
             tracing::error!(%err, "sync could not start");
         }
         // After the scheduler, so the demo's first sync reports its progress to the window.

@@ -10,6 +10,7 @@ mod catalog;
 mod coupons;
 mod credit_notes;
 mod customers;
+mod dunning;
 mod invoices;
 mod purchase_orders;
 mod subscriptions;
@@ -80,6 +81,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::change_subscription,
         coupons::list_coupons,
         coupons::create_coupon,
+        dunning::get_dunning_rule,
+        dunning::set_dunning_rule,
+        dunning::get_notification_settings,
+        dunning::set_notification_settings,
         activity::list_request_log,
         activity::list_operations,
         purchase_orders::list_purchase_orders,

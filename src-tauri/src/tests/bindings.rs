@@ -31,11 +31,11 @@ use billfold_core::po::{
 };
 use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
 use billfold_core::subscriptions::{
-    DunningRow, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
+    DunningAction, DunningRow, DunningRule, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
     SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
 };
 use billfold_core::subscriptions::{ChangeLine, ChangePreview, ItemChange, ProrationChoice, SubscriptionChangeInput};
-use billfold_core::sync::{DataChanged, PaymentMethodRow, SyncPhase, SyncProgress};
+use billfold_core::sync::{DataChanged, NotificationSettings, PaymentMethodRow, SyncPhase, SyncProgress};
 use billfold_core::{AppOverview, ErrorCode, ErrorPayload};
 use ts_rs::{Config, TS};
 
@@ -112,6 +112,9 @@ fn generate() -> String {
         SubscriptionActionKind::decl(&cfg),
         SubscriptionDetail::decl(&cfg),
         DunningRow::decl(&cfg),
+        DunningAction::decl(&cfg),
+        DunningRule::decl(&cfg),
+        NotificationSettings::decl(&cfg),
         UpcomingLine::decl(&cfg),
         UpcomingInvoice::decl(&cfg),
         SubscriptionAction::decl(&cfg),

@@ -286,3 +286,97 @@ fn the_catalog_copy_crosses_ipc_with_clear_errors() {
     assert_eq!(invoke(&main, "plan_catalog_copy", itself).unwrap_err()["code"], "validation");
     invoke(&main, "remove_demo", json!({})).unwrap();
 }
+
+#[test]
+fn the_dunning_rule_and_the_notification_switch_cross_ipc_checked() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::default())).unwrap();
+    let harness = harness();
+    let main = window(&harness, "main");
+    let input = json!({ "input": {
+        "name": "EuroRust", "secret_key": KEY, "default_currency": "EUR", "api_base": sim.base_url()
+    }});
+    let id = invoke(&main, "add_account", input).unwrap()["id"].as_str().unwrap().to_string();
+
+    let rule = invoke(&main, "get_dunning_rule", json!({ "accountId": id })).unwrap();
+    assert_eq!(rule, json!({ "enabled": false, "failed_payments": 3, "action": "review" }), "off by default");
+    let too_many = json!({ "accountId": id, "rule": { "enabled": true, "failed_payments": 11, "action": "cancel" } });
+    assert_eq!(invoke(&main, "set_dunning_rule", too_many).unwrap_err()["code"], "validation");
+    let wanted = json!({ "enabled": true, "failed_payments": 2, "action": "cancel" });
+    assert_eq!(invoke(&main, "set_dunning_rule", json!({ "accountId": id, "rule": wanted })).unwrap(), wanted);
+    assert_eq!(invoke(&main, "get_dunning_rule", json!({ "accountId": id })).unwrap(), wanted);
+
+    let on = invoke(&main, "get_notification_settings", json!({ "accountId": id })).unwrap();
+    assert_eq!(on, json!({ "payment_failures": true }), "on by default");
+    let off = json!({ "accountId": id, "settings": { "payment_failures": false } });
+    assert_eq!(invoke(&main, "set_notification_settings", off).unwrap(), json!({ "payment_failures": false }));
+    assert_eq!(invoke(&main, "get_notification_settings", json!({ "accountId": id })).unwrap()["payment_failures"], false);
+
+    for cmd in ["get_dunning_rule", "get_notification_settings"] {
+        let err = invoke(&main, cmd, json!({ "accountId": "no-such-account" })).unwrap_err();
+        assert_eq!(err["code"], "not_found", "{cmd}: {err}");
+    }
+    drop(sim);
+}
+
+#[test]
+fn the_window_may_not_show_or_ask_for_notifications() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    for cmd in ["plugin:notification|notify", "plugin:notification|request_permission", "plugin:notification|is_permission_granted"] {
+        let refused = invoke(&main, cmd, json!({ "options": { "title": "Hi" } })).unwrap_err();
+        assert!(refused.to_string().contains("not allowed"), "{cmd}: {refused}");
+    }
+}
+
+/// Records what would be shown on the desktop.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, String)>>);
+
+impl crate::notifications::DesktopNotifier for Recorder {
+    fn show(&self, notice: &billfold_core::sync::Notice) {
+        self.0.lock().unwrap().push((notice.title.clone(), notice.body.clone()));
+    }
+}
+
+#[test]
+fn a_payment_failing_after_the_first_sync_reaches_the_desktop_notifier() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(SimConfig::default())).unwrap();
+    let harness = harness();
+    let main = window(&harness, "main");
+    let input = json!({ "input": {
+        "name": "EuroRust", "secret_key": KEY, "default_currency": "EUR", "api_base": sim.base_url()
+    }});
+    let id = invoke(&main, "add_account", input).unwrap()["id"].as_str().unwrap().to_string();
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let events = crate::events::WindowEvents::new(harness.app.handle().clone(), recorder.clone());
+    let state = harness.app.state::<AppState>();
+    let core = state.core().unwrap();
+    let sub = runtime.block_on(async {
+        let gateway = core.gateway(&id).await.unwrap();
+        let post = |path: &str, pairs: &[(&str, &str)]| {
+            let form: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let (gateway, path) = (gateway.clone(), path.to_string());
+            async move { gateway.post_form(&path, &form, None).await.unwrap() }
+        };
+        let customer = post("/v1/customers", &[("name", "Acme Ltd")]).await["id"].as_str().unwrap().to_string();
+        let card = post("/v1/payment_methods/pm_card_visa/attach", &[("customer", &customer)]).await;
+        post(&format!("/v1/customers/{customer}"), &[("invoice_settings[default_payment_method]", card["id"].as_str().unwrap())])
+            .await;
+        let product = post("/v1/products", &[("name", "Console")]).await["id"].as_str().unwrap().to_string();
+        let price = [("product", product.as_str()), ("currency", "eur"), ("unit_amount", "1000"), ("recurring[interval]", "month")];
+        let price = post("/v1/prices", &price).await["id"].as_str().unwrap().to_string();
+        let sub = post("/v1/subscriptions", &[("customer", &customer), ("items[0][price]", &price)]).await;
+        core.sync_once(&id, &events).await.unwrap();
+        let sub = sub["id"].as_str().unwrap().to_string();
+        assert_eq!(sim.fail_renewal(&sub).unwrap()["status"], "past_due");
+        core.sync_once(&id, &events).await.unwrap();
+        sub
+    });
+    let shown = recorder.0.lock().unwrap().clone();
+    assert_eq!(shown.len(), 2, "the failed payment and the subscription turning past due: {shown:?}");
+    assert_eq!(shown[0].0, "Payment failed — Acme Ltd");
+    assert!(shown[0].1.starts_with("€10.00, invoice ") && shown[0].1.ends_with("(EuroRust)"), "{shown:?}");
+    assert_eq!(shown[1], ("Subscription past due — Acme Ltd".to_string(), format!("{sub} is past due (EuroRust)")));
+}

@@ -29,6 +29,7 @@ function dunningRow(overrides: Partial<DunningRow> = {}): DunningRow {
     last_failure: 'Your card was declined.',
     due_date: null,
     actions: ['pay', 'mark_uncollectible'],
+    review: false,
     ...overrides,
   };
 }
@@ -75,6 +76,14 @@ describe('dunning queue', () => {
     expect(rowTexts()[1]).toContain('unpaid');
     expect(rowTexts()[1]).toContain('$12.00');
     expect(rowTexts()[1]).toContain('No more retries');
+  });
+
+  it('flags subscriptions the dunning rule marked for review', async () => {
+    mount({ dunning_queue: () => [ROWS[0], { ...ROWS[1], review: true }] });
+    await waitFor(() => expect(rowTexts()).toHaveLength(2));
+    const [first, second] = screen.getAllByTestId('dunning-row');
+    expect(first.querySelector('[data-testid="dunning-review"]')).toBeNull();
+    expect(second.querySelector('[data-testid="dunning-review"]')?.textContent).toBe('Review');
   });
 
   it('offers only the invoice actions each row allows', async () => {

@@ -1678,7 +1678,33 @@ due_date: number | null,
 /**
  * The invoice actions its state allows (pay retries now, send emails the hosted link).
  */
-actions: Array<InvoiceActionKind>, };
+actions: Array<InvoiceActionKind>, 
+/**
+ * Whether the account's dunning rule marked the subscription for review.
+ */
+review: boolean, };
+
+export type DunningAction = "cancel" | "review";
+
+export type DunningRule = { 
+/**
+ * Whether it runs after each sync.
+ */
+enabled: boolean, 
+/**
+ * After how many failed payments of an open invoice it acts (1–10).
+ */
+failed_payments: number, 
+/**
+ * What it does then.
+ */
+action: DunningAction, };
+
+export type NotificationSettings = { 
+/**
+ * Show a desktop notification when a payment fails or a subscription turns past due.
+ */
+payment_failures: boolean, };
 
 export type UpcomingLine = { 
 /**

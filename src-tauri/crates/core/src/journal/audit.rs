@@ -44,6 +44,7 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &input["invoice_id"],
         &input["credit_note_id"],
         &output["id"],
+        &input["subscription_id"],
         &input["customer_id"],
         &output["customer_id"],
         &input["price_id"],

@@ -80,7 +80,8 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
-        | OperationKind::CreateCoupon => {
+        | OperationKind::CreateCoupon
+        | OperationKind::ApplyDunningRule => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

@@ -19,6 +19,7 @@ mod coupon;
 mod create_invoice;
 mod credit_note;
 mod customer;
+mod dunning_rule;
 mod invoice_action;
 mod issue_invoice;
 mod service;
@@ -45,6 +46,7 @@ pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
+pub use dunning_rule::DunningRuleApplication;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
 pub use subscription::{CreatedSubscription, SubscriptionWrite};
@@ -141,6 +143,9 @@ pub enum OperationKind {
     UpdateSubscription,
     /// Create a coupon (`POST /v1/coupons`).
     CreateCoupon,
+    /// The account's dunning rule applied to one subscription: mark it in its metadata
+    /// (`POST /v1/subscriptions/{id}`), then, when the rule cancels, cancel it at once.
+    ApplyDunningRule,
 }
 
 impl OperationKind {
@@ -173,6 +178,7 @@ impl OperationKind {
             OperationKind::CancelSubscription => "cancel_subscription",
             OperationKind::UpdateSubscription => "update_subscription",
             OperationKind::CreateCoupon => "create_coupon",
+            OperationKind::ApplyDunningRule => "apply_dunning_rule",
         }
     }
 
@@ -204,6 +210,7 @@ impl OperationKind {
             "cancel_subscription" => Ok(OperationKind::CancelSubscription),
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
             "create_coupon" => Ok(OperationKind::CreateCoupon),
+            "apply_dunning_rule" => Ok(OperationKind::ApplyDunningRule),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -316,6 +323,7 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
             subscription::write(&mut run, kind, input).await
         }
         OperationKind::CreateCoupon => coupon::create(&mut run, input).await,
+        OperationKind::ApplyDunningRule => dunning_rule::run(&mut run, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

@@ -42,7 +42,7 @@ fn unreadable(kind: OperationKind, err: serde_json::Error) -> Error {
 /// Cancels at once. A cancel whose answer was lost finds the subscription canceled when sent
 /// again (Stripe keeps no idempotency for a DELETE): then the goal is reached, and the
 /// subscription as it is now is the answer.
-async fn cancel(run: &mut OperationRun, input: &SubscriptionWrite) -> Result<Value> {
+pub(super) async fn cancel(run: &mut OperationRun, input: &SubscriptionWrite) -> Result<Value> {
     let gateway = run.gateway().clone();
     let path = format!("/v1/subscriptions/{}", input.subscription_id);
     // Sent as the query: the form holds only `invoice_now` and `prorate`, booleans that need no

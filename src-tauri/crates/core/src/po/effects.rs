@@ -54,7 +54,8 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::CreateSubscription
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
-        | OperationKind::CreateCoupon => None,
+        | OperationKind::CreateCoupon
+        | OperationKind::ApplyDunningRule => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -164,7 +165,8 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::CreateSubscription
             | OperationKind::CancelSubscription
             | OperationKind::UpdateSubscription
-        | OperationKind::CreateCoupon => {}
+            | OperationKind::CreateCoupon
+            | OperationKind::ApplyDunningRule => {}
         }
         Ok(())
     })?;

@@ -11,6 +11,7 @@ use crate::invoices::rules::{allowed_actions, InvoiceState};
 use crate::invoices::InvoiceActionKind;
 use crate::service::Billfold;
 use crate::store::Store;
+use crate::subscriptions::DUNNING_MARK_KEY;
 
 /// One open invoice of a subscription whose payment failed, as the dunning queue shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -43,6 +44,8 @@ pub struct DunningRow {
     pub due_date: Option<i64>,
     /// The invoice actions its state allows (pay retries now, send emails the hosted link).
     pub actions: Vec<InvoiceActionKind>,
+    /// Whether the account's dunning rule marked the subscription for review.
+    pub review: bool,
 }
 
 /// Subscription statuses whose open invoices need chasing.
@@ -70,7 +73,8 @@ impl Store {
                     coalesce(i.collection_method, ''),
                     coalesce(json_extract(i.raw, '$.attempt_count'), 0),
                     json_extract(i.raw, '$.next_payment_attempt'), i.due_date,
-                    json_extract(i.raw, '$.payment_intent')
+                    json_extract(i.raw, '$.payment_intent'),
+                    coalesce(json_extract(s.raw, '$.metadata.{DUNNING_MARK_KEY}'), '') LIKE 'review %'
              FROM cache_subscriptions s
              JOIN cache_invoices i ON i.account_id = s.account_id AND i.deleted = 0 AND i.status = 'open'
                   AND (i.subscription_id = s.id
@@ -104,6 +108,7 @@ impl Store {
                     last_failure: None,
                     due_date: row.get(12)?,
                     actions: actions.into_iter().filter(|kind| CHASING.contains(kind)).collect(),
+                    review: row.get(14)?,
                 },
                 legacy_intent,
             ))

@@ -2,11 +2,14 @@
 //! subscription's detail read from the cache with the actions its state allows, its upcoming
 //! invoice, and the writes (cancel, cancel at period end and back, pause and resume
 //! collection, create, change of prices and quantities with a proration preview), each one
-//! journaled operation whose answer is applied to the cache, and the dunning queue of open invoices whose subscriptions' payments failed.
+//! journaled operation whose answer is applied to the cache, the dunning queue of open invoices
+//! whose subscriptions' payments failed, and the account's dunning rule that cancels or marks
+//! such subscriptions after a number of failed payments.
 
 mod change;
 mod detail;
 mod dunning;
+mod dunning_rule;
 pub mod mrr;
 mod query;
 mod service;
@@ -23,6 +26,9 @@ use crate::store::InvoiceRow;
 
 pub(crate) use detail::apply_subscription;
 pub use dunning::DunningRow;
+pub use dunning_rule::{
+    DunningAction, DunningRule, DUNNING_INVOICE_KEY, DUNNING_MARK_KEY, MAX_FAILED_PAYMENTS, MIN_FAILED_PAYMENTS,
+};
 
 /// A subscription as the subscriptions table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{is_missing, list_parts, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
+use super::{is_missing, list_parts, notices, page_query, Run, Step, Stop, SyncPhase, PAGE_SIZE};
 use crate::store::cache::kinds::{self, EVENTS_RESOURCE};
 use crate::store::FetchedChildren;
 
@@ -73,10 +73,15 @@ async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
         .await?;
     let attempts = failed_attempts(run, events).await?;
     let payments = kinds::by_resource(INVOICE_PAYMENTS);
-    let (applied, changed) = run.store.cache_write(run.account_id(), |tx| {
+    let ((applied, noticed), changed) = run.store.cache_write(run.account_id(), |tx| {
         let mut applied = 0u64;
+        let mut noticed = Vec::new();
         for event in events {
-            applied += u64::from(tx.apply_event(event, &fetched)?);
+            let new = tx.apply_event(event, &fetched)?;
+            applied += u64::from(new);
+            if new && notices::concerns(event) {
+                noticed.push(event.clone());
+            }
         }
         for (version, payment) in &attempts {
             if let Some(kind) = payments {
@@ -84,8 +89,11 @@ async fn apply_page(run: &mut Run<'_>, events: &[Value], newest: &str) -> Step {
             }
         }
         tx.set_event_cursor(newest)?;
-        Ok(applied)
+        Ok((applied, noticed))
     })?;
+    if run.notices_since.is_some() {
+        run.noticed.extend(noticed);
+    }
     run.report.events_applied += applied;
     run.report.events_skipped += events.len() as u64 - applied;
     run.changed(changed);

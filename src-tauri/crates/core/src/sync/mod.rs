@@ -10,10 +10,13 @@
 //! - **Scheduling** ([`scheduler`]): a background poll per account with backoff, "Sync now",
 //!   cancel. Webhook events feed the same apply path ([`crate::store::CacheTx::apply_event`]).
 //!
-//! What happens is told to an [`SyncObserver`] (the Tauri shell emits it to the window).
+//! What happens is told to an [`SyncObserver`] (the Tauri shell emits it to the window), with
+//! desktop notices about new payment failures ([`notices`]). After a successful pass the
+//! account's dunning rule runs ([`Billfold::apply_dunning_rule`](crate::Billfold)).
 
 mod backfill;
 mod incremental;
+pub mod notices;
 mod payment_methods;
 pub mod scheduler;
 mod service;
@@ -31,6 +34,7 @@ use crate::store::cache::kinds::{self, Kind};
 use crate::store::{FetchedChildren, Store, SyncStatus};
 
 pub use crate::store::{SyncSettings, SyncState};
+pub use notices::{Notice, NotificationSettings};
 pub use payment_methods::PaymentMethodRow;
 
 /// Objects per list page: Stripe's maximum.
@@ -78,6 +82,9 @@ pub trait SyncObserver: Send + Sync {
     fn status(&self, status: &SyncStatus);
     /// Cached data changed.
     fn data_changed(&self, change: &DataChanged);
+    /// Desktop notifications to show about events just applied (see [`notices`]). Ignored
+    /// unless an observer shows them.
+    fn notices(&self, _notices: &[Notice]) {}
 }
 
 /// An observer that ignores everything (tests, benchmarks, one-off syncs).
@@ -150,6 +157,10 @@ struct Run<'a> {
     observer: &'a dyn SyncObserver,
     cancel: &'a AtomicBool,
     report: SyncReport,
+    /// From when applied events may become notices; `None` for none (see [`notices`]).
+    notices_since: Option<i64>,
+    /// Newly applied events that may become notices, oldest first.
+    noticed: Vec<Value>,
 }
 
 impl Run<'_> {
@@ -353,6 +364,8 @@ pub(crate) async fn sync_once(
     } else {
         SyncState::Syncing
     };
+    // Read before the pass: what it applies is new only against what came before it.
+    let notices_since = if needs_backfill { None } else { store.notices_since(&account_id)? };
     store.record_sync_attempt(&account_id, state)?;
     let mut run = Run {
         store,
@@ -363,10 +376,16 @@ pub(crate) async fn sync_once(
             account_id: account_id.clone(),
             ..SyncReport::default()
         },
+        notices_since,
+        noticed: Vec::new(),
     };
     run.status();
     let outcome = run_steps(&mut run, needs_backfill).await;
     follow_purchase_orders(&mut run);
+    // Also after a failed or cancelled pass: the pages it committed are not applied again.
+    if let Some(since) = run.notices_since {
+        store.tell_notices(observer, &account_id, since, &run.noticed);
+    }
     let mut report = run.report;
     match outcome {
         Ok(()) => {
@@ -406,6 +425,8 @@ async fn run_steps(run: &mut Run<'_>, needs_backfill: bool) -> Step {
     match incremental::run(run).await {
         Err(Stop::CursorExpired) => {
             tracing::info!(account = %run.account_id(), "event cursor aged out; backfilling");
+            // Events missed for that long are old news, not notices.
+            run.notices_since = None;
             run.store
                 .record_sync_attempt(run.account_id(), SyncState::Backfilling)?;
             run.status();
@@ -445,12 +466,18 @@ pub(crate) async fn apply_pushed_event(
         return Err(Error::Validation("That is not a Stripe event.".into()));
     }
     let never = AtomicBool::new(false);
+    let cursor = store.sync_cursor(gateway.account_id())?;
+    // During a backfill an event is no news: the backfill lists its object anyway.
+    let backfilling = !cursor.backfilled || cursor.backfill.is_some();
+    let notices_since = if backfilling { None } else { store.notices_since(gateway.account_id())? };
     let mut run = Run {
         store,
         gateway,
         observer,
         cancel: &never,
         report: SyncReport::default(),
+        notices_since,
+        noticed: Vec::new(),
     };
     let fetched = match run
         .fetch_children(std::iter::once(&event["data"]["object"]))
@@ -474,6 +501,9 @@ pub(crate) async fn apply_pushed_event(
     run.changed(changed);
     if applied {
         follow_purchase_orders(&mut run);
+        if let (Some(since), true) = (run.notices_since, notices::concerns(event)) {
+            store.tell_notices(observer, gateway.account_id(), since, std::slice::from_ref(event));
+        }
     }
     Ok(applied)
 }

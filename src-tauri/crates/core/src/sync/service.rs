@@ -13,7 +13,7 @@ use crate::store::{CustomerPage, InvoicePage, ListQuery, SyncSettings, SyncState
 
 impl Billfold {
     /// Syncs one account now and waits for it: a backfill if one is due or under way, then new
-    /// events. Waits for a sync of the same account already running. A cancelled sync returns
+    /// events, then the account's dunning rule (see [`Billfold::apply_dunning_rule`]). Waits for a sync of the same account already running. A cancelled sync returns
     /// its report with `cancelled` set.
     pub async fn sync_once(
         &self,
@@ -39,7 +39,15 @@ impl Billfold {
                 return Err(err);
             }
         };
-        super::sync_once(self.store(), &gateway, observer, &handle.cancel).await
+        let report = super::sync_once(self.store(), &gateway, observer, &handle.cancel).await?;
+        // After the pass has applied its events, still under the account's sync lock: two
+        // passes never apply the rule side by side.
+        if !report.cancelled {
+            if let Err(err) = self.apply_dunning_rule(account_id).await {
+                tracing::warn!(account = %account_id, %err, "the dunning rule could not run");
+            }
+        }
+        Ok(report)
     }
 
     /// Starts background polling of every account (now and as accounts are added), telling
