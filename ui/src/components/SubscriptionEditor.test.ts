@@ -7,7 +7,7 @@ import { app } from '../lib/app-state.svelte';
 import type { ListQuery } from '../lib/bindings';
 import { router } from '../lib/router.svelte';
 import { account, fakeBackend, pageOf, resetApp, type Handler } from '../test-support/backend';
-import { customerRow, recurringPrice, subscriptionDetail } from '../test-support/subscriptions';
+import { couponRow, customerRow, recurringPrice, subscriptionDetail } from '../test-support/subscriptions';
 
 afterEach(() => {
   cleanup();
@@ -48,6 +48,28 @@ async function pickCustomer(search = 'ferris') {
 }
 
 describe('subscription editor', () => {
+  it('offers only the coupons Stripe would take on the chosen prices, and sends the one picked', async () => {
+    const backend = await mount({
+      list_coupons: () => [
+        couponRow({ id: 'ANY', name: 'Any' }),
+        couponRow({ id: 'EUR', name: 'Euro off', percent_off_bp: null, amount_off: 500, currency: 'eur' }),
+        couponRow({ id: 'USD', name: 'Dollar off', percent_off_bp: null, amount_off: 500, currency: 'usd' }),
+        couponRow({ id: 'SUPPORT', name: 'Support only', applies_to_products: ['prod_support'] }),
+      ],
+    });
+    const offered = () => [...screen.getByTestId('subscription-new-coupon').querySelectorAll('option')].map((option) => option.value);
+    await waitFor(() => expect(offered()).toEqual(['']));
+    await pickCustomer();
+    await addPrice('price_team');
+    await waitFor(() => expect(offered()).toEqual(['', 'ANY', 'USD']));
+    await addPrice('price_support');
+    expect(offered()).toEqual(['', 'ANY', 'USD', 'SUPPORT']);
+    await fireEvent.change(screen.getByTestId('subscription-new-coupon'), { target: { value: 'SUPPORT' } });
+    await save();
+    await waitFor(() => expect(backend.argsOf('create_subscription')).toHaveLength(1));
+    expect(backend.argsOf('create_subscription')[0]).toMatchObject({ input: { coupon_id: 'SUPPORT' } });
+  });
+
   it('names every mistake and sends nothing', async () => {
     const backend = await mount();
     await save();
