@@ -102,6 +102,7 @@ impl Fixture {
             days_until_due: None,
             payment_behavior: "allow_incomplete".into(),
             metadata: BTreeMap::new(),
+            coupon_id: None,
         };
         self.app.create_subscription(&self.account, input).await.unwrap().id
     }
