@@ -10,6 +10,7 @@ use stripe_billing::invoice::{
     CreatePreviewInvoiceSubscriptionDetailsItems, CreatePreviewInvoiceSubscriptionDetailsProrationBehavior, CreatePreviewInvoiceSubscriptionDetailsTrialEnd,
 };
 use stripe_billing::subscription::{CancelSubscription, CreateSubscription, ListSubscription};
+use stripe_core::customer_balance_transaction::CreateCustomerCustomerBalanceTransaction;
 use stripe_shared::{Invoice, InvoiceBillingReason, InvoiceStatus, SubscriptionStatus};
 use subscription_support::*;
 
@@ -144,4 +145,23 @@ async fn a_preview_pages_its_lines_at_its_lines_url() {
 
     let unknown = raw_get(&sim, &key, "/v1/invoices/upcoming_in_nothing/lines").await;
     assert_eq!(unknown["error"]["type"], "invalid_request_error");
+}
+
+#[tokio::test]
+async fn a_preview_takes_the_customer_credit_as_the_renewal_then_does() {
+    let (sim, client) = common::start().await;
+    let (subscription, _) = active_subscription(&client, 4_900).await;
+    let customer = subscription.customer.id().to_string();
+    let credit = CreateCustomerCustomerBalanceTransaction::new(customer.clone(), -1_500, stripe_types::Currency::USD);
+    credit.send(&client).await.unwrap();
+    let preview = CreatePreviewInvoice::new().subscription(subscription.id.as_str()).send(&client).await.unwrap();
+    assert_eq!((preview.total, preview.amount_due), (4_900, 3_400), "the 15.00 credit is taken");
+    assert_eq!((preview.starting_balance, preview.ending_balance), (-1_500, Some(0)));
+    assert_eq!(balance(&client, &customer).await, -1_500, "a preview changes no balance");
+
+    let (_, end) = period(&subscription);
+    common::raw_json_post(&sim, "/_sim/clock/advance", &format!(r#"{{"seconds": {}}}"#, end - common_now(&sim).await + 60)).await;
+    let renewal = latest_invoice(&client, &retrieve(&client, subscription.id.as_str()).await).await;
+    assert_eq!((renewal.total, renewal.amount_due, renewal.amount_paid), (preview.total, preview.amount_due, 3_400));
+    assert_eq!(balance(&client, &customer).await, 0);
 }

@@ -18,7 +18,7 @@ use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded, page, LIST_PARAMS};
 use crate::server::{ApiContext, Params};
 
-pub use amounts::{credit_applied, recompute, return_balance};
+pub use amounts::{apply_balance, credit_applied, recompute, return_balance};
 pub use lines::{add_lines, attach_pending_items, push_subscription_line, remove_lines, update_lines};
 pub use transitions::{cancel_open_payments, charge, finalize, finalize_in_place, mark_uncollectible, pay, payment_method_for, record_payment, send, void};
 

@@ -76,6 +76,12 @@ pub async fn create_preview(ctx: ApiContext, Params(params): Params) -> Result<J
         None if details.get("items").is_some() => new_subscription_preview(&mut scratch, &params, &details, &at)?,
         None => pending_items_preview(&mut scratch, &params, at.now)?,
     };
+    // Stripe's preview takes the customer's balance as finalizing would; the scratch copy kept
+    // the invoice a draft, so the balance is applied here (to the scratch copy only).
+    if invoice["ending_balance"].is_null() {
+        invoices::apply_balance(&mut scratch, &mut invoice, &origin, at.now);
+        invoices::recompute(&scratch, &mut invoice);
+    }
     let id = format!("upcoming_{}", invoice["id"].as_str().unwrap_or(""));
     invoice["id"] = json!(id);
     invoice["lines"]["url"] = json!(format!("/v1/invoices/{id}/lines"));
