@@ -4,6 +4,7 @@
 import { call } from './api';
 import type { CouponRow, NewCouponInput } from './bindings';
 import { formatDate, formatMoney } from './format';
+import { endOfDay } from './invoice-form';
 import { parseMajor } from './po';
 
 /** One wrapper per coupon command, named as the command. */
@@ -85,14 +86,6 @@ export function parsePercent(text: string): number | null {
   if (!match) return null;
   const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
   return basisPoints >= 1 && basisPoints <= 10_000 ? basisPoints : null;
-}
-
-/** The end of `YYYY-MM-DD` in the user's time zone, as unix seconds; null when not a date. */
-function endOfDay(iso: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
-  if (!match) return null;
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 23, 59, 59);
-  return date.getMonth() === Number(match[2]) - 1 ? Math.floor(date.getTime() / 1000) : null;
 }
 
 /** What is wrong with the draft, by field; empty when it can be sent. */

@@ -5,11 +5,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::catalog::post;
 use super::issue_invoice::text;
 use super::OperationRun;
 use crate::error::{Error, Result};
-use crate::store::cache::kinds;
-use crate::store::FetchedChildren;
 
 /// Input of `create_coupon`, as recorded (already checked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,12 +22,6 @@ pub(super) async fn create(run: &mut OperationRun, input: Value) -> Result<Value
         .map_err(|err| Error::Internal(format!("a create_coupon operation has unreadable input: {err}")))?;
     let mut form = input.form;
     form.push(("metadata[operation_id]".into(), run.id().to_string()));
-    let gateway = run.gateway().clone();
-    let coupon = run.step("create coupon", |key| async move { gateway.post_form("/v1/coupons", &form, Some(&key)).await }).await?;
-    let kind = kinds::by_resource("coupons").ok_or_else(|| Error::Internal("coupons are not cached".into()))?;
-    run.store.cache_write(&run.operation.account_id, |tx| {
-        let version = tx.newest_version()?;
-        tx.upsert(kind, &coupon, version, false, &FetchedChildren::new())
-    })?;
+    let coupon = post(run, "create coupon", "/v1/coupons".into(), form, "coupons").await?;
     Ok(serde_json::json!({ "coupon_id": text(&coupon, "id")? }))
 }
