@@ -36,6 +36,9 @@ async fn option_containing(app: &AppSession, select_testid: &str, words: &str) -
 async fn simulate(app: &AppSession, select: Option<(&str, &str)>, button: &str, result: &str) {
     app.click("simulate-menu").await;
     if let Some((testid, value)) = select {
+        // The menu asks Rust for its targets when it opens: wait for the option to be listed.
+        let option = format!("[data-testid='{testid}'] option[value='{value}']");
+        app.client.wait().for_element(Locator::Css(&option)).await.unwrap_or_else(|err| panic!("{value} is never offered in {testid}: {err}"));
         app.find(testid).await.select_by_value(value).await.unwrap_or_else(|err| panic!("choose {value} in {testid}: {err}"));
     }
     app.click(button).await;
