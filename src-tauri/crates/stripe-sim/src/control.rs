@@ -30,6 +30,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/customers/{id}/update_card", post(update_card))
         .route("/_sim/accounts/{key}/retry_schedule", get(get_retry_schedule).post(set_retry_schedule))
         .route("/_sim/charges/{id}/dispute", post(open_dispute))
+        .route("/_sim/refunds/{id}/settle", post(settle_refund))
         .route("/_sim/generate", post(generate))
         .with_state(state)
 }
@@ -175,6 +176,18 @@ async fn resolve_dispute(State(state): State<Arc<SimState>>, Path(id): Path<Stri
         Ok(dispute) => Json(dispute).into_response(),
         Err(err) => err.into_response(),
     }
+}
+
+/// The bank's answer on a refund under way: `succeeded` or `failed`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settlement {
+    outcome: String,
+}
+
+/// Settles a `requires_action` or `pending` refund (see [`simulate::settle_refund`]).
+async fn settle_refund(State(state): State<Arc<SimState>>, Path(id): Path<String>, Json(settlement): Json<Settlement>) -> Response {
+    answer(simulate::settle_refund(&state, &id, &settlement.outcome))
 }
 
 /// What to generate.

@@ -140,6 +140,12 @@ impl Simulator {
         simulate::open_dispute(&self.state, charge_or_intent_id)
     }
 
+    /// The bank settles a refund under way as `succeeded` or `failed` (the library form of
+    /// `POST /_sim/refunds/{id}/settle`).
+    pub fn settle_refund(&self, refund_id: &str, outcome: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::settle_refund(&self.state, refund_id, outcome)
+    }
+
     /// A number that grows whenever the emulator's data changes (every change emits an event)
     /// or its clock moves: compare two readings to know whether a snapshot is out of date.
     pub fn revision(&self) -> u64 {

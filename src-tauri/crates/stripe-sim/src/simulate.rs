@@ -1,6 +1,6 @@
 //! What customers and card networks do, for demos and tests: an invoice paid by the
 //! customer, a renewal whose card declines, a customer fixing their card, a dispute filed
-//! by the cardholder.
+//! by the cardholder, a bank settling a refund.
 //!
 //! Real Stripe has no endpoint for these (they happen outside it); the `/_sim` control API
 //! and [`crate::Simulator`]'s methods both call these functions. Each change emits the
@@ -12,7 +12,7 @@ use crate::data::{changed_fields, AccountData, Origin};
 use crate::errors::ApiError;
 use crate::resources::subscriptions::billing::At;
 use crate::resources::subscriptions::{self, lifecycle};
-use crate::resources::{charges, disputes, invoices, payment_intents, payment_methods};
+use crate::resources::{charges, disputes, invoices, payment_intents, payment_methods, refunds};
 use crate::state::{lock, SimState};
 
 /// The customer pays an invoice by `card` or `bank_transfer`: `amount` in minor units, or
@@ -187,4 +187,14 @@ fn open_dispute_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, 
         ));
     }
     Ok(disputes::open_for(data, &charge, &Origin::default(), now))
+}
+
+/// The bank settles a refund under way (a bank transfer's refund once the customer gave
+/// their details): `outcome` `succeeded` or `failed`. Answers the refund.
+pub fn settle_refund(state: &SimState, refund_id: &str, outcome: &str) -> Result<Value, ApiError> {
+    let account = state
+        .account_holding(refund_id)
+        .ok_or_else(|| ApiError::no_such("refund", refund_id, "id"))?;
+    let mut data = lock(&account.data);
+    refunds::settle(&mut data, refund_id, outcome, state.now())
 }

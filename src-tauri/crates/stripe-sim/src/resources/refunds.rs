@@ -1,5 +1,6 @@
-//! Refunds of succeeded charges, whole or partial. Card refunds succeed at once here, so
-//! there is never a pending refund to cancel.
+//! Refunds of succeeded charges, whole or partial. Card refunds succeed at once; a bank
+//! transfer's refund waits for the customer's bank details (`requires_action`, cancelable)
+//! until the `/_sim` control settles it (see [`settle`]).
 
 use axum::extract::Path;
 use axum::Json;
@@ -14,6 +15,10 @@ use crate::server::{ApiContext, Params};
 
 const KIND: &str = "refund";
 const REASONS: &[&str] = &["duplicate", "fraudulent", "requested_by_customer"];
+/// The status of a refund waiting for the customer's bank details; the only one Stripe cancels.
+const REQUIRES_ACTION: &str = "requires_action";
+/// How long the customer has to give their bank details (Stripe's 45 days), in seconds.
+const REFUND_DETAILS_WINDOW: i64 = 45 * 24 * 60 * 60;
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -88,6 +93,18 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
         };
         return Err(ApiError::invalid_request(None, message, Some("amount")));
     }
+    // Stripe emails the customer of a bank transfer for the account to send the money back
+    // to, so such a refund waits for them (and can be canceled meanwhile).
+    let by_bank_transfer = old_charge["payment_method_details"]["type"] == "customer_balance";
+    let (status, next_action, destination) = if by_bank_transfer {
+        let next_action = json!({ "type": "display_details", "display_details": {
+            "email_sent": { "email_sent_at": now, "email_sent_to": customer_email(data, &old_charge) },
+            "expires_at": now + REFUND_DETAILS_WINDOW,
+        } });
+        (REQUIRES_ACTION, next_action, json!({ "type": "customer_cash_balance", "customer_cash_balance": {} }))
+    } else {
+        ("succeeded", Value::Null, json!({ "type": "card", "card": { "reference": null, "reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund" } }))
+    };
     let refund = json!({
         "id": AccountData::new_id("re"),
         "object": "refund",
@@ -96,13 +113,16 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
         "charge": charge_id,
         "created": now,
         "currency": currency,
-        "destination_details": { "type": "card", "card": { "reference": null, "reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund" } },
+        "destination_details": destination,
+        "failure_balance_transaction": null,
+        "failure_reason": null,
         "metadata": metadata,
+        "next_action": next_action,
         "payment_intent": old_charge["payment_intent"],
         "reason": reason,
         "receipt_number": null,
         "source_transfer_reversal": null,
-        "status": "succeeded",
+        "status": status,
         "transfer_reversal": null,
     });
     data.insert(KIND, refund.clone());
@@ -145,17 +165,73 @@ fn save(data: &mut AccountData, old: &Value, refund: &Value, origin: &Origin, no
     }
 }
 
-/// `POST /v1/refunds/{id}/cancel`: only refunds awaiting the customer's action can be
-/// canceled, and card refunds never wait.
+/// `POST /v1/refunds/{id}/cancel`: only a refund awaiting the customer's action can be
+/// canceled; the amount goes back to the charge.
 pub async fn cancel(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand"])?;
-    let data = ctx.data();
+    let now = ctx.now();
+    let mut data = ctx.data();
     let refund = find(&data, &id)?;
-    let status = refund["status"].as_str().unwrap_or("");
-    Err(ApiError::wrong_state(
-        None,
-        format!("You can't cancel refund {id} because it has a status of {status}. Only refunds with a status of requires_action can be canceled."),
-    ))
+    let status = refund["status"].as_str().unwrap_or("").to_string();
+    if status != REQUIRES_ACTION {
+        return Err(ApiError::wrong_state(
+            None,
+            format!("You can't cancel refund {id} because it has a status of {status}. Only refunds with a status of requires_action can be canceled."),
+        ));
+    }
+    let refund = finish(&mut data, &id, "canceled", Some("merchant_request"), &ctx.origin, now)?;
+    Ok(Json(expanded(&data, &refund, &expand_paths(&params))))
+}
+
+/// The bank's answer on a refund still under way (`requires_action` or `pending`):
+/// `succeeded`, or `failed` (the amount goes back to the charge, `refund.failed`). Answers
+/// the refund. Stripe has no such endpoint; the `/_sim` control API calls it.
+pub fn settle(data: &mut AccountData, id: &str, outcome: &str, now: i64) -> Result<Value, ApiError> {
+    let status = find(data, id)?["status"].as_str().unwrap_or("").to_string();
+    if !matches!(status.as_str(), REQUIRES_ACTION | "pending") {
+        return Err(ApiError::wrong_state(None, format!("Refund {id} has a status of {status}; only a pending or requires_action refund can settle.")));
+    }
+    match outcome {
+        "succeeded" => finish(data, id, "succeeded", None, &Origin::default(), now),
+        "failed" => finish(data, id, "failed", Some("declined"), &Origin::default(), now),
+        _ => Err(ApiError::invalid_param("outcome", "outcome must be succeeded or failed")),
+    }
+}
+
+/// Moves a refund under way to its final `status`. A refund that did not go through gives
+/// its amount back to the charge (`amount_refunded` down, no longer `refunded`).
+fn finish(data: &mut AccountData, id: &str, status: &str, failure_reason: Option<&str>, origin: &Origin, now: i64) -> Result<Value, ApiError> {
+    let old = find(data, id)?.clone();
+    let mut refund = old.clone();
+    refund["status"] = json!(status);
+    refund["next_action"] = Value::Null;
+    refund["failure_reason"] = json!(failure_reason);
+    if failure_reason.is_some() {
+        refund["failure_balance_transaction"] = json!(AccountData::new_id("txn"));
+    }
+    save(data, &old, &refund, origin, now);
+    if status == "failed" {
+        data.emit("refund.failed", &refund, None, origin, now);
+    }
+    let charge_id = refund["charge"].as_str().unwrap_or("").to_string();
+    let old_charge = charges::find(data, &charge_id)?.clone();
+    let mut charge = old_charge.clone();
+    if failure_reason.is_some() {
+        let refunded = charge["amount_refunded"].as_i64().unwrap_or(0) - refund["amount"].as_i64().unwrap_or(0);
+        charge["amount_refunded"] = json!(refunded.max(0));
+        charge["refunded"] = json!(false);
+    }
+    if let Some(copy) = charge["refunds"]["data"].as_array_mut().and_then(|list| list.iter_mut().find(|r| r["id"] == id)) {
+        *copy = refund.clone();
+    }
+    charges::save(data, &old_charge, &charge, origin, now);
+    data.emit("charge.refund.updated", &refund, changed_fields(&old, &refund), origin, now);
+    Ok(refund)
+}
+
+/// The email the customer's refund instructions go to, as Stripe sends them.
+fn customer_email(data: &AccountData, charge: &Value) -> Value {
+    charge["customer"].as_str().and_then(|id| data.get_of("customer", id)).map(|customer| customer["email"].clone()).unwrap_or(Value::Null)
 }
 
 /// `GET /v1/refunds`

@@ -118,6 +118,7 @@ def main():
     check_credit_notes()
     check_proration_preview()
     check_coupons()
+    check_partial_refund()
     print("all checks passed")
 
 
@@ -274,6 +275,30 @@ def check_coupons():
     check([(a.amount, a.discount) for a in invoice.total_discount_amounts] == [(1_020, discount.id)],
           "the invoice names the discount's amount", invoice.total_discount_amounts)
     check(stripe.Coupon.retrieve(coupon.id).times_redeemed == 1, "the coupon counts the redemption")
+
+
+def check_partial_refund():
+    """A card payment refunded in part: the charge counts what was refunded and the refund
+    list of the payment shows it, as the SDK reads them."""
+    customer = stripe.Customer.create(email="refunds@python.example")
+    intent = stripe.PaymentIntent.create(amount=8_000, currency="usd", customer=customer.id,
+                                         payment_method="pm_card_visa", confirm=True)
+    check(intent.status == "succeeded", "the card payment succeeds", intent.status)
+    refund = stripe.Refund.create(payment_intent=intent.id, amount=3_000, reason="requested_by_customer",
+                                  metadata={"note": "late delivery"})
+    check((refund.object, refund.amount, refund.status, refund.reason) == ("refund", 3_000, "succeeded", "requested_by_customer"),
+          "a partial card refund succeeds at once", refund)
+    check(refund.metadata["note"] == "late delivery", "the refund keeps its metadata", refund.metadata)
+    charge = stripe.Charge.retrieve(intent.latest_charge)
+    check((charge.amount_refunded, charge.refunded) == (3_000, False), "the charge counts the partial refund",
+          (charge.amount_refunded, charge.refunded))
+    listed = stripe.Refund.list(payment_intent=intent.id)
+    check([r.id for r in listed.data] == [refund.id], "the payment's refund list shows the refund", [r.id for r in listed.data])
+    try:
+        stripe.Refund.create(payment_intent=intent.id, amount=6_000)
+        check(False, "refunding more than is left is refused")
+    except stripe.InvalidRequestError as err:
+        check(err.http_status == 400, "refunding more than is left is a 400 InvalidRequestError", err.http_status)
 
 
 if __name__ == "__main__":

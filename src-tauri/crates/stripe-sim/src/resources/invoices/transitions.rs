@@ -9,7 +9,7 @@ use super::{amounts, find, save};
 use crate::data::{AccountData, Origin};
 use crate::errors::ApiError;
 use crate::list::{expand_paths, expanded};
-use crate::resources::payment_intents::{self, charge_now, IntentSpec, TestCard};
+use crate::resources::payment_intents::{self, charge_now, receive_bank_transfer, IntentSpec, TestCard};
 use crate::resources::{boolean, payment_methods};
 use crate::server::{ApiContext, Params};
 
@@ -366,12 +366,13 @@ pub fn record_payment(data: &mut AccountData, id: &str, amount: Option<i64>, met
     }
     let mut invoice = old.clone();
     let origin = Origin::default();
-    // A card payment is a real payment intent and charge (refundable); a bank transfer
-    // only records the reference of the transfer's payment intent.
+    // Either way a real payment intent and charge (refundable) stand behind the payment.
     let intent = if method == "card" {
         charge_invoice(data, &invoice, amount, "pm_card_visa", &origin, now)?
     } else {
-        AccountData::new_id("pi")
+        let description = format!("Payment for Invoice {}", invoice["number"].as_str().unwrap_or(""));
+        let intent = receive_bank_transfer(data, &intent_spec(&invoice, amount, None), Some(&description), &origin, now);
+        intent["id"].as_str().unwrap_or("").to_string()
     };
     add_payment(data, &mut invoice, amount, method, &intent, now, &origin);
     let extra: &[&str] = if invoice["status"] == "paid" { &["invoice.payment_succeeded", "invoice.paid"] } else { &[] };

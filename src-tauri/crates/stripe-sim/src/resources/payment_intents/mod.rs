@@ -207,6 +207,26 @@ pub fn confirm_off_session(data: &mut AccountData, id: &str, payment_method: Opt
     flow::confirm_in_place(data, id, payment_method.map(str::to_string), "", origin, now).map(|answer| answer.0)
 }
 
+/// Creates a payment intent for money the customer sent by bank transfer, already
+/// received: `customer_balance` is its only payment method type (Stripe reconciles an
+/// invoice's bank transfer from the customer's cash balance), it succeeds at once with a
+/// charge so it can be refunded like any other payment. Answers the succeeded intent.
+pub fn receive_bank_transfer(data: &mut AccountData, spec: &IntentSpec, description: Option<&str>, origin: &Origin, now: i64) -> Value {
+    let id = create_stored(data, spec, description, origin, now);
+    let mut intent = data.get_of(KIND, &id).cloned().unwrap_or_default();
+    intent["payment_method_types"] = json!(["customer_balance"]);
+    intent["payment_method_options"] = json!({ "customer_balance": { "bank_transfer": { "type": "us_bank_transfer" }, "funding_type": "bank_transfer" } });
+    let charge = super::charges::new_bank_transfer_charge(data, &intent, now);
+    intent["payment_method"] = charge["payment_method"].clone();
+    intent["latest_charge"] = charge["id"].clone();
+    intent["status"] = json!("succeeded");
+    intent["amount_received"] = intent["amount"].clone();
+    data.put(intent.clone());
+    data.emit("charge.succeeded", &charge, None, origin, now);
+    data.emit("payment_intent.succeeded", &intent, None, origin, now);
+    intent
+}
+
 fn capture_method(params: &Value) -> Result<Option<&str>, ApiError> {
     match params.get("capture_method").and_then(Value::as_str) {
         None => Ok(None),
