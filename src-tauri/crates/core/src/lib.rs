@@ -17,6 +17,7 @@ pub mod journal;
 pub mod listener;
 pub mod logging;
 pub mod money;
+pub mod payments;
 pub mod po;
 pub mod secrets;
 pub mod store;

@@ -82,6 +82,8 @@ pub struct CustomerDetail {
     pub invoices: Vec<InvoiceRow>,
     /// Their credit notes, newest first.
     pub credit_notes: Vec<CreditNoteRow>,
+    /// Refunds of their payments, newest first.
+    pub refunds: Vec<crate::payments::RefundRow>,
     /// Their subscriptions, newest first.
     pub subscriptions: Vec<CustomerSubscription>,
     /// Purchase orders billed to them, newest first.
@@ -180,6 +182,7 @@ impl Store {
         let customer: Value =
             serde_json::from_str(&raw).map_err(|err| Error::Store(format!("a cached customer is not valid JSON: {err}")))?;
         let credit_notes = self.credit_notes_of_customer(account_id, customer_id)?;
+        let refunds = self.refunds_of_customer(account_id, customer_id)?;
         let conn = self.read_conn()?;
         let text = |value: &Value| value.as_str().map(str::to_string);
         Ok(CustomerDetail {
@@ -205,6 +208,7 @@ impl Store {
                 .unwrap_or_default(),
             invoices: invoices(&conn, account_id, customer_id)?,
             credit_notes,
+            refunds,
             subscriptions: subscriptions(&conn, account_id, customer_id)?,
             purchase_orders: purchase_orders(&conn, account_id, customer_id)?,
             timeline: timeline(&conn, account_id, customer_id)?,

@@ -78,7 +78,9 @@ impl Store {
         if let Some(list) = invoice.get_mut("lines").and_then(Value::as_object_mut) {
             list.insert("data".into(), Value::Array(lines.clone()));
         }
-        Ok(build(invoice, &lines, &payments, &credit_notes, po, timeline))
+        let mut detail = build(invoice, &lines, &payments, &credit_notes, po, timeline);
+        detail.refunds = self.refunds_of_invoice(account_id, invoice_id)?;
+        Ok(detail)
     }
 
     /// Active one-off prices of the cache (in `currency`, when given) with their products'
@@ -174,6 +176,8 @@ fn build(
         raw_json: serde_json::to_string_pretty(&invoice).unwrap_or_default(),
         actions,
         credit_notes,
+        // Read from the refunds cache by the caller; a preview has none.
+        refunds: Vec::new(),
         collection_method,
         status,
     }

@@ -169,6 +169,8 @@ pub struct InvoiceDetail {
     pub payments: Vec<InvoicePaymentView>,
     /// Credit notes issued against it, oldest first.
     pub credit_notes: Vec<CreditNoteRow>,
+    /// Refunds of its payments (a credit note's refund included), newest first.
+    pub refunds: Vec<crate::payments::RefundRow>,
     /// The purchase order it belongs to, if any.
     pub po: Option<InvoicePoLink>,
     /// Cached events about it, newest first.

@@ -52,6 +52,8 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &input["subscription_id"],
         &output["subscription_id"],
         &output["coupon_id"],
+        &input["payment_intent_id"],
+        &output["payment_intent_id"],
     ]
     .into_iter()
     .find_map(|field| field.as_str().map(str::to_string))

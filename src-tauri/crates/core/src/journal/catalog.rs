@@ -68,7 +68,7 @@ fn read<T: for<'de> Deserialize<'de>>(kind: OperationKind, input: Value) -> Resu
 
 /// Applies `object` as Stripe answered it to the cache, inside the operation, so a resume
 /// (from saved answers, no requests) applies it again and changes nothing more.
-fn apply(run: &OperationRun, resource: &str, object: &Value) -> Result<()> {
+pub(super) fn apply(run: &OperationRun, resource: &str, object: &Value) -> Result<()> {
     let kind = kinds::by_resource(resource).ok_or_else(|| Error::Internal(format!("{resource} are not cached")))?;
     run.store.cache_write(&run.operation.account_id, |tx| {
         let version = tx.newest_version()?;

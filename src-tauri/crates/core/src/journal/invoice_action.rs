@@ -81,7 +81,11 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
         | OperationKind::CreateCoupon
-        | OperationKind::ApplyDunningRule => {
+        | OperationKind::ApplyDunningRule
+        | OperationKind::RefundPayment
+        | OperationKind::CreatePayment
+        | OperationKind::CapturePayment
+        | OperationKind::CancelPayment => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

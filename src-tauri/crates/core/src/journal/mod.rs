@@ -22,6 +22,7 @@ mod customer;
 mod dunning_rule;
 mod invoice_action;
 mod issue_invoice;
+mod payment;
 mod service;
 mod store;
 mod subscription;
@@ -49,6 +50,7 @@ pub use customer::WriteCustomer;
 pub use dunning_rule::DunningRuleApplication;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
+pub use payment::{CreatePayment, PaymentIntentAction, RefundPayment};
 pub use subscription::{CreatedSubscription, SubscriptionWrite};
 
 /// Where an operation is.
@@ -146,6 +148,16 @@ pub enum OperationKind {
     /// The account's dunning rule applied to one subscription: mark it in its metadata
     /// (`POST /v1/subscriptions/{id}`), then, when the rule cancels, cancel it at once.
     ApplyDunningRule,
+    /// Refund (part of) a payment's charge (`POST /v1/refunds`), then fetch the charge and
+    /// the payment intent again.
+    RefundPayment,
+    /// Charge a customer's saved payment method (`POST /v1/payment_intents`, confirmed
+    /// off-session), then fetch its charge.
+    CreatePayment,
+    /// Capture an authorized payment, then fetch its charge.
+    CapturePayment,
+    /// Cancel an uncaptured payment (its authorization is released), then fetch its charge.
+    CancelPayment,
 }
 
 impl OperationKind {
@@ -179,6 +191,10 @@ impl OperationKind {
             OperationKind::UpdateSubscription => "update_subscription",
             OperationKind::CreateCoupon => "create_coupon",
             OperationKind::ApplyDunningRule => "apply_dunning_rule",
+            OperationKind::RefundPayment => "refund_payment",
+            OperationKind::CreatePayment => "create_payment",
+            OperationKind::CapturePayment => "capture_payment",
+            OperationKind::CancelPayment => "cancel_payment",
         }
     }
 
@@ -211,6 +227,10 @@ impl OperationKind {
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
             "create_coupon" => Ok(OperationKind::CreateCoupon),
             "apply_dunning_rule" => Ok(OperationKind::ApplyDunningRule),
+            "refund_payment" => Ok(OperationKind::RefundPayment),
+            "create_payment" => Ok(OperationKind::CreatePayment),
+            "capture_payment" => Ok(OperationKind::CapturePayment),
+            "cancel_payment" => Ok(OperationKind::CancelPayment),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -324,6 +344,10 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         }
         OperationKind::CreateCoupon => coupon::create(&mut run, input).await,
         OperationKind::ApplyDunningRule => dunning_rule::run(&mut run, input).await,
+        OperationKind::RefundPayment
+        | OperationKind::CreatePayment
+        | OperationKind::CapturePayment
+        | OperationKind::CancelPayment => payment::run(&mut run, kind, input).await,
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

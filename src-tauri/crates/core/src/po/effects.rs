@@ -55,7 +55,11 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
         | OperationKind::CreateCoupon
-        | OperationKind::ApplyDunningRule => None,
+        | OperationKind::ApplyDunningRule
+        | OperationKind::RefundPayment
+        | OperationKind::CreatePayment
+        | OperationKind::CapturePayment
+        | OperationKind::CancelPayment => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -166,12 +170,17 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::CancelSubscription
             | OperationKind::UpdateSubscription
             | OperationKind::CreateCoupon
-            | OperationKind::ApplyDunningRule => {}
+            | OperationKind::ApplyDunningRule
+            | OperationKind::RefundPayment
+            | OperationKind::CreatePayment
+            | OperationKind::CapturePayment
+            | OperationKind::CancelPayment => {}
         }
         Ok(())
     })?;
-    if matches!(operation.kind, OperationKind::PayInvoice | OperationKind::MarkInvoiceUncollectible) {
-        // The invoice the operation cached: its status and payments become the PO's.
+    if matches!(operation.kind, OperationKind::PayInvoice | OperationKind::MarkInvoiceUncollectible | OperationKind::RefundPayment) {
+        // The invoice (or refund) the operation cached: its status, payments and refunds
+        // become the PO's.
         super::track::reconcile(store, account)?;
     }
     Ok(())

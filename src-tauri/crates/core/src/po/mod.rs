@@ -255,7 +255,9 @@ pub struct PoSummary {
     pub paid: i64,
     /// Sum of the totals of its invoice's credit notes that are not void.
     pub credited: i64,
-    /// Still owed: total − paid − credited (0 when covered, overpaid or cancelled).
+    /// What was refunded of its invoice's payments (refunds failed or canceled left out).
+    pub refunded: i64,
+    /// Still owed: total − (paid − refunded) − credited (0 when covered, overpaid or cancelled).
     pub balance: i64,
     /// Where it is.
     pub status: PoStatus,

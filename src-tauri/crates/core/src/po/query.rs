@@ -24,7 +24,7 @@ fn overdue_sql(today: &str) -> String {
 /// Summary columns, in the order [`summary`] reads them.
 const SUMMARY: &str = concat!(
     "id, po_number, organization, contact_email, currency, total, paid, status,
-    invoice_number, invoice_status, due_date, created_at, credited, ",
+    invoice_number, invoice_status, due_date, created_at, credited, refunded, ",
     balance_sql!(),
     " AS balance"
 );
@@ -53,7 +53,8 @@ fn summary(row: &Row<'_>, today: &str) -> rusqlite::Result<PoSummary> {
         due_date,
         created_at: row.get(11)?,
         credited: row.get(12)?,
-        balance: row.get(13)?,
+        refunded: row.get(13)?,
+        balance: row.get(14)?,
     })
 }
 

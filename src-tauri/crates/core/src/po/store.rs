@@ -5,7 +5,7 @@
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::balance::CREDITED_OF_P;
+use super::balance::{CREDITED_OF_P, REFUNDED_OF_P};
 use super::status::{self, StatusInputs};
 use super::validate::ValidPo;
 use super::{PaymentMethod, PoLine, PoStatus};
@@ -33,6 +33,7 @@ pub(super) struct PoHead {
     pub total: i64,
     pub paid: i64,
     pub credited: i64,
+    pub refunded: i64,
     pub status: PoStatus,
     pub cancelled: bool,
     pub issue_operation_id: Option<String>,
@@ -105,7 +106,7 @@ pub(super) fn head(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Resul
     tx.query_row(
         "SELECT id, po_number, organization, contact_name, contact_email, billing_address, currency,
                 payment_terms_days, notes, total, paid, status, cancelled, issue_operation_id,
-                invoice_id, invoice_status, credited
+                invoice_id, invoice_status, credited, refunded
          FROM purchase_orders WHERE account_id = ?1 AND id = ?2",
         params![account_id, po_id],
         |row| {
@@ -127,6 +128,7 @@ pub(super) fn head(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Resul
                 invoice_id: row.get(14)?,
                 invoice_status: row.get(15)?,
                 credited: row.get(16)?,
+                refunded: row.get(17)?,
             })
         },
     )
@@ -392,9 +394,10 @@ pub(super) fn insert_payment(
     Ok(())
 }
 
-/// Re-derives the paid sum, the credited sum (from the cached credit notes of its invoice) and
-/// the status, writing audit rows when the credited sum or the status changes. Every change to
-/// payments, credit notes or the invoice ends here.
+/// Re-derives the paid sum, the credited sum (from the cached credit notes of its invoice), the
+/// refunded sum (from the cached refunds of its invoice's payments) and the status, writing
+/// audit rows when the credited or refunded sum or the status changes. Every change to
+/// payments, refunds, credit notes or the invoice ends here.
 pub(super) fn settle(
     tx: &Transaction<'_>,
     account_id: &str,
@@ -414,6 +417,11 @@ pub(super) fn settle(
         params![account_id, po_id],
         |row| row.get(0),
     )?;
+    let refunded: i64 = tx.query_row(
+        &format!("SELECT {REFUNDED_OF_P} FROM purchase_orders p WHERE p.account_id = ?1 AND p.id = ?2"),
+        params![account_id, po_id],
+        |row| row.get(0),
+    )?;
     let status = status::derive(StatusInputs {
         cancelled: old.cancelled,
         invoice_status: old.invoice_status.as_deref(),
@@ -421,11 +429,25 @@ pub(super) fn settle(
         paid,
         credited,
     });
-    if paid != old.paid || credited != old.credited || status != old.status {
+    if paid != old.paid || credited != old.credited || refunded != old.refunded || status != old.status {
         tx.execute(
-            "UPDATE purchase_orders SET paid = ?3, credited = ?4, status = ?5, updated_at = ?6
+            "UPDATE purchase_orders SET paid = ?3, credited = ?4, refunded = ?5, status = ?6, updated_at = ?7
              WHERE account_id = ?1 AND id = ?2",
-            params![account_id, po_id, paid, credited, status.as_str(), now()],
+            params![account_id, po_id, paid, credited, refunded, status.as_str(), now()],
+        )?;
+    }
+    if refunded != old.refunded {
+        let currency = old.currency()?;
+        audit(
+            tx,
+            account_id,
+            po_id,
+            Audit {
+                field: Some("refunded"),
+                old_value: Some(format_amount(old.refunded, &currency)),
+                new_value: Some(format_amount(refunded, &currency)),
+                ..Audit::action("refunded")
+            },
         )?;
     }
     if paid > old.total && old.paid <= old.total {

@@ -10,7 +10,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 
-use super::balance::CREDITED_OF_P;
+use super::balance::{CREDITED_OF_P, REFUNDED_OF_P};
 use super::store::{self, Audit, PaymentRow};
 use super::validate::ValidPo;
 use super::{PaymentMethod, PoLine};
@@ -172,7 +172,8 @@ fn follow_invoices(tx: &Transaction<'_>, account_id: &str) -> Result<usize> {
          FROM purchase_orders p JOIN cache_invoices c ON c.account_id = p.account_id AND c.id = p.invoice_id
          WHERE p.account_id = ?1 AND c.deleted = 0
            AND (c.status IS NOT p.invoice_status OR coalesce(c.amount_paid, 0) != p.stripe_amount_paid
-                OR c.number IS NOT p.invoice_number OR {CREDITED_OF_P} != p.credited)"
+                OR c.number IS NOT p.invoice_number OR {CREDITED_OF_P} != p.credited
+                OR {REFUNDED_OF_P} != p.refunded)"
     ))?;
     let seen = statement
         .query_map(params![account_id], |row| {

@@ -344,6 +344,8 @@ pub static KINDS: &[Kind] = &[
             ("currency", Get::Text(&["currency"])),
             ("amount", Get::Int(&["amount"])),
             ("amount_received", Get::Int(&["amount_received"])),
+            ("latest_charge_id", Get::Id(&["latest_charge"])),
+            ("description", Get::Text(&["description"])),
             CREATED,
         ],
         listing: Listing::Account("/v1/payment_intents", &[]),

@@ -305,7 +305,38 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
             .unwrap();
         // Back to the schema before 0007: undo the migrations after it, too.
         conn.execute_batch(
-            "DROP TRIGGER cache_subscriptions_fts_insert;
+            "DROP TRIGGER cache_payment_intents_derived_insert;
+             DROP TRIGGER cache_payment_intents_derived_update;
+             DROP TRIGGER cache_charges_payment_status_insert;
+             DROP TRIGGER cache_charges_payment_status_update;
+             DROP TRIGGER cache_customers_payment_names_insert;
+             DROP TRIGGER cache_customers_payment_names_update;
+             DROP TRIGGER cache_payment_intents_fts_insert;
+             DROP TRIGGER cache_payment_intents_fts_delete;
+             DROP TRIGGER cache_payment_intents_fts_update;
+             DROP TABLE cache_payment_intents_fts;
+             DROP VIEW payment_statuses;
+             DROP INDEX cache_payment_intents_by_created;
+             DROP INDEX cache_payment_intents_by_amount;
+             DROP INDEX cache_payment_intents_by_status;
+             ALTER TABLE cache_payment_intents DROP COLUMN latest_charge_id;
+             ALTER TABLE cache_payment_intents DROP COLUMN description;
+             ALTER TABLE cache_payment_intents DROP COLUMN customer_name;
+             ALTER TABLE cache_payment_intents DROP COLUMN customer_email;
+             ALTER TABLE cache_payment_intents DROP COLUMN payment_status;
+             DROP TRIGGER cache_refunds_fts_insert;
+             DROP TRIGGER cache_refunds_fts_delete;
+             DROP TRIGGER cache_refunds_fts_update;
+             DROP TABLE cache_refunds_fts;
+             DROP INDEX cache_refunds_by_created;
+             DROP INDEX cache_refunds_by_amount;
+             DROP INDEX cache_refunds_by_status;
+             DROP INDEX cache_refunds_intent;
+             DROP INDEX purchase_orders_by_balance;
+             ALTER TABLE purchase_orders DROP COLUMN refunded;
+             CREATE INDEX purchase_orders_by_balance ON purchase_orders
+                 (account_id, (CASE WHEN status = 'cancelled' THEN 0 ELSE max(total - paid - credited, 0) END), id);
+             DROP TRIGGER cache_subscriptions_fts_insert;
              DROP TRIGGER cache_subscriptions_fts_delete;
              DROP TRIGGER cache_subscriptions_fts_update;
              DROP TABLE cache_subscriptions_fts;

@@ -37,6 +37,8 @@ const SEARCH_INDEXES: &[&str] = &[
     "purchase_orders_fts",
     "cache_credit_notes_fts",
     "cache_subscriptions_fts",
+    "cache_payment_intents_fts",
+    "cache_refunds_fts",
 ];
 
 impl Store {
@@ -534,6 +536,8 @@ mod tests {
 mod credit_note_reference_tests;
 #[cfg(test)]
 mod migration_tests;
+#[cfg(test)]
+mod payment_reference_tests;
 #[cfg(test)]
 mod po_reference_tests;
 #[cfg(test)]
