@@ -82,6 +82,12 @@ fn exists(tx: &Transaction<'_>, account_id: &str, po_id: &str) -> Result<bool> {
 
 /// Applies a finished operation's output to its PO, if it has one.
 pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Value) -> Result<()> {
+    if operation.kind == OperationKind::RefundPayment {
+        // A refund names no PO; the PO of the refunded invoice (if any) follows the refund
+        // the operation cached.
+        super::track::reconcile(store, &operation.account_id)?;
+        return Ok(());
+    }
     let Some(po_id) = po_of(operation) else {
         return Ok(());
     };
@@ -178,9 +184,8 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
         }
         Ok(())
     })?;
-    if matches!(operation.kind, OperationKind::PayInvoice | OperationKind::MarkInvoiceUncollectible | OperationKind::RefundPayment) {
-        // The invoice (or refund) the operation cached: its status, payments and refunds
-        // become the PO's.
+    if matches!(operation.kind, OperationKind::PayInvoice | OperationKind::MarkInvoiceUncollectible) {
+        // The invoice the operation cached: its status and payments become the PO's.
         super::track::reconcile(store, account)?;
     }
     Ok(())

@@ -153,13 +153,13 @@ impl Store {
                 |row| {
                     Ok((
                         summary(row, &today())?,
-                        row.get::<_, String>(14)?,
-                        row.get::<_, Option<String>>(15)?,
-                        row.get::<_, i64>(16)?,
-                        row.get::<_, Option<String>>(17)?,
+                        row.get::<_, String>(15)?,
+                        row.get::<_, Option<String>>(16)?,
+                        row.get::<_, i64>(17)?,
                         row.get::<_, Option<String>>(18)?,
                         row.get::<_, Option<String>>(19)?,
                         row.get::<_, Option<String>>(20)?,
+                        row.get::<_, Option<String>>(21)?,
                     ))
                 },
             )
