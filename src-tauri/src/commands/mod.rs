@@ -12,6 +12,7 @@ mod credit_notes;
 mod customers;
 mod dunning;
 mod invoices;
+mod payments;
 mod purchase_orders;
 mod subscriptions;
 mod demo;
@@ -81,6 +82,13 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::change_subscription,
         coupons::list_coupons,
         coupons::create_coupon,
+        payments::list_payments,
+        payments::payment_detail,
+        payments::list_refunds,
+        payments::refund_payment,
+        payments::create_payment,
+        payments::capture_payment,
+        payments::cancel_payment,
         dunning::get_dunning_rule,
         dunning::set_dunning_rule,
         dunning::get_notification_settings,

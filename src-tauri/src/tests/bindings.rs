@@ -30,6 +30,10 @@ use billfold_core::po::{
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
 use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
+use billfold_core::payments::{
+    DisputeSummary, NewPaymentInput, PaymentDetail, PaymentEvent, PaymentFilters, PaymentPage, PaymentRow, RefundInput, RefundPage,
+    RefundReason, RefundRow,
+};
 use billfold_core::subscriptions::{
     DunningAction, DunningRow, DunningRule, NewSubscriptionInput, PauseView, RecurringPrice, SubscriptionAction, SubscriptionActionKind, SubscriptionDetail,
     SubscriptionItemInput, SubscriptionItemView, SubscriptionPage, SubscriptionRow, TrialInput, UpcomingInvoice, UpcomingLine,
@@ -130,6 +134,17 @@ fn generate() -> String {
         CouponValue::decl(&cfg),
         NewCouponInput::decl(&cfg),
         AppliedDiscount::decl(&cfg),
+        PaymentRow::decl(&cfg),
+        PaymentPage::decl(&cfg),
+        PaymentFilters::decl(&cfg),
+        RefundRow::decl(&cfg),
+        RefundPage::decl(&cfg),
+        RefundReason::decl(&cfg),
+        RefundInput::decl(&cfg),
+        NewPaymentInput::decl(&cfg),
+        DisputeSummary::decl(&cfg),
+        PaymentEvent::decl(&cfg),
+        PaymentDetail::decl(&cfg),
         CreditNotePage::decl(&cfg),
         Address::decl(&cfg),
         CustomerInput::decl(&cfg),

@@ -792,6 +792,10 @@ payments: Array<InvoicePaymentView>,
  */
 credit_notes: Array<CreditNoteRow>, 
 /**
+ * Refunds of its payments (a credit note's refund included), newest first.
+ */
+refunds: Array<RefundRow>, 
+/**
  * The purchase order it belongs to, if any.
  */
 po: InvoicePoLink | null, 
@@ -2041,6 +2045,316 @@ starts_at: number | null,
  */
 ends_at: number | null, };
 
+export type PaymentRow = { 
+/**
+ * `pi_…`
+ */
+id: string, 
+/**
+ * One of [`PAYMENT_STATUSES`].
+ */
+status: string, 
+/**
+ * Why it failed (the decline's message), when it did.
+ */
+decline_reason: string | null, 
+/**
+ * Amount asked, minor units.
+ */
+amount: number, 
+/**
+ * Refunded to the customer so far (a refund under way included), minor units.
+ */
+amount_refunded: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * The customer, if any.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when the customer is cached.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email, when the customer is cached.
+ */
+customer_email: string | null, 
+/**
+ * What it is for.
+ */
+description: string | null, 
+/**
+ * How it was paid: "Visa •••• 4242", "Bank transfer", or none yet.
+ */
+method: string | null, 
+/**
+ * The latest charge, `ch_…`.
+ */
+charge_id: string | null, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type PaymentPage = { 
+/**
+ * Matching payments in all.
+ */
+total: number, 
+/**
+ * This page, newest first unless asked otherwise.
+ */
+rows: Array<PaymentRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type PaymentFilters = { 
+/**
+ * Created at or after, Unix seconds.
+ */
+created_from: number | null, 
+/**
+ * Created before, Unix seconds.
+ */
+created_to: number | null, 
+/**
+ * At least this amount, minor units.
+ */
+amount_min: number | null, 
+/**
+ * At most this amount, minor units.
+ */
+amount_max: number | null, 
+/**
+ * Only this customer's payments.
+ */
+customer_id: string | null, 
+/**
+ * Only payments in this currency (lowercase ISO).
+ */
+currency: string | null, };
+
+export type RefundRow = { 
+/**
+ * `re_…`
+ */
+id: string, 
+/**
+ * One of [`REFUND_STATUSES`].
+ */
+status: string, 
+/**
+ * Minor units.
+ */
+amount: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * `requested_by_customer`, `duplicate`, `fraudulent`, or none.
+ */
+reason: string | null, 
+/**
+ * The note written with it (`metadata[note]`).
+ */
+note: string | null, 
+/**
+ * Why it failed or was canceled, Stripe's `failure_reason`.
+ */
+failure_reason: string | null, 
+/**
+ * The charge refunded.
+ */
+charge_id: string | null, 
+/**
+ * The payment refunded.
+ */
+payment_intent_id: string | null, 
+/**
+ * Created, Unix seconds.
+ */
+created: number, };
+
+export type RefundPage = { 
+/**
+ * Matching refunds in all.
+ */
+total: number, 
+/**
+ * This page, newest first unless asked otherwise.
+ */
+rows: Array<RefundRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type RefundReason = "requested_by_customer" | "duplicate" | "fraudulent";
+
+export type RefundInput = { 
+/**
+ * The payment refunded, `pi_…`.
+ */
+payment_intent_id: string, 
+/**
+ * Minor units; all that is left when `None`.
+ */
+amount: number | null, 
+/**
+ * Why, as Stripe names it.
+ */
+reason: RefundReason | null, 
+/**
+ * A note kept on the refund (`metadata[note]`).
+ */
+note: string | null, };
+
+export type NewPaymentInput = { 
+/**
+ * `cus_…`
+ */
+customer_id: string, 
+/**
+ * A payment method saved on the customer, `pm_…`.
+ */
+payment_method: string, 
+/**
+ * Minor units.
+ */
+amount: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * What it is for.
+ */
+description: string | null, 
+/**
+ * Authorize only; capture (or cancel) later.
+ */
+capture_later: boolean, };
+
+export type DisputeSummary = { 
+/**
+ * `dp_…`
+ */
+id: string, 
+/**
+ * Stripe's dispute status (`needs_response`, `won`, `lost`, …).
+ */
+status: string, 
+/**
+ * Why the cardholder disputed.
+ */
+reason: string | null, 
+/**
+ * Minor units.
+ */
+amount: number, };
+
+export type PaymentEvent = { 
+/**
+ * `evt_…`
+ */
+id: string, 
+/**
+ * Stripe's event type (`charge.refunded`).
+ */
+event_type: string, 
+/**
+ * Unix seconds.
+ */
+created: number, };
+
+export type PaymentDetail = { 
+/**
+ * The payment as the list shows it.
+ */
+payment: PaymentRow, 
+/**
+ * What is left to refund, minor units.
+ */
+refundable: number, 
+/**
+ * `automatic` or `manual`.
+ */
+capture_method: string, 
+/**
+ * The card's brand (`visa`), for card payments.
+ */
+card_brand: string | null, 
+/**
+ * The card's last four digits, for card payments.
+ */
+card_last4: string | null, 
+/**
+ * Stripe's receipt page.
+ */
+receipt_url: string | null, 
+/**
+ * Stripe's fee, minor units, when the charge's balance transaction is known.
+ */
+fee: number | null, 
+/**
+ * What the account keeps, minor units, when the charge's balance transaction is known.
+ */
+net: number | null, 
+/**
+ * The invoice it paid, if any.
+ */
+invoice_id: string | null, 
+/**
+ * That invoice's number.
+ */
+invoice_number: string | null, 
+/**
+ * The PO of that invoice, if any.
+ */
+po_id: string | null, 
+/**
+ * That PO's number.
+ */
+po_number: string | null, 
+/**
+ * Its refunds, newest first.
+ */
+refunds: Array<RefundRow>, 
+/**
+ * Its dispute, if the cardholder disputed it.
+ */
+dispute: DisputeSummary | null, 
+/**
+ * Cached events about it, oldest first.
+ */
+events: Array<PaymentEvent>, 
+/**
+ * Whether a refund can be made now.
+ */
+can_refund: boolean, 
+/**
+ * Whether it waits for capture (capture or cancel can be done).
+ */
+can_capture: boolean, 
+/**
+ * Whether it can still be canceled.
+ */
+can_cancel: boolean, };
+
 export type CreditNotePage = { 
 /**
  * Matching credit notes in all.
@@ -2224,6 +2538,10 @@ invoices: Array<InvoiceRow>,
  * Their credit notes, newest first.
  */
 credit_notes: Array<CreditNoteRow>, 
+/**
+ * Refunds of their payments, newest first.
+ */
+refunds: Array<RefundRow>, 
 /**
  * Their subscriptions, newest first.
  */
@@ -2449,7 +2767,11 @@ paid: number,
  */
 credited: number, 
 /**
- * Still owed: total − paid − credited (0 when covered, overpaid or cancelled).
+ * What was refunded of its invoice's payments (refunds failed or canceled left out).
+ */
+refunded: number, 
+/**
+ * Still owed: total − (paid − refunded) − credited (0 when covered, overpaid or cancelled).
  */
 balance: number, 
 /**
