@@ -28,6 +28,7 @@ export function customerDetail(overrides: Partial<CustomerDetail> = {}): Custome
     metadata: { crm_id: '42' },
     invoices: [invoiceRow()],
     credit_notes: [],
+    refunds: [],
     subscriptions: [],
     purchase_orders: [
       { po_id: 'po_1', po_number: 'PO-1001', status: 'invoiced', currency: 'usd', total: 375000, balance: 375000 },

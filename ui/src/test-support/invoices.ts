@@ -46,6 +46,7 @@ export function invoiceDetail(overrides: Partial<InvoiceDetail> = {}): InvoiceDe
     lines: [invoiceLine()],
     payments: [],
     credit_notes: [],
+    refunds: [],
     po: null,
     timeline: [],
     actions: ['send', 'pay', 'pay_out_of_band', 'void', 'mark_uncollectible'],
