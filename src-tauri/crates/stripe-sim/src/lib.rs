@@ -137,7 +137,13 @@ impl Simulator {
     /// The cardholder disputes a charge (`ch_…`) or a payment intent's charge (`pi_…`)
     /// (the library form of `POST /_sim/charges/{id}/dispute`).
     pub fn open_dispute(&self, charge_or_intent_id: &str) -> Result<serde_json::Value, ApiError> {
-        simulate::open_dispute(&self.state, charge_or_intent_id)
+        simulate::open_dispute(&self.state, charge_or_intent_id, "fraudulent", false)
+    }
+
+    /// The cardholder disputes a charge with a `reason`, as a chargeback or, with
+    /// `inquiry`, an inquiry (the library form of `POST /_sim/charges/{id}/dispute` with a body).
+    pub fn open_dispute_for(&self, charge_or_intent_id: &str, reason: &str, inquiry: bool) -> Result<serde_json::Value, ApiError> {
+        simulate::open_dispute(&self.state, charge_or_intent_id, reason, inquiry)
     }
 
     /// A number that grows whenever the emulator's data changes (every change emits an event)
