@@ -52,6 +52,7 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &input["subscription_id"],
         &output["subscription_id"],
         &output["coupon_id"],
+        &input["dispute_id"],
     ]
     .into_iter()
     .find_map(|field| field.as_str().map(str::to_string))

@@ -81,7 +81,10 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
         | OperationKind::CreateCoupon
-        | OperationKind::ApplyDunningRule => {
+        | OperationKind::ApplyDunningRule
+        | OperationKind::SaveDisputeEvidence
+        | OperationKind::SubmitDisputeEvidence
+        | OperationKind::AcceptDispute => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

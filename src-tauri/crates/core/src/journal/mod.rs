@@ -19,6 +19,7 @@ mod coupon;
 mod create_invoice;
 mod credit_note;
 mod customer;
+mod dispute;
 mod dunning_rule;
 mod invoice_action;
 mod issue_invoice;
@@ -46,6 +47,8 @@ pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
+pub use dispute::{AcceptDispute, DisputeEvidenceWrite, SpooledFile};
+pub(crate) use dispute::{discard_spool, spool_dir};
 pub use dunning_rule::DunningRuleApplication;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
@@ -146,6 +149,12 @@ pub enum OperationKind {
     /// The account's dunning rule applied to one subscription: mark it in its metadata
     /// (`POST /v1/subscriptions/{id}`), then, when the rule cancels, cancel it at once.
     ApplyDunningRule,
+    /// Upload each new evidence file, then stage the evidence on the dispute (`submit=false`).
+    SaveDisputeEvidence,
+    /// Upload each new evidence file, then send the evidence to the bank (`submit=true`; once).
+    SubmitDisputeEvidence,
+    /// Accept a dispute (`POST /v1/disputes/{id}/close`): it closes as lost.
+    AcceptDispute,
 }
 
 impl OperationKind {
@@ -179,6 +188,9 @@ impl OperationKind {
             OperationKind::UpdateSubscription => "update_subscription",
             OperationKind::CreateCoupon => "create_coupon",
             OperationKind::ApplyDunningRule => "apply_dunning_rule",
+            OperationKind::SaveDisputeEvidence => "save_dispute_evidence",
+            OperationKind::SubmitDisputeEvidence => "submit_dispute_evidence",
+            OperationKind::AcceptDispute => "accept_dispute",
         }
     }
 
@@ -211,6 +223,9 @@ impl OperationKind {
             "update_subscription" => Ok(OperationKind::UpdateSubscription),
             "create_coupon" => Ok(OperationKind::CreateCoupon),
             "apply_dunning_rule" => Ok(OperationKind::ApplyDunningRule),
+            "save_dispute_evidence" => Ok(OperationKind::SaveDisputeEvidence),
+            "submit_dispute_evidence" => Ok(OperationKind::SubmitDisputeEvidence),
+            "accept_dispute" => Ok(OperationKind::AcceptDispute),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -324,6 +339,9 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         }
         OperationKind::CreateCoupon => coupon::create(&mut run, input).await,
         OperationKind::ApplyDunningRule => dunning_rule::run(&mut run, input).await,
+        OperationKind::SaveDisputeEvidence | OperationKind::SubmitDisputeEvidence | OperationKind::AcceptDispute => {
+            dispute::run(&mut run, kind, input).await
+        }
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

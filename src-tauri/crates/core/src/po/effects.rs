@@ -55,7 +55,10 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::CancelSubscription
         | OperationKind::UpdateSubscription
         | OperationKind::CreateCoupon
-        | OperationKind::ApplyDunningRule => None,
+        | OperationKind::ApplyDunningRule
+        | OperationKind::SaveDisputeEvidence
+        | OperationKind::SubmitDisputeEvidence
+        | OperationKind::AcceptDispute => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -166,7 +169,10 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::CancelSubscription
             | OperationKind::UpdateSubscription
             | OperationKind::CreateCoupon
-            | OperationKind::ApplyDunningRule => {}
+            | OperationKind::ApplyDunningRule
+            | OperationKind::SaveDisputeEvidence
+            | OperationKind::SubmitDisputeEvidence
+            | OperationKind::AcceptDispute => {}
         }
         Ok(())
     })?;

@@ -40,6 +40,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_po_credited.sql"),
     include_str!("migrations/0013_subscriptions_list.sql"),
     include_str!("migrations/0014_coupons.sql"),
+    // 0015 belongs to the payments list; this entry follows it once both are in.
+    include_str!("migrations/0016_disputes.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

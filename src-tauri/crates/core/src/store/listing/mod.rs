@@ -37,6 +37,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "purchase_orders_fts",
     "cache_credit_notes_fts",
     "cache_subscriptions_fts",
+    "cache_disputes_fts",
 ];
 
 impl Store {
@@ -150,6 +151,15 @@ impl Filter {
         Filter {
             sql: format!("{column} = ?"),
             args: vec![value.into()],
+        }
+    }
+
+    /// `column IN (values…)`.
+    pub fn one_of(column: &str, values: &[&str]) -> Self {
+        let marks = vec!["?"; values.len()].join(", ");
+        Filter {
+            sql: format!("{column} IN ({marks})"),
+            args: values.iter().map(|value| SqlValue::Text(value.to_string())).collect(),
         }
     }
 }
