@@ -4,6 +4,7 @@
 //! Everything Stripe would refuse is refused here first, with nothing sent.
 
 mod evidence;
+mod files;
 mod query;
 mod service;
 
@@ -12,6 +13,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub use evidence::{sniff, EvidenceFileInput, EvidenceInput, MAX_FILES_BYTES, MAX_FILE_BYTES, MAX_TEXT_CHARS, FILE_FIELDS, TEXT_FIELDS};
+pub use files::{inspect, EvidenceFilePick, EvidenceForm, PickedFile};
 pub use query::DisputePage;
 
 /// Statuses in which a dispute still awaits the merchant's response.
