@@ -1704,7 +1704,12 @@ export type NotificationSettings = {
 /**
  * Show a desktop notification when a payment fails or a subscription turns past due.
  */
-payment_failures: boolean, };
+payment_failures: boolean, 
+/**
+ * Show one when a dispute opens and one a day before its evidence is due. Settings saved
+ * before disputes had a switch read as on.
+ */
+disputes: boolean, };
 
 export type UpcomingLine = { 
 /**

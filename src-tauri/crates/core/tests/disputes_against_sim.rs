@@ -4,14 +4,15 @@
 //! one update.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use billfold_core::disputes::{EvidenceFileInput, EvidenceInput};
 use billfold_core::gateway::{Gateway, GatewayConfig};
 use billfold_core::journal::{self, OperationKind, OperationStatus};
 use billfold_core::secrets::Secret;
 use billfold_core::store::{ListQuery, Store, DATABASE_FILE};
-use billfold_core::sync::NoObserver;
+use billfold_core::sync::{DataChanged, NoObserver, Notice, NotificationSettings, SyncObserver, SyncProgress};
+use billfold_core::store::SyncStatus;
 use billfold_core::{Billfold, Error};
 use serde_json::{json, Value};
 use stripe_sim::Simulator;
@@ -62,13 +63,21 @@ impl Fixture {
         disputes["data"][0]["id"].as_str().unwrap().to_string()
     }
 
+    /// A card payment that the cardholder disputes, not synced yet.
+    async fn pay_disputed(&self, amount: &str) {
+        self.post("/v1/payment_intents", &[("amount", amount), ("currency", "eur"), ("payment_method", "pm_card_createDispute"), ("confirm", "true")]).await;
+    }
+
     fn recorded(&self) -> usize {
         self.app.operation_log(&self.account, 500, None).unwrap().len()
     }
 }
 
 async fn fixture() -> Fixture {
-    let sim = sim_account::sim().await;
+    fixture_on(sim_account::sim().await).await
+}
+
+async fn fixture_on(sim: Simulator) -> Fixture {
     let key = format!("sk_test_51Disputes{}", uuid::Uuid::new_v4().simple());
     let dir = tempfile::tempdir().unwrap();
     let (app, account) = sim_account::open_with_account(dir.path(), &sim, &key, "Disputes").await;
@@ -230,4 +239,55 @@ async fn a_save_killed_mid_upload_uploads_once_and_updates_once() {
     assert_eq!(detail.files[0].filename.as_deref(), Some("ticket.pdf"));
     assert_eq!(detail.text, vec![("product_description".to_string(), "Concert ticket".to_string())]);
     assert!(!spool.join("killed.bin").exists(), "and the spooled bytes are deleted");
+}
+
+/// Keeps the notices a sync tells.
+#[derive(Default)]
+struct Notices(Mutex<Vec<Notice>>);
+
+impl SyncObserver for Notices {
+    fn progress(&self, _: &SyncProgress) {}
+    fn status(&self, _: &SyncStatus) {}
+    fn data_changed(&self, _: &DataChanged) {}
+    fn notices(&self, notices: &[Notice]) {
+        self.0.lock().unwrap().extend_from_slice(notices);
+    }
+}
+
+impl Notices {
+    fn titles(&self) -> Vec<String> {
+        self.0.lock().unwrap().iter().map(|notice| notice.title.clone()).collect()
+    }
+}
+
+#[tokio::test]
+async fn a_new_dispute_and_its_coming_deadline_are_each_noticed_once() {
+    let sim = sim_account::sim().await;
+    // Stripe's clock half a day past six days ago: a dispute opened now is due in half a day.
+    assert!(sim.start_clock_in_past(6 * 86_400 + 12 * 3_600));
+    let f = fixture_on(sim).await;
+    f.app.sync_once(&f.account, &NoObserver).await.unwrap();
+    f.pay_disputed("4200").await;
+    f.pay_disputed("1300").await;
+
+    let told = Notices::default();
+    f.app.sync_once(&f.account, &told).await.unwrap();
+    let mut titles = told.titles();
+    titles.sort();
+    assert_eq!(
+        titles,
+        vec!["Dispute evidence due in 12 h", "Dispute evidence due in 12 h", "Dispute opened — €13.00", "Dispute opened — €42.00"],
+    );
+    let reminders: Vec<String> = told.0.lock().unwrap().iter().filter(|n| n.title.starts_with("Dispute evidence")).map(|n| n.body.clone()).collect();
+    assert!(reminders.iter().any(|body| body.starts_with("42.00 EUR, dispute dp_")), "{reminders:?}");
+
+    let again = Notices::default();
+    f.app.sync_once(&f.account, &again).await.unwrap();
+    assert!(again.titles().is_empty(), "each notice once: {:?}", again.titles());
+
+    f.app.set_notification_settings(&f.account, &NotificationSettings { payment_failures: true, disputes: false }).unwrap();
+    f.pay_disputed("777").await;
+    let off = Notices::default();
+    f.app.sync_once(&f.account, &off).await.unwrap();
+    assert!(off.titles().is_empty(), "the switch is off: {:?}", off.titles());
 }

@@ -5,6 +5,7 @@
 
 mod evidence;
 mod files;
+mod notices;
 mod query;
 mod service;
 
@@ -13,6 +14,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub use evidence::{sniff, EvidenceFileInput, EvidenceInput, MAX_FILES_BYTES, MAX_FILE_BYTES, MAX_TEXT_CHARS, FILE_FIELDS, TEXT_FIELDS};
+pub use notices::DUE_SOON_SECS;
 pub use files::{inspect, EvidenceFilePick, EvidenceForm, PickedFile};
 pub use query::DisputePage;
 
