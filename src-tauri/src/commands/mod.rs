@@ -10,6 +10,7 @@ mod catalog;
 mod coupons;
 mod credit_notes;
 mod customers;
+mod disputes;
 mod dunning;
 mod invoices;
 mod payments;
@@ -71,6 +72,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         credit_notes::preview_credit_note,
         credit_notes::create_credit_note,
         credit_notes::void_credit_note,
+        disputes::list_disputes,
+        disputes::dispute_detail,
+        disputes::inspect_evidence_file,
+        disputes::save_dispute_evidence,
+        disputes::submit_dispute_evidence,
+        disputes::accept_dispute,
         subscriptions::list_subscriptions,
         subscriptions::get_subscription,
         subscriptions::upcoming_invoice,

@@ -13,6 +13,7 @@ use billfold_core::credit_notes::{
 use billfold_core::customers::{
     Address, BalanceAdjustmentInput, CustomerDetail, CustomerInput, CustomerPo, CustomerSubscription,
 };
+use billfold_core::disputes::{DisputeDetail, DisputePage, DisputeRow, EvidenceFile, EvidenceFilePick, EvidenceForm, PickedFile};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
 use billfold_core::gateway::RequestLogEntry;
@@ -146,6 +147,13 @@ fn generate() -> String {
         PaymentEvent::decl(&cfg),
         PaymentDetail::decl(&cfg),
         CreditNotePage::decl(&cfg),
+        DisputeRow::decl(&cfg),
+        DisputePage::decl(&cfg),
+        EvidenceFile::decl(&cfg),
+        DisputeDetail::decl(&cfg),
+        PickedFile::decl(&cfg),
+        EvidenceFilePick::decl(&cfg),
+        EvidenceForm::decl(&cfg),
         Address::decl(&cfg),
         CustomerInput::decl(&cfg),
         CustomerSubscription::decl(&cfg),

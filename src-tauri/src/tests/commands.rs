@@ -307,9 +307,13 @@ fn the_dunning_rule_and_the_notification_switch_cross_ipc_checked() {
     assert_eq!(invoke(&main, "get_dunning_rule", json!({ "accountId": id })).unwrap(), wanted);
 
     let on = invoke(&main, "get_notification_settings", json!({ "accountId": id })).unwrap();
-    assert_eq!(on, json!({ "payment_failures": true }), "on by default");
+    assert_eq!(on, json!({ "payment_failures": true, "disputes": true }), "on by default");
     let off = json!({ "accountId": id, "settings": { "payment_failures": false } });
-    assert_eq!(invoke(&main, "set_notification_settings", off).unwrap(), json!({ "payment_failures": false }));
+    assert_eq!(
+        invoke(&main, "set_notification_settings", off).unwrap(),
+        json!({ "payment_failures": false, "disputes": true }),
+        "a switch not sent (an older UI) stays on"
+    );
     assert_eq!(invoke(&main, "get_notification_settings", json!({ "accountId": id })).unwrap()["payment_failures"], false);
 
     for cmd in ["get_dunning_rule", "get_notification_settings"] {

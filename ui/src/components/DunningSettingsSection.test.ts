@@ -77,7 +77,17 @@ describe('dunning & notification settings', () => {
     await fireEvent.submit(screen.getByTestId('dunning-settings-form'));
     await screen.findByTestId('dunning-settings-saved');
     expect(backend.argsOf('set_dunning_rule')).toHaveLength(0);
-    expect(backend.argsOf('set_notification_settings')).toEqual([{ accountId: 'a1', settings: { payment_failures: false } }]);
+    expect(backend.argsOf('set_notification_settings')).toEqual([{ accountId: 'a1', settings: { payment_failures: false, disputes: true } }]);
+  });
+
+  it('saves the dispute notification switch on its own', async () => {
+    const backend = await open();
+    expect(input('dispute-notify').checked).toBe(true);
+    await fireEvent.click(input('dispute-notify'));
+    await fireEvent.submit(screen.getByTestId('dunning-settings-form'));
+    await screen.findByTestId('dunning-settings-saved');
+    expect(backend.argsOf('set_notification_settings')).toEqual([{ accountId: 'a1', settings: { payment_failures: true, disputes: false } }]);
+    expect(backend.argsOf('set_dunning_rule')).toHaveLength(0);
   });
 
   it('refuses counts outside 1..10 before asking Rust, and shows Rust’s message', async () => {

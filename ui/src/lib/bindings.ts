@@ -1708,7 +1708,12 @@ export type NotificationSettings = {
 /**
  * Show a desktop notification when a payment fails or a subscription turns past due.
  */
-payment_failures: boolean, };
+payment_failures: boolean, 
+/**
+ * Show one when a dispute opens and one a day before its evidence is due. Settings saved
+ * before disputes had a switch read as on.
+ */
+disputes: boolean, };
 
 export type UpcomingLine = { 
 /**
@@ -2372,6 +2377,160 @@ next: string | null,
  * Why the search was not applied, when it was not (too short).
  */
 search_hint: string | null, };
+
+export type DisputeRow = { 
+/**
+ * `dp_…`
+ */
+id: string, 
+/**
+ * The disputed charge.
+ */
+charge_id: string | null, 
+/**
+ * The payment intent of the charge, if any.
+ */
+payment_intent_id: string | null, 
+/**
+ * Stripe's status (`needs_response`, `under_review`, `won`, `lost`, `warning_…`).
+ */
+status: string, 
+/**
+ * Stripe's reason (`fraudulent`, `product_not_received`, …).
+ */
+reason: string, 
+/**
+ * Disputed amount, minor units.
+ */
+amount: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * When evidence is due (Unix seconds), if Stripe gave a deadline.
+ */
+due_by: number | null, 
+/**
+ * Opened at (Unix seconds).
+ */
+created: number, 
+/**
+ * The charge's customer, when the charge and customer are cached.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when cached.
+ */
+customer_name: string | null, 
+/**
+ * The customer's email, when cached.
+ */
+customer_email: string | null, };
+
+export type DisputePage = { 
+/**
+ * Matching disputes in all.
+ */
+total: number, 
+/**
+ * This page: open ones by deadline first unless another sort is asked for.
+ */
+rows: Array<DisputeRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type EvidenceFile = { 
+/**
+ * The evidence field (`receipt`, `customer_communication`, …).
+ */
+field: string, 
+/**
+ * `file_…`
+ */
+file_id: string, 
+/**
+ * The uploaded file's name, when Billfold uploaded it.
+ */
+filename: string | null, 
+/**
+ * Its size in bytes, when known.
+ */
+size: number | null, 
+/**
+ * `pdf`, `png` or `jpg`, when known.
+ */
+file_type: string | null, };
+
+export type DisputeDetail = { 
+/**
+ * The queue row (with the customer).
+ */
+row: DisputeRow, 
+/**
+ * The evidence text fields that hold something, as `(field, text)`.
+ */
+text: Array<[string, string]>, 
+/**
+ * The evidence files named.
+ */
+files: Array<EvidenceFile>, 
+/**
+ * Whether any evidence is staged.
+ */
+has_evidence: boolean, 
+/**
+ * How many times evidence was submitted (Stripe allows one).
+ */
+submission_count: number, 
+/**
+ * Whether the deadline passed while it was open.
+ */
+past_due: boolean, 
+/**
+ * The payment in Stripe's dashboard.
+ */
+payment_link: string | null, };
+
+export type PickedFile = { 
+/**
+ * The file's own name, without its folder.
+ */
+filename: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * `pdf`, `png` or `jpg` by its bytes; `None` for anything else (Stripe refuses it).
+ */
+file_type: string | null, };
+
+export type EvidenceFilePick = { 
+/**
+ * The evidence file field (`receipt`, …).
+ */
+field: string, 
+/**
+ * Where the file is.
+ */
+path: string, };
+
+export type EvidenceForm = { 
+/**
+ * Text fields by Stripe's field name.
+ */
+text: { [key in string]: string }, 
+/**
+ * Files to upload, by field.
+ */
+files: Array<EvidenceFilePick>, };
 
 export type Address = { 
 /**

@@ -10,6 +10,7 @@ pub mod credit_notes;
 pub mod customers;
 pub mod demo;
 pub mod diagnostics;
+pub mod disputes;
 pub mod error;
 pub mod gateway;
 pub mod invoices;

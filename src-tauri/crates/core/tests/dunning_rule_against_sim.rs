@@ -341,7 +341,7 @@ async fn new_payment_failures_are_noticed_once_and_the_first_sync_tells_nothing(
 
     f.sync().await;
     assert_eq!(f.recorder.take(), Vec::new(), "each event is told once");
-    f.app.set_notification_settings(&f.account, &NotificationSettings { payment_failures: false }).unwrap();
+    f.app.set_notification_settings(&f.account, &NotificationSettings { payment_failures: false, disputes: true }).unwrap();
     f.retry_fails(&invoice).await;
     f.sync().await;
     assert_eq!(f.recorder.take(), Vec::new(), "the switch is off");

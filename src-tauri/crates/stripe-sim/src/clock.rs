@@ -1,11 +1,13 @@
 //! What moving the simulated clock sets off: everything that fell due in every account,
-//! run in time order, one step at a time, so a three-month jump renews three times.
+//! run in time order, one step at a time, so a three-month jump renews three times; a
+//! dispute left without a response past its deadline closes on the way.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use crate::data::{AccountData, Origin};
+use crate::resources::disputes;
 use crate::resources::subscriptions::billing::At;
 use crate::resources::subscriptions::lifecycle::{self, Due};
 
@@ -31,6 +33,11 @@ pub fn run_due(data: &mut AccountData, since: i64, until: i64, base_url: &str) {
         (id, due)
     }).collect();
     let mut warned: HashSet<String> = HashSet::new();
+    // Deadlines only ever close disputes, so they are known up front; latest last, taken
+    // from the front as the clock reaches them.
+    let mut deadlines = disputes::falling_due(data, until);
+    deadlines.sort();
+    deadlines.reverse();
     for _ in 0..MAX_STEPS {
         let next = pending
             .iter()
@@ -39,6 +46,13 @@ pub fn run_due(data: &mut AccountData, since: i64, until: i64, base_url: &str) {
             // Ties go by id, so runs are repeatable.
             .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
             .map(|(time, id, what)| (time, id.clone(), what.clone()));
+        if let Some((due_by, dispute)) = deadlines.last() {
+            if next.as_ref().is_none_or(|(time, _, _)| due_by <= time) {
+                disputes::expire(data, dispute, *due_by);
+                deadlines.pop();
+                continue;
+            }
+        }
         let Some((time, id, what)) = next else { break };
         if what == Due::TrialWillEnd {
             warned.insert(id.clone());

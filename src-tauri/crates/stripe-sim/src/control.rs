@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -147,9 +148,33 @@ pub(crate) fn set_schedule(state: &SimState, key: &str, schedule: RetrySchedule)
     Ok(schedule)
 }
 
-/// The cardholder disputes a charge or a payment intent's charge (see [`simulate::open_dispute`]).
-async fn open_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
-    answer(simulate::open_dispute(&state, &id))
+/// How the cardholder disputes: Stripe's `reason` (default `fraudulent`) and whether it is
+/// an inquiry rather than a chargeback.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenDispute {
+    #[serde(default = "fraudulent")]
+    reason: String,
+    #[serde(default)]
+    inquiry: bool,
+}
+
+fn fraudulent() -> String {
+    "fraudulent".into()
+}
+
+/// The cardholder disputes a charge or a payment intent's charge (see
+/// [`simulate::open_dispute`]); the JSON body (`{"reason": …, "inquiry": true}`) is optional.
+async fn open_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>, body: Bytes) -> Response {
+    let how = if body.iter().all(u8::is_ascii_whitespace) {
+        OpenDispute { reason: fraudulent(), inquiry: false }
+    } else {
+        match serde_json::from_slice::<OpenDispute>(&body) {
+            Ok(how) => how,
+            Err(err) => return ApiError::invalid_request(None, format!("Invalid JSON body: {err}"), None).into_response(),
+        }
+    };
+    answer(simulate::open_dispute(&state, &id, &how.reason, how.inquiry))
 }
 
 fn answer(result: Result<Value, ApiError>) -> Response {

@@ -134,10 +134,22 @@ impl Simulator {
         control::set_schedule(&self.state, key, schedule)
     }
 
+    /// Starts the clock of an emulator that holds nothing yet `seconds_ago` in the past (the
+    /// library form of `POST /_sim/clock/start`); answers whether it was set.
+    pub fn start_clock_in_past(&self, seconds_ago: i64) -> bool {
+        self.state.start_clock_in_past(seconds_ago)
+    }
+
     /// The cardholder disputes a charge (`ch_…`) or a payment intent's charge (`pi_…`)
     /// (the library form of `POST /_sim/charges/{id}/dispute`).
     pub fn open_dispute(&self, charge_or_intent_id: &str) -> Result<serde_json::Value, ApiError> {
-        simulate::open_dispute(&self.state, charge_or_intent_id)
+        simulate::open_dispute(&self.state, charge_or_intent_id, "fraudulent", false)
+    }
+
+    /// The cardholder disputes a charge with a `reason`, as a chargeback or, with
+    /// `inquiry`, an inquiry (the library form of `POST /_sim/charges/{id}/dispute` with a body).
+    pub fn open_dispute_for(&self, charge_or_intent_id: &str, reason: &str, inquiry: bool) -> Result<serde_json::Value, ApiError> {
+        simulate::open_dispute(&self.state, charge_or_intent_id, reason, inquiry)
     }
 
     /// The bank settles a refund under way as `succeeded` or `failed` (the library form of

@@ -19,8 +19,8 @@ use crate::idempotency::{Admission, StoredAnswer};
 use crate::state::{lock, short_id, Account, Faults, SimState};
 use crate::{auth, control, form, resources};
 
-/// Largest request body accepted (Stripe's own limit is far above what Billfold sends).
-const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Largest request body accepted: the largest file upload with its multipart framing.
+const MAX_BODY: usize = resources::files::MAX_UPLOAD + resources::MULTIPART_OVERHEAD;
 
 /// The `Request-Id` of the request being served.
 #[derive(Debug, Clone)]
@@ -194,9 +194,7 @@ async fn gate(state: Arc<SimState>, req: Request, next: Next) -> Response {
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return ApiError::invalid_request(None, "The request body is too large.", None).into_response();
     };
-    let mut fingerprint_pairs = pairs(&body);
-    fingerprint_pairs.sort();
-    let fingerprint = format!("{} {} {:?}", parts.method, parts.uri.path(), fingerprint_pairs);
+    let fingerprint = fingerprint(&parts, &body);
     match account.idempotency.admit(&idem_key, &fingerprint, state.now()) {
         Admission::Replay(answer) => return replay(answer),
         Admission::Mismatch => return ApiError::idempotency_mismatch(&idem_key).into_response(),
@@ -218,6 +216,48 @@ async fn gate(state: Arc<SimState>, req: Request, next: Next) -> Response {
         state.now(),
     );
     drop_or_answer(&state, &faults, Response::from_parts(parts, Body::from(body)))
+}
+
+/// What an idempotent replay must match: the form pairs in any order, or for a multipart
+/// upload a digest of its bytes without the boundary (clients draw a new one per attempt,
+/// so a retried upload differs from the first only there).
+fn fingerprint(parts: &Parts, body: &[u8]) -> String {
+    let boundary = parts
+        .headers
+        .get("Content-Type")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("multipart/form-data"))
+        .and_then(|v| v.split(';').find_map(|part| part.trim().strip_prefix("boundary=")))
+        .map(|b| b.trim_matches('"').to_string());
+    if let Some(boundary) = boundary {
+        use sha2::Digest;
+        let mut digest = sha2::Sha256::new();
+        for piece in split_on(body, format!("--{boundary}").as_bytes()) {
+            digest.update(piece);
+        }
+        return format!("{} {} multipart {}", parts.method, parts.uri.path(), hex::encode(digest.finalize()));
+    }
+    let mut fingerprint_pairs = pairs(body);
+    fingerprint_pairs.sort();
+    format!("{} {} {:?}", parts.method, parts.uri.path(), fingerprint_pairs)
+}
+
+/// `body` cut at every occurrence of `separator` (which is dropped).
+fn split_on<'a>(body: &'a [u8], separator: &[u8]) -> Vec<&'a [u8]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at + separator.len() <= body.len() {
+        if body[at] == separator[0] && body[at..].starts_with(separator) {
+            pieces.push(&body[start..at]);
+            at += separator.len();
+            start = at;
+        } else {
+            at += 1;
+        }
+    }
+    pieces.push(&body[start..]);
+    pieces
 }
 
 /// Runs the handler after the injected latency. The wait comes after idempotency admission,

@@ -147,15 +147,18 @@ fn update_card_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, A
 
 /// The cardholder disputes a charge (`ch_…`, or a payment intent `pi_…` meaning its latest
 /// charge): a fraud dispute opens and the funds are withdrawn. Answers the dispute.
-pub fn open_dispute(state: &SimState, id: &str) -> Result<Value, ApiError> {
+pub fn open_dispute(state: &SimState, id: &str, reason: &str, inquiry: bool) -> Result<Value, ApiError> {
+    if !disputes::REASONS.contains(&reason) {
+        return Err(ApiError::invalid_param("reason", format!("Invalid reason: must be one of {}", disputes::REASONS.join(", "))));
+    }
     let account = state
         .account_holding(id)
         .ok_or_else(|| ApiError::no_such("charge", id, "id"))?;
     let mut data = lock(&account.data);
-    open_dispute_in(&mut data, id, state.now())
+    open_dispute_in(&mut data, id, reason, inquiry, state.now())
 }
 
-fn open_dispute_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, ApiError> {
+fn open_dispute_in(data: &mut AccountData, id: &str, reason: &str, inquiry: bool, now: i64) -> Result<Value, ApiError> {
     let charge_id = if id.starts_with("pi_") {
         let intent = payment_intents::find(data, id)?;
         intent["latest_charge"]
@@ -186,7 +189,7 @@ fn open_dispute_in(data: &mut AccountData, id: &str, now: i64) -> Result<Value, 
             "This charge was refunded in full; there is nothing left to dispute.",
         ));
     }
-    Ok(disputes::open_for(data, &charge, &Origin::default(), now))
+    Ok(disputes::open_with(data, &charge, reason, inquiry, &Origin::default(), now))
 }
 
 /// The bank settles a refund under way (a bank transfer's refund once the customer gave

@@ -94,19 +94,89 @@ async fn closing_a_dispute_accepts_the_loss_for_good() {
 }
 
 #[tokio::test]
-async fn evidence_is_refused_once_the_due_date_has_passed() {
+async fn a_dispute_left_unanswered_past_its_deadline_is_lost() {
     let (sim, client) = common::start().await;
     let dispute = disputed_payment(&client).await;
     assert!(!dispute.evidence_details.past_due);
-    sim.advance_clock(8 * 86_400);
+    sim.advance_clock(6 * 86_400);
+    assert_eq!(RetrieveDispute::new(dispute.id.clone()).send(&client).await.unwrap().status, DisputeStatus::NeedsResponse);
+    sim.advance_clock(2 * 86_400);
     let late = RetrieveDispute::new(dispute.id.clone()).send(&client).await.unwrap();
-    assert!(late.evidence_details.past_due);
-    assert!(ListDispute::new().send(&client).await.unwrap().data[0].evidence_details.past_due);
+    assert_eq!(late.status, DisputeStatus::Lost, "the deadline passed without a response");
+    assert!(!late.evidence_details.past_due, "closed, so no longer awaiting anything");
+    let closed = ListEvent::new().type_("charge.dispute.closed").send(&client).await.unwrap();
+    assert_eq!(closed.data.len(), 1);
+    assert_eq!(closed.data[0].created, dispute.evidence_details.due_by.unwrap(), "closed when the deadline passed");
     let mut evidence = UpdateDisputeEvidence::new();
     evidence.uncategorized_text = Some("too late".into());
     let err = UpdateDispute::new(dispute.id.clone()).evidence(evidence).send(&client).await.unwrap_err();
     assert!(matches!(err, StripeError::Stripe(_, 400)));
     let tagged = UpdateDispute::new(dispute.id.clone()).metadata(HashMap::from([("note".to_string(), "missed".to_string())])).send(&client).await.unwrap();
     assert_eq!(tagged.metadata["note"], "missed");
-    assert_eq!(CloseDispute::new(dispute.id.clone()).send(&client).await.unwrap().status, DisputeStatus::Lost);
+    assert!(CloseDispute::new(dispute.id.clone()).send(&client).await.is_err(), "a lost dispute cannot be accepted");
+}
+
+#[tokio::test]
+async fn evidence_files_must_be_dispute_evidence_uploads_and_submitting_is_once() {
+    let (sim, _) = common::start().await;
+    let key = "sk_test_000000000000000000000000evidence";
+    let client = common::client(&sim, key);
+    let dispute = disputed_payment(&client).await;
+    let (_, _, pdf) = common::upload(&sim, key, &[("purpose", "dispute_evidence")], Some(("receipt.pdf", common::SMALL_PDF)), "b", None).await;
+    let (_, _, logo) = common::upload(&sim, key, &[("purpose", "business_logo")], Some(("logo.png", b"\x89PNG\r\n\x1a\n")), "b", None).await;
+    let path = format!("/v1/disputes/{}", dispute.id);
+
+    let (status, _, err) = common::raw_post(&sim, key, &path, "evidence[receipt]=file_missing", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(err["error"]["param"], "evidence[receipt]");
+    let (status, _, err) = common::raw_post(&sim, key, &path, &format!("evidence[receipt]={}", logo["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 400);
+    assert!(err["error"]["message"].as_str().unwrap().contains("dispute_evidence"), "{err}");
+    let long = "x".repeat(150_001);
+    let (status, _, err) = common::raw_post(&sim, key, &path, &format!("evidence[uncategorized_text]={long}"), None).await;
+    assert_eq!(status, 400);
+    assert!(err["error"]["message"].as_str().unwrap().contains("150000"), "{err}");
+    let fits = "x".repeat(75_000);
+    let (status, _, _) = common::raw_post(&sim, key, &path, &format!("evidence[uncategorized_text]={fits}&evidence[product_description]={fits}"), None).await;
+    assert_eq!(status, 200, "exactly 150,000 characters fit");
+
+    let pdf_id = pdf["id"].as_str().unwrap();
+    let (status, _, staged) = common::raw_post(&sim, key, &path, &format!("evidence[receipt]={pdf_id}&evidence[uncategorized_text]=Delivered&submit=false"), None).await;
+    assert_eq!(status, 200, "{staged}");
+    assert_eq!(staged["status"], "needs_response");
+    assert_eq!(staged["evidence"]["receipt"], pdf_id);
+    assert_eq!(staged["evidence_details"]["has_evidence"], true);
+    assert_eq!(staged["evidence_details"]["submission_count"], 0);
+    let (status, _, submitted) = common::raw_post(&sim, key, &path, "submit=true", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(submitted["status"], "under_review");
+    assert_eq!(submitted["evidence_details"]["submission_count"], 1);
+    let (status, _, twice) = common::raw_post(&sim, key, &path, "submit=true", None).await;
+    assert_eq!(status, 400, "a dispute is submitted once");
+    assert!(twice["error"]["message"].as_str().unwrap().contains("under_review"), "{twice}");
+}
+
+#[tokio::test]
+async fn an_inquiry_with_a_reason_closes_as_a_warning() {
+    let (sim, client) = common::start().await;
+    let intent = CreatePaymentIntent::new(1_500, Currency::USD).payment_method("pm_card_visa").confirm(true).send(&client).await.unwrap();
+    let charge = intent.latest_charge.unwrap().id().clone();
+    let bad = common::raw_json_post(&sim, &format!("/_sim/charges/{charge}/dispute"), r#"{"reason":"bored"}"#).await;
+    assert_eq!(bad["error"]["param"], "reason");
+    let inquiry = common::raw_json_post(&sim, &format!("/_sim/charges/{charge}/dispute"), r#"{"reason":"product_not_received","inquiry":true}"#).await;
+    assert_eq!(inquiry["status"], "warning_needs_response");
+    assert_eq!(inquiry["reason"], "product_not_received");
+    let id = inquiry["id"].as_str().unwrap();
+    let types = event_types(&client).await;
+    assert!(types.iter().any(|t| t == "charge.dispute.created"));
+    assert!(!types.iter().any(|t| t == "charge.dispute.funds_withdrawn"), "an inquiry withdraws nothing");
+    let closed = common::raw_json_post(&sim, &format!("/_sim/disputes/{id}/resolve"), r#"{"outcome":"won"}"#).await;
+    assert_eq!(closed["status"], "warning_closed");
+
+    let other = CreatePaymentIntent::new(2_500, Currency::USD).payment_method("pm_card_visa").confirm(true).send(&client).await.unwrap();
+    let duplicate = common::raw_json_post(&sim, &format!("/_sim/charges/{}/dispute", other.id), r#"{"reason":"duplicate"}"#).await;
+    assert_eq!(duplicate["status"], "needs_response");
+    assert_eq!(duplicate["reason"], "duplicate");
+    let fetched = RetrieveDispute::new(duplicate["id"].as_str().unwrap()).send(&client).await.unwrap();
+    assert_eq!(fetched.reason, "duplicate");
 }

@@ -6,6 +6,7 @@
 //! Typed async-stripe requests use it as their client (`request.send(&gateway)`); sync reads
 //! raw JSON pages with [`Gateway::get_json`] so the cache keeps objects exactly as Stripe sent them.
 
+mod multipart;
 mod rate_limit;
 pub mod request_log;
 mod retry;
@@ -148,6 +149,22 @@ impl Gateway {
         parse_json(&body)
     }
 
+    /// Uploads a file (`POST /v1/files`, multipart/form-data) with its `purpose` and returns
+    /// the file object. Real Stripe takes uploads on files.stripe.com; any other API base
+    /// (the emulator) takes them itself.
+    pub async fn upload_file(
+        &self,
+        purpose: &str,
+        filename: &str,
+        bytes: &[u8],
+        idempotency_key: Option<&str>,
+    ) -> Result<serde_json::Value> {
+        let (content_type, body) = multipart::form(&[("purpose", purpose)], ("file", filename, bytes));
+        let base = files_base(&self.inner.api_base);
+        let body = self.send(Method::Post, &base, "/v1/files", None, Some((Bytes::from(body), content_type)), idempotency_key).await?;
+        parse_json(&body)
+    }
+
     /// Sends one request with rate limiting, retries and logging; returns the body of the
     /// successful answer or the error Stripe (or the network) gave last.
     pub async fn execute(
@@ -158,20 +175,35 @@ impl Gateway {
         body: Option<String>,
         idempotency_key: Option<&str>,
     ) -> Result<Bytes> {
+        let form = body.map(|body| (Bytes::from(body), "application/x-www-form-urlencoded".to_string()));
+        let base = self.inner.api_base.clone();
+        self.send(method, &base, path, query, form, idempotency_key).await
+    }
+
+    /// [`Gateway::execute`] at `base` with a body of the given content type.
+    async fn send(
+        &self,
+        method: Method,
+        base: &str,
+        path: &str,
+        query: Option<String>,
+        body: Option<(Bytes, String)>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Bytes> {
         let inner = &self.inner;
         let target = match &query {
             Some(query) => format!("{path}?{query}"),
             None => path.to_string(),
         };
-        let url = format!("{}{target}", inner.api_base);
+        let url = format!("{base}{target}");
         // A GET or DELETE can be repeated harmlessly; a POST only under an idempotency key.
         let repeat_is_safe = method != Method::Post || idempotency_key.is_some();
-        let body = Bytes::from(body.unwrap_or_default());
+        let (body, content_type) = body.unwrap_or_else(|| (Bytes::new(), "application/x-www-form-urlencoded".to_string()));
         let mut attempt = 0;
         loop {
             attempt += 1;
             inner.bucket.acquire().await;
-            let request = self.build_request(method, &url, &body, idempotency_key)?;
+            let request = self.build_request(method, &url, &body, &content_type, idempotency_key)?;
             let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
             let started = Instant::now();
             let outcome = inner.transport.send(request, inner.config.attempt_timeout).await;
@@ -204,7 +236,7 @@ impl Gateway {
             return match outcome {
                 Ok(response) if (200..300).contains(&response.status) => Ok(response.body),
                 Ok(response) => Err(stripe_error(&response)),
-                Err(reason) => Err(Error::StripeUnreachable { base: format!("{}/", inner.api_base), reason }),
+                Err(reason) => Err(Error::StripeUnreachable { base: format!("{base}/"), reason }),
             };
         }
     }
@@ -214,6 +246,7 @@ impl Gateway {
         method: Method,
         url: &str,
         body: &Bytes,
+        content_type: &str,
         idempotency_key: Option<&str>,
     ) -> Result<Request<Full<Bytes>>> {
         let mut builder = Request::builder()
@@ -223,7 +256,7 @@ impl Gateway {
             .header(USER_AGENT, concat!("Billfold/", env!("CARGO_PKG_VERSION")))
             .header("stripe-version", stripe_client_core::VERSION.as_str());
         if method == Method::Post {
-            builder = builder.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+            builder = builder.header(CONTENT_TYPE, content_type);
         }
         if let Some(key) = idempotency_key {
             builder = builder.header("idempotency-key", key);
@@ -272,6 +305,15 @@ impl StripeClient for Gateway {
             let query = request.query.filter(|query| !query.is_empty());
             Gateway::execute(&gateway, method, &path, query, request.body, key.as_deref()).await
         }
+    }
+}
+
+/// Where uploads go: files.stripe.com for Stripe's own API, else the API base itself.
+fn files_base(api_base: &str) -> String {
+    if api_base == "https://api.stripe.com" {
+        "https://files.stripe.com".to_string()
+    } else {
+        api_base.to_string()
     }
 }
 

@@ -54,6 +54,7 @@ fn target_of(input: &Value, state: &Value) -> Option<String> {
         &output["coupon_id"],
         &input["payment_intent_id"],
         &output["payment_intent_id"],
+        &input["dispute_id"],
     ]
     .into_iter()
     .find_map(|field| field.as_str().map(str::to_string))

@@ -85,7 +85,10 @@ pub(super) async fn run(run: &mut OperationRun, kind: OperationKind, input: Valu
         | OperationKind::RefundPayment
         | OperationKind::CreatePayment
         | OperationKind::CapturePayment
-        | OperationKind::CancelPayment => {
+        | OperationKind::CancelPayment
+        | OperationKind::SaveDisputeEvidence
+        | OperationKind::SubmitDisputeEvidence
+        | OperationKind::AcceptDispute => {
             return Err(Error::Internal(format!("{} is not an invoice action", kind.as_str())))
         }
     };

@@ -19,6 +19,7 @@ mod coupon;
 mod create_invoice;
 mod credit_note;
 mod customer;
+mod dispute;
 mod dunning_rule;
 mod invoice_action;
 mod issue_invoice;
@@ -47,6 +48,8 @@ pub use create_invoice::CreatedInvoice;
 pub use update_draft::UpdateDraft;
 pub use credit_note::{CreateCreditNote, CreditNoteLine, VoidCreditNote};
 pub use customer::WriteCustomer;
+pub use dispute::{AcceptDispute, DisputeEvidenceWrite, SpooledFile};
+pub(crate) use dispute::{discard_spool, spool_dir};
 pub use dunning_rule::DunningRuleApplication;
 pub use invoice_action::InvoiceAction;
 pub use issue_invoice::{IssueInvoice, IssueInvoiceLine, IssuedInvoice};
@@ -158,6 +161,12 @@ pub enum OperationKind {
     CapturePayment,
     /// Cancel an uncaptured payment (its authorization is released), then fetch its charge.
     CancelPayment,
+    /// Upload each new evidence file, then stage the evidence on the dispute (`submit=false`).
+    SaveDisputeEvidence,
+    /// Upload each new evidence file, then send the evidence to the bank (`submit=true`; once).
+    SubmitDisputeEvidence,
+    /// Accept a dispute (`POST /v1/disputes/{id}/close`): it closes as lost.
+    AcceptDispute,
 }
 
 impl OperationKind {
@@ -195,6 +204,9 @@ impl OperationKind {
             OperationKind::CreatePayment => "create_payment",
             OperationKind::CapturePayment => "capture_payment",
             OperationKind::CancelPayment => "cancel_payment",
+            OperationKind::SaveDisputeEvidence => "save_dispute_evidence",
+            OperationKind::SubmitDisputeEvidence => "submit_dispute_evidence",
+            OperationKind::AcceptDispute => "accept_dispute",
         }
     }
 
@@ -231,6 +243,9 @@ impl OperationKind {
             "create_payment" => Ok(OperationKind::CreatePayment),
             "capture_payment" => Ok(OperationKind::CapturePayment),
             "cancel_payment" => Ok(OperationKind::CancelPayment),
+            "save_dispute_evidence" => Ok(OperationKind::SaveDisputeEvidence),
+            "submit_dispute_evidence" => Ok(OperationKind::SubmitDisputeEvidence),
+            "accept_dispute" => Ok(OperationKind::AcceptDispute),
             other => Err(Error::Store(format!("unknown operation kind '{other}'"))),
         }
     }
@@ -348,6 +363,9 @@ pub async fn run(store: &Arc<Store>, gateway: &Gateway, operation_id: &str) -> R
         | OperationKind::CreatePayment
         | OperationKind::CapturePayment
         | OperationKind::CancelPayment => payment::run(&mut run, kind, input).await,
+        OperationKind::SaveDisputeEvidence | OperationKind::SubmitDisputeEvidence | OperationKind::AcceptDispute => {
+            dispute::run(&mut run, kind, input).await
+        }
     };
     // What the operation changes locally is applied before it is marked done: a crash in
     // between leaves it pending, and resuming (from saved answers, no requests) applies it again.

@@ -59,7 +59,10 @@ fn po_of(operation: &Operation) -> Option<String> {
         | OperationKind::RefundPayment
         | OperationKind::CreatePayment
         | OperationKind::CapturePayment
-        | OperationKind::CancelPayment => None,
+        | OperationKind::CancelPayment
+        | OperationKind::SaveDisputeEvidence
+        | OperationKind::SubmitDisputeEvidence
+        | OperationKind::AcceptDispute => None,
         _ => {
             serde_json::from_value::<InvoiceAction>(operation.input.clone())
                 .ok()?
@@ -180,7 +183,10 @@ pub(crate) fn after_operation(store: &Store, operation: &Operation, output: &Val
             | OperationKind::RefundPayment
             | OperationKind::CreatePayment
             | OperationKind::CapturePayment
-            | OperationKind::CancelPayment => {}
+            | OperationKind::CancelPayment
+            | OperationKind::SaveDisputeEvidence
+            | OperationKind::SubmitDisputeEvidence
+            | OperationKind::AcceptDispute => {}
         }
         Ok(())
     })?;

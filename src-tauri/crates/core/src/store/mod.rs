@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_subscriptions_list.sql"),
     include_str!("migrations/0014_coupons.sql"),
     include_str!("migrations/0015_payments.sql"),
+    include_str!("migrations/0016_disputes.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

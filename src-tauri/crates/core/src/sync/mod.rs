@@ -391,6 +391,7 @@ pub(crate) async fn sync_once(
         Ok(()) => {
             store.record_sync_success(&account_id)?;
             notify_status(store, observer, &account_id);
+            store.tell_dispute_deadlines(observer, &account_id, chrono::Utc::now().timestamp());
             Ok(report)
         }
         Err(Stop::Cancelled) => {

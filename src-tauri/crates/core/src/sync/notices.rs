@@ -1,7 +1,8 @@
 //! Desktop notices about payments: what a sync pass (or a webhook) newly applied that someone
-//! should hear about at once: a failed payment (`invoice.payment_failed`) and a subscription
+//! should hear about at once: a failed payment (`invoice.payment_failed`), a subscription
 //! that turned `past_due` (`customer.subscription.updated` whose `previous_attributes.status`
-//! was something else). Core decides what to say; the shell shows it (see
+//! was something else) and a dispute opened (`charge.dispute.created`; its deadline reminder
+//! is in `disputes::notices`). Core decides what to say; the shell shows it (see
 //! [`SyncObserver::notices`](super::SyncObserver::notices)).
 //!
 //! Never about the past: nothing during a backfill (the first sync, or after the event cursor
@@ -27,7 +28,8 @@ use crate::store::Store;
 pub struct Notice {
     /// The account the event belongs to.
     pub account_id: String,
-    /// The Stripe event it is about (`evt_…`).
+    /// The Stripe event it is about (`evt_…`); for a dispute's deadline reminder, the
+    /// dispute (`dp_…`).
     pub event_id: String,
     /// `Payment failed — Acme Ltd`.
     pub title: String,
@@ -35,16 +37,34 @@ pub struct Notice {
     pub body: String,
 }
 
-/// An account's notification switch.
+/// An account's notification switches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NotificationSettings {
     /// Show a desktop notification when a payment fails or a subscription turns past due.
     pub payment_failures: bool,
+    /// Show one when a dispute opens and one a day before its evidence is due. Settings saved
+    /// before disputes had a switch read as on.
+    #[serde(default = "switched_on")]
+    pub disputes: bool,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 impl Default for NotificationSettings {
     fn default() -> Self {
-        NotificationSettings { payment_failures: true }
+        NotificationSettings { payment_failures: true, disputes: true }
+    }
+}
+
+impl NotificationSettings {
+    /// Whether the switch that covers an event's type is on.
+    fn covers(&self, event: &Value) -> bool {
+        match event["type"].as_str() {
+            Some("charge.dispute.created") => self.disputes,
+            _ => self.payment_failures,
+        }
     }
 }
 
@@ -54,7 +74,7 @@ fn setting_key(account_id: &str) -> String {
 
 /// Whether an event may become a notice (kept while a pass runs; the rest is not).
 pub(crate) fn concerns(event: &Value) -> bool {
-    matches!(event["type"].as_str(), Some("invoice.payment_failed" | "customer.subscription.updated"))
+    matches!(event["type"].as_str(), Some("invoice.payment_failed" | "customer.subscription.updated" | "charge.dispute.created"))
 }
 
 /// `€1,200.00`; currencies without a common sign keep their code (`CHF 1,200.00`).
@@ -110,6 +130,12 @@ pub fn notices_for(
                     let id = object["id"].as_str().unwrap_or("?");
                     (format!("Subscription past due — {}", customer()), format!("{id} is past due ({account_name})"))
                 }
+                "charge.dispute.created" => {
+                    let amount = money(object["amount"].as_i64().unwrap_or(0), object["currency"].as_str().unwrap_or_default());
+                    let reason = object["reason"].as_str().unwrap_or("general").replace('_', " ");
+                    let charge = object["charge"].as_str().unwrap_or("?");
+                    (format!("Dispute opened — {amount}"), format!("{reason}, charge {charge} ({account_name})"))
+                }
                 _ => return None,
             };
             Some(Notice { account_id: account_id.to_string(), event_id: event["id"].as_str()?.to_string(), title, body })
@@ -156,8 +182,13 @@ impl Store {
             return;
         }
         let notices = match self.notification_settings(account_id) {
-            Ok(settings) if settings.payment_failures => self.notices_of(account_id, since, events),
-            Ok(_) => return,
+            Ok(settings) => {
+                let covered: Vec<Value> = events.iter().filter(|event| settings.covers(event)).cloned().collect();
+                if covered.is_empty() {
+                    return;
+                }
+                self.notices_of(account_id, since, &covered)
+            }
             Err(err) => Err(err),
         };
         match notices {

@@ -69,8 +69,9 @@ fn the_switch_is_on_by_default_and_kept_per_account() {
     let store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
     store.insert_account(&crate::store::test_account("a1")).unwrap();
     assert!(store.notification_settings("a1").unwrap().payment_failures);
-    store.set_notification_settings("a1", &NotificationSettings { payment_failures: false }).unwrap();
+    store.set_notification_settings("a1", &NotificationSettings { payment_failures: false, disputes: true }).unwrap();
     assert!(!store.notification_settings("a1").unwrap().payment_failures);
+    assert!(store.notification_settings("a1").unwrap().disputes, "each switch on its own");
     assert!(store.notification_settings("a2").unwrap().payment_failures, "another account keeps the default");
     assert_eq!(store.notices_since("a1").unwrap(), None, "never synced: nothing is new yet");
 }

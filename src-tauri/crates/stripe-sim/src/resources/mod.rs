@@ -9,6 +9,7 @@ pub mod customers;
 pub mod discounts;
 pub mod disputes;
 pub mod events;
+pub mod files;
 pub mod invoiceitems;
 pub mod invoices;
 pub mod payment_intents;
@@ -18,12 +19,16 @@ pub mod products;
 pub mod refunds;
 pub mod subscriptions;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
 use crate::webhooks;
+
+/// Room for the multipart framing and the other fields around an upload's bytes.
+pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 /// Every `/v1` route.
 pub fn routes() -> Router {
@@ -90,6 +95,11 @@ pub fn routes() -> Router {
         .route("/v1/disputes", get(disputes::list))
         .route("/v1/disputes/{id}", get(disputes::retrieve).post(disputes::update))
         .route("/v1/disputes/{id}/close", post(disputes::close))
+        .route(
+            "/v1/files",
+            get(files::list).post(files::create).layer(DefaultBodyLimit::max(files::MAX_UPLOAD + MULTIPART_OVERHEAD)),
+        )
+        .route("/v1/files/{id}", get(files::retrieve))
         .route("/v1/payment_methods/{id}", get(payment_methods::retrieve))
         .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
         .route("/v1/payment_methods/{id}/detach", post(payment_methods::detach))

@@ -79,3 +79,48 @@ pub async fn run_python(script: &str, args: Vec<String>) -> std::process::Output
     eprintln!("{}", String::from_utf8_lossy(&output.stderr));
     output
 }
+
+/// A `multipart/form-data` upload to `/v1/files`: text `fields`, then the file part, with
+/// the given boundary (clients draw one per attempt) and optional Idempotency-Key.
+pub async fn upload(
+    sim: &Simulator,
+    key: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+    boundary: &str,
+    idempotency_key: Option<&str>,
+) -> (u16, Vec<(String, String)>, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let idempotency = idempotency_key.map(|k| format!("Idempotency-Key: {k}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST /v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n{idempotency}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status: u16 = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|line| line.split_once(": ")).map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+    (status, headers, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+/// A small but well-formed PDF, for evidence uploads.
+pub const SMALL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";

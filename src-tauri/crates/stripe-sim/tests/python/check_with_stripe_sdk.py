@@ -8,6 +8,7 @@ the emulator at BASE_URL with a fake test key and asserts on every answer. Exits
 checks pass, 1 on the first mismatch, and 2 when the `stripe` package is missing.
 """
 
+import io
 import sys
 import time
 
@@ -36,6 +37,8 @@ def main():
         sys.exit(2)
     check(stripe.VERSION == EXPECTED_SDK, f"stripe SDK is {EXPECTED_SDK}", stripe.VERSION)
     stripe.api_base = sys.argv[1].rstrip("/")
+    # Real Stripe takes uploads on files.stripe.com; the emulator on its own base URL.
+    stripe.upload_api_base = stripe.api_base
     stripe.api_key = "sk_test_" + "0" * 24 + "pythonsdk"
     stripe.max_network_retries = 0
     started = int(time.time()) - 5
@@ -119,6 +122,7 @@ def main():
     check_proration_preview()
     check_coupons()
     check_partial_refund()
+    check_dispute_evidence()
     print("all checks passed")
 
 
@@ -299,6 +303,36 @@ def check_partial_refund():
         check(False, "refunding more than is left is refused")
     except stripe.InvalidRequestError as err:
         check(err.http_status == 400, "refunding more than is left is a 400 InvalidRequestError", err.http_status)
+def check_dispute_evidence():
+    """A disputed payment answered with an uploaded PDF: the evidence is staged, then
+    submitted once, as the SDK reads the dispute and its evidence details."""
+    intent = stripe.PaymentIntent.create(amount=3_300, currency="usd", payment_method="pm_card_createDispute",
+                                         confirm=True)
+    disputes = stripe.Dispute.list(payment_intent=intent.id)
+    check(len(disputes.data) == 1, "the disputed payment has one dispute", len(disputes.data))
+    dispute = disputes.data[0]
+    check((dispute.status, dispute.reason, dispute.amount) == ("needs_response", "fraudulent", 3_300),
+          "the dispute awaits a response", dispute)
+    pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    pdf.name = "receipt.pdf"
+    upload = stripe.File.create(purpose="dispute_evidence", file=pdf)
+    check((upload.object, upload.purpose, upload.type, upload.filename) == ("file", "dispute_evidence", "pdf", "receipt.pdf"),
+          "the evidence PDF is uploaded", upload)
+    staged = stripe.Dispute.modify(dispute.id, submit=False,
+                                   evidence={"receipt": upload.id, "product_description": "Annual plan, delivered"})
+    check(staged.status == "needs_response", "staged evidence leaves the dispute open", staged.status)
+    check(staged.evidence.receipt == upload.id and staged.evidence.product_description == "Annual plan, delivered",
+          "the staged evidence names the file and the text", staged.evidence)
+    check((staged.evidence_details.has_evidence, staged.evidence_details.submission_count) == (True, 0),
+          "staged: has evidence, not submitted", staged.evidence_details)
+    submitted = stripe.Dispute.modify(dispute.id, submit=True)
+    check(submitted.status == "under_review", "submitted evidence puts the dispute under review", submitted.status)
+    check(submitted.evidence_details.submission_count == 1, "submitted once", submitted.evidence_details)
+    try:
+        stripe.Dispute.modify(dispute.id, submit=True)
+        check(False, "a second submission is refused")
+    except stripe.InvalidRequestError as err:
+        check(err.http_status == 400, "a second submission is a 400 InvalidRequestError", err.http_status)
 
 
 if __name__ == "__main__":

@@ -398,6 +398,7 @@ pub static KINDS: &[Kind] = &[
             ("reason", Get::Text(&["reason"])),
             ("currency", Get::Text(&["currency"])),
             ("amount", Get::Int(&["amount"])),
+            ("due_by", Get::Int(&["evidence_details", "due_by"])),
             CREATED,
         ],
         listing: Listing::Account("/v1/disputes", &[]),

@@ -373,7 +373,18 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP INDEX cache_credit_notes_by_total;
              DROP INDEX cache_credit_notes_by_status;
              DROP TABLE cache_coupons;
-             DROP TABLE cache_discounts;",
+             DROP TABLE cache_discounts;
+             DROP TRIGGER cache_disputes_fts_insert;
+             DROP TRIGGER cache_disputes_fts_delete;
+             DROP TRIGGER cache_disputes_fts_update;
+             DROP TABLE cache_disputes_fts;
+             DROP INDEX cache_disputes_by_deadline;
+             DROP INDEX cache_disputes_by_created;
+             DROP INDEX cache_disputes_by_amount;
+             DROP INDEX cache_disputes_by_status;
+             ALTER TABLE cache_disputes DROP COLUMN due_by;
+             DROP TABLE dispute_files;
+             DROP TABLE dispute_notices;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)

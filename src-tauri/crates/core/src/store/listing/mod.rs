@@ -39,6 +39,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "cache_subscriptions_fts",
     "cache_payment_intents_fts",
     "cache_refunds_fts",
+    "cache_disputes_fts",
 ];
 
 impl Store {
@@ -152,6 +153,15 @@ impl Filter {
         Filter {
             sql: format!("{column} = ?"),
             args: vec![value.into()],
+        }
+    }
+
+    /// `column IN (values…)`.
+    pub fn one_of(column: &str, values: &[&str]) -> Self {
+        let marks = vec!["?"; values.len()].join(", ");
+        Filter {
+            sql: format!("{column} IN ({marks})"),
+            args: values.iter().map(|value| SqlValue::Text(value.to_string())).collect(),
         }
     }
 }
