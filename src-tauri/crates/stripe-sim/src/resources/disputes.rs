@@ -66,6 +66,8 @@ pub fn open_for(data: &mut AccountData, charge: &Value, origin: &Origin, now: i6
         "reason": "fraudulent",
         "status": "needs_response",
     });
+    let mut dispute = dispute;
+    dispute["balance_transactions"] = json!([super::ledger::for_dispute(data, &dispute, true, now)]);
     data.insert(KIND, dispute.clone());
     let charge_id = charge["id"].as_str().unwrap_or("");
     if let Some(old) = data.get_of("charge", charge_id).cloned() {
@@ -174,6 +176,12 @@ pub fn resolve(data: &mut AccountData, id: &str, outcome: &str, now: i64) -> Res
 fn finish(data: &mut AccountData, old: &Value, outcome: &str, origin: &Origin, now: i64) -> Value {
     let mut dispute = old.clone();
     dispute["status"] = json!(outcome);
+    if outcome == "won" {
+        let reinstated = super::ledger::for_dispute(data, &dispute, false, now);
+        if let Some(transactions) = dispute["balance_transactions"].as_array_mut() {
+            transactions.push(reinstated);
+        }
+    }
     data.put(dispute.clone());
     let previous = changed_fields(old, &dispute);
     data.emit("charge.dispute.closed", &dispute, previous, origin, now);

@@ -88,11 +88,13 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
         };
         return Err(ApiError::invalid_request(None, message, Some("amount")));
     }
+    let refund_id = AccountData::new_id("re");
+    let balance_transaction = super::ledger::for_refund(data, &refund_id, amount, &currency, now);
     let refund = json!({
-        "id": AccountData::new_id("re"),
+        "id": refund_id,
         "object": "refund",
         "amount": amount,
-        "balance_transaction": AccountData::new_id("txn"),
+        "balance_transaction": balance_transaction,
         "charge": charge_id,
         "created": now,
         "currency": currency,
@@ -122,8 +124,11 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
 /// `GET /v1/refunds/{id}`
 pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
     let data = ctx.data();
-    Ok(Json(expanded(&data, find(&data, &id)?, &expand_paths(&params))))
+    let mut refund = expanded(&data, find(&data, &id)?, &expand_paths(&params));
+    super::ledger::as_of_expanded(&mut refund, now);
+    Ok(Json(refund))
 }
 
 /// `POST /v1/refunds/{id}`: metadata only.
