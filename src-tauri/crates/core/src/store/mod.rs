@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_po_credited.sql"),
     include_str!("migrations/0013_subscriptions_list.sql"),
     include_str!("migrations/0014_coupons.sql"),
+    include_str!("migrations/0017_payouts.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -342,7 +342,14 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP INDEX cache_credit_notes_by_total;
              DROP INDEX cache_credit_notes_by_status;
              DROP TABLE cache_coupons;
-             DROP TABLE cache_discounts;",
+             DROP TABLE cache_discounts;
+             DROP TABLE cache_payouts_fts;
+             DROP TABLE cache_payouts;
+             DROP TABLE cache_payout_transactions;
+             DROP TABLE payout_transaction_fetches;
+             DROP TABLE account_balances;
+             DROP INDEX cache_events_by_created;
+             ALTER TABLE cache_events DROP COLUMN applied_at;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)

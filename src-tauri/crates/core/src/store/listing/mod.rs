@@ -37,6 +37,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "purchase_orders_fts",
     "cache_credit_notes_fts",
     "cache_subscriptions_fts",
+    "cache_payouts_fts",
 ];
 
 impl Store {
