@@ -15,6 +15,7 @@ export const AREAS: Area[] = [
   { id: 'catalog', label: 'Catalog', blurb: 'Products and prices.' },
   { id: 'coupons', label: 'Coupons', blurb: 'Discounts for subscriptions and invoices.' },
   { id: 'payments', label: 'Payments & refunds', blurb: 'Charges, refunds and payouts.' },
+  { id: 'payouts', label: 'Balance & payouts', blurb: 'Funds available and pending, and what was paid out.' },
   { id: 'disputes', label: 'Disputes', blurb: 'Chargebacks and their evidence.' },
   { id: 'activity', label: 'Events & API log', blurb: 'What changed in Stripe and what Billfold asked.' },
   { id: 'settings', label: 'Settings', blurb: 'Accounts, sync, appearance and diagnostics.' },
