@@ -12,8 +12,10 @@ mod credit_notes;
 mod customers;
 mod disputes;
 mod dunning;
+mod events;
 mod invoices;
 mod payments;
+mod payouts;
 mod purchase_orders;
 mod subscriptions;
 mod demo;
@@ -102,6 +104,12 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         dunning::set_notification_settings,
         activity::list_request_log,
         activity::list_operations,
+        events::list_events,
+        events::event_detail,
+        payouts::list_payouts,
+        payouts::payout_detail,
+        payouts::export_payout_csv,
+        payouts::account_balance,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,
         purchase_orders::create_purchase_order,

@@ -16,6 +16,7 @@ use billfold_core::customers::{
 use billfold_core::disputes::{DisputeDetail, DisputePage, DisputeRow, EvidenceFile, EvidenceFilePick, EvidenceForm, PickedFile};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
+use billfold_core::events_list::{EventDetail, EventPage, EventQuery, EventRow};
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::journal::OperationEntry;
 use billfold_core::invoices::{
@@ -26,6 +27,7 @@ use billfold_core::invoices::{
 use billfold_core::store::{
     BalanceTransactionRow, CustomerPage, CustomerRow, InvoicePage, InvoiceRow, ListQuery, SyncSettings, SyncState, SyncStatus,
 };
+use billfold_core::payouts::{AccountBalance, BalanceAmount, PayoutDetail, PayoutPage, PayoutRow, PayoutSums, PayoutTransactionRow};
 use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
@@ -179,6 +181,17 @@ fn generate() -> String {
         SimulationTarget::decl(&cfg),
         SimulationTargets::decl(&cfg),
         AboutInfo::decl(&cfg),
+        PayoutRow::decl(&cfg),
+        PayoutPage::decl(&cfg),
+        PayoutTransactionRow::decl(&cfg),
+        PayoutSums::decl(&cfg),
+        PayoutDetail::decl(&cfg),
+        BalanceAmount::decl(&cfg),
+        AccountBalance::decl(&cfg),
+        EventQuery::decl(&cfg),
+        EventRow::decl(&cfg),
+        EventPage::decl(&cfg),
+        EventDetail::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

@@ -3204,3 +3204,251 @@ data_dir: string,
  * The folder holding the log files.
  */
 log_dir: string, };
+
+export type PayoutRow = { 
+/**
+ * `po_…`
+ */
+id: string, 
+/**
+ * Stripe's status: `paid`, `pending`, `in_transit`, `canceled` or `failed`.
+ */
+status: string, 
+/**
+ * Minor units.
+ */
+amount: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * When it reaches (or reached) the bank (Unix seconds).
+ */
+arrival_date: number, 
+/**
+ * When it was made (Unix seconds).
+ */
+created: number, 
+/**
+ * Whether Stripe made it on the payout schedule (not by hand).
+ */
+automatic: boolean, 
+/**
+ * Stripe's `description`, if any.
+ */
+description: string | null, 
+/**
+ * Why it failed, when it did.
+ */
+failure_message: string | null, };
+
+export type PayoutPage = { 
+/**
+ * Matching payouts in all.
+ */
+total: number, 
+/**
+ * This page, latest arrival first unless asked otherwise.
+ */
+rows: Array<PayoutRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, 
+/**
+ * Why the search was not applied, when it was not (too short).
+ */
+search_hint: string | null, };
+
+export type PayoutTransactionRow = { 
+/**
+ * `txn_…`
+ */
+id: string, 
+/**
+ * Stripe's `type`: `charge`, `refund`, `adjustment`, `payment`, …
+ */
+type: string, 
+/**
+ * Stripe's `reporting_category` (`charge`, `refund`, `dispute`, …).
+ */
+reporting_category: string, 
+/**
+ * The object that moved the funds (`ch_…`, `re_…`, `dp_…`), if any.
+ */
+source_id: string | null, 
+/**
+ * The charge behind it (the charge itself, or the refunded or disputed one).
+ */
+charge_id: string | null, 
+/**
+ * The customer, when Stripe or the cache knows it.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name, when cached.
+ */
+customer_name: string | null, 
+/**
+ * Gross amount in minor units (negative takes funds out).
+ */
+amount: number, 
+/**
+ * Stripe's fees on it, in minor units.
+ */
+fee: number, 
+/**
+ * `amount - fee`.
+ */
+net: number, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * When it was made (Unix seconds).
+ */
+created: number, 
+/**
+ * Stripe's `description`, if any.
+ */
+description: string | null, };
+
+export type PayoutSums = { 
+/**
+ * Sum of the gross amounts.
+ */
+amount: number, 
+/**
+ * Sum of the fees.
+ */
+fee: number, 
+/**
+ * Sum of the net amounts: what the payout should be.
+ */
+net: number, 
+/**
+ * Whether `net` equals the payout's amount; when not, the detail warns.
+ */
+matches_payout: boolean, };
+
+export type PayoutDetail = { 
+/**
+ * The payout.
+ */
+payout: PayoutRow, 
+/**
+ * Its transactions, in Stripe's order (newest first).
+ */
+transactions: Array<PayoutTransactionRow>, 
+/**
+ * Their sums.
+ */
+sums: PayoutSums, 
+/**
+ * When the transactions were fetched from Stripe (Unix seconds).
+ */
+fetched_at: number, };
+
+export type BalanceAmount = { 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * Funds that can be paid out, in minor units (negative when refunds and disputes took
+ * more than came in).
+ */
+available: number, 
+/**
+ * Funds on their way to available, in minor units.
+ */
+pending: number, };
+
+export type AccountBalance = { 
+/**
+ * Per currency, in alphabetical order.
+ */
+amounts: Array<BalanceAmount>, 
+/**
+ * When it was read from Stripe (Unix seconds).
+ */
+as_of: number, 
+/**
+ * Whether this read failed and the answer is the one kept from `as_of`.
+ */
+stale: boolean, };
+
+export type EventQuery = { 
+/**
+ * An event type, `*` matching any run of characters (`invoice.*`, `*.paid`).
+ */
+event_type: string | null, 
+/**
+ * Only events about this object (`in_…`, `po_…`).
+ */
+object_id: string | null, 
+/**
+ * Rows to return (1–500).
+ */
+limit: number, 
+/**
+ * The previous page's `next`: this page starts right after it.
+ */
+after: string | null, };
+
+export type EventRow = { 
+/**
+ * `evt_…`
+ */
+id: string, 
+/**
+ * `invoice.paid`, …
+ */
+type: string, 
+/**
+ * When Stripe made it (Unix seconds).
+ */
+created: number, 
+/**
+ * The `object` of the object it is about (`invoice`), if any.
+ */
+object_type: string | null, 
+/**
+ * The id of the object it is about, if any.
+ */
+object_id: string | null, 
+/**
+ * How it arrived: `poll` or `webhook`.
+ */
+source: string, 
+/**
+ * When Billfold applied it to the cache (Unix seconds); unknown for events cached before
+ * Billfold recorded it.
+ */
+applied_at: number | null, };
+
+export type EventPage = { 
+/**
+ * Events matching in all.
+ */
+total: number, 
+/**
+ * This page, newest first.
+ */
+rows: Array<EventRow>, 
+/**
+ * The cursor right after this page, when more rows follow.
+ */
+next: string | null, };
+
+export type EventDetail = { 
+/**
+ * The row.
+ */
+event: EventRow, 
+/**
+ * The event's JSON, indented.
+ */
+json: string, };

@@ -1,6 +1,7 @@
 //! What moving the simulated clock sets off: everything that fell due in every account,
 //! run in time order, one step at a time, so a three-month jump renews three times; a
-//! dispute left without a response past its deadline closes on the way.
+//! dispute left without a response past its deadline closes on the way; then the daily
+//! payouts of the days crossed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -67,6 +68,9 @@ pub fn run_due(data: &mut AccountData, since: i64, until: i64, base_url: &str) {
         let due = due_of(data, &id, &invoices_of, since);
         pending.insert(id, due);
     }
+    // Payouts only take funds already available, which the steps above never add to a day
+    // already past (a charge's funds wait two days), so they can run after them.
+    crate::resources::payouts::run_due(data, since, until);
 }
 
 /// What is due for one subscription, given the ids of its invoices.

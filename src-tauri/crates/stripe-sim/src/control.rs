@@ -1,6 +1,7 @@
 //! The `/_sim` control API: test and demo controls that real Stripe does not have.
 //! Loopback only, no auth.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -13,6 +14,7 @@ use axum::{Json, Router};
 
 use crate::errors::ApiError;
 use crate::resources::disputes;
+use crate::resources::ledger::Fee;
 use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::simulate;
 use crate::state::{lock, Faults, SimState};
@@ -30,6 +32,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/_sim/subscriptions/{id}/fail_renewal", post(fail_renewal))
         .route("/_sim/customers/{id}/update_card", post(update_card))
         .route("/_sim/accounts/{key}/retry_schedule", get(get_retry_schedule).post(set_retry_schedule))
+        .route("/_sim/accounts/{key}/fees", get(get_fees).post(set_fees))
         .route("/_sim/charges/{id}/dispute", post(open_dispute))
         .route("/_sim/refunds/{id}/settle", post(settle_refund))
         .route("/_sim/generate", post(generate))
@@ -146,6 +149,40 @@ pub(crate) fn set_schedule(state: &SimState, key: &str, schedule: RetrySchedule)
     let account = state.account(&key.key, key.livemode);
     lock(&account.data).retry_schedule = schedule.clone();
     Ok(schedule)
+}
+
+/// The fee table of the account of `key`: the currencies set so far (any other pays
+/// Stripe's standard 2.9 % + 30).
+async fn get_fees(State(state): State<Arc<SimState>>, Path(key): Path<String>) -> Response {
+    answer(account_of(&state, &key).map(|account| json!(lock(&account.data).ledger.fees)))
+}
+
+/// Sets the fees of the currencies in the JSON body (`{"eur": {"percent_bps": 150,
+/// "fixed": 25, "dispute": 1500}}`; others keep theirs) for charges from now on, and
+/// answers the whole table.
+async fn set_fees(State(state): State<Arc<SimState>>, Path(key): Path<String>, Json(fees): Json<BTreeMap<String, Fee>>) -> Response {
+    answer(set_fee_table(&state, &key, fees))
+}
+
+fn set_fee_table(state: &SimState, key: &str, fees: BTreeMap<String, Fee>) -> Result<Value, ApiError> {
+    for (currency, fee) in &fees {
+        if crate::money::exponent(currency).is_none() {
+            return Err(ApiError::invalid_param("currency", format!("Unknown currency: {currency} (use lowercase ISO codes).")));
+        }
+        if !(0..10_000).contains(&fee.percent_bps) || fee.fixed < 0 || fee.dispute < 0 {
+            return Err(ApiError::invalid_param(currency, "percent_bps must be 0 to 9999 and fixed and dispute not negative."));
+        }
+    }
+    let account = account_of(state, key)?;
+    let mut data = lock(&account.data);
+    data.ledger.fees.extend(fees);
+    Ok(json!(data.ledger.fees))
+}
+
+/// The account of secret key `key`, opened if new as the API would.
+fn account_of(state: &SimState, key: &str) -> Result<Arc<crate::state::Account>, ApiError> {
+    let key = crate::generate::authenticate(key)?;
+    Ok(state.account(&key.key, key.livemode))
 }
 
 /// How the cardholder disputes: Stripe's `reason` (default `fraudulent`) and whether it is

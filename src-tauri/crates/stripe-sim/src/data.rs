@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::resources::ledger::Ledger;
 use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::state::short_id;
 use crate::webhooks::Delivery;
@@ -36,6 +37,9 @@ pub struct AccountSnapshot {
     /// Absent from snapshots written before schedules could be set.
     #[serde(default)]
     retry_schedule: RetrySchedule,
+    /// Absent from snapshots written before the balance ledger.
+    #[serde(default)]
+    ledger: Ledger,
 }
 
 /// An event as kept: the fields lists filter on, and the event itself as compact JSON text.
@@ -92,6 +96,8 @@ pub struct AccountData {
     pub webhook_secrets: HashMap<String, String>,
     /// When failed subscription payments are retried, and how dunning ends.
     pub retry_schedule: RetrySchedule,
+    /// The fee table and which transactions each payout took.
+    pub ledger: Ledger,
     /// Where emitted events go to be delivered to webhook endpoints, once delivery runs.
     pub outbox: Option<UnboundedSender<Delivery>>,
     /// The newest invoice previews, for their lines (not kept across a restart).
@@ -199,6 +205,7 @@ impl AccountData {
             invoice_prefix: self.invoice_prefix.clone(),
             webhook_secrets: self.webhook_secrets.clone(),
             retry_schedule: self.retry_schedule.clone(),
+            ledger: self.ledger.clone(),
         }
     }
 
@@ -221,6 +228,7 @@ impl AccountData {
         self.invoice_prefix = snapshot.invoice_prefix;
         self.webhook_secrets = snapshot.webhook_secrets;
         self.retry_schedule = snapshot.retry_schedule;
+        self.ledger = snapshot.ledger;
     }
 
     /// The next invoice number, `PREFIX-0001` style.

@@ -21,7 +21,7 @@ const HEADER: [&str; 12] = [
 ];
 
 /// A cell a spreadsheet reads as text: one starting with `=`, `+`, `-` or `@` gets a `'`.
-fn safe(cell: &str) -> String {
+pub(crate) fn safe(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@']) {
         format!("'{cell}")
     } else {
@@ -31,7 +31,7 @@ fn safe(cell: &str) -> String {
 
 /// Minor units as a major-unit number with exactly the currency's decimals (`1250.00`, `1250`
 /// for JPY, `1.250` for KWD) and no grouping, so spreadsheets read it as a number.
-pub(super) fn major_units(minor: i64, currency: &str) -> String {
+pub(crate) fn major_units(minor: i64, currency: &str) -> String {
     let exponent = Currency::parse(currency).map_or(2, |currency| currency.exponent());
     let sign = if minor < 0 { "-" } else { "" };
     let magnitude = minor.unsigned_abs();
@@ -44,7 +44,7 @@ pub(super) fn major_units(minor: i64, currency: &str) -> String {
     }
 }
 
-fn date(seconds: Option<i64>) -> String {
+pub(crate) fn date(seconds: Option<i64>) -> String {
     seconds
         .and_then(|at| chrono::DateTime::from_timestamp(at, 0))
         .map(|at| at.format("%Y-%m-%d").to_string())

@@ -3,7 +3,7 @@
 //! is applied to the cache before the fresh detail is returned.
 
 mod apply;
-mod csv;
+pub(crate) mod csv;
 mod detail;
 pub mod rules;
 mod service;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_coupons.sql"),
     include_str!("migrations/0015_payments.sql"),
     include_str!("migrations/0016_disputes.sql"),
+    include_str!("migrations/0017_payouts.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -264,7 +264,7 @@ impl Run<'_> {
 }
 
 /// Every item of a list, page by page; also how many requests it took.
-async fn list_all_pages(
+pub(crate) async fn list_all_pages(
     gateway: &Gateway,
     path: &str,
     extra: &[(String, String)],

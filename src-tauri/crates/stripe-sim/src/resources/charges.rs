@@ -50,7 +50,7 @@ pub fn new_charge(data: &mut AccountData, intent: &Value, payment_method: &str, 
         "application": null,
         "application_fee": null,
         "application_fee_amount": null,
-        "balance_transaction": if succeeded { json!(AccountData::new_id("txn")) } else { Value::Null },
+        "balance_transaction": null,
         "billing_details": { "address": null, "email": null, "name": null, "phone": null, "tax_id": null },
         "calculated_statement_descriptor": "BILLFOLD",
         "captured": succeeded && captured,
@@ -89,6 +89,11 @@ pub fn new_charge(data: &mut AccountData, intent: &Value, payment_method: &str, 
         "transfer_data": null,
         "transfer_group": null,
     });
+    let mut charge = charge;
+    // Funds move when the charge is captured; an authorization alone moves none.
+    if succeeded && captured {
+        charge["balance_transaction"] = json!(super::ledger::for_charge(data, &charge, amount, now));
+    }
     data.insert(KIND, charge.clone());
     charge
 }
@@ -108,11 +113,27 @@ pub fn new_bank_transfer_charge(data: &mut AccountData, intent: &Value, now: i64
     charge
 }
 
+/// Captures `amount` of an authorized charge: its funds enter the balance now. Answers the
+/// captured charge (stored, without an event: the caller emits `charge.captured`).
+pub fn capture(data: &mut AccountData, old: &Value, amount: i64, now: i64) -> Value {
+    let mut charge = old.clone();
+    charge["captured"] = json!(true);
+    charge["amount_captured"] = json!(amount);
+    // Stripe refunds whatever was authorized but not captured.
+    charge["amount_refunded"] = json!(charge["amount"].as_i64().unwrap_or(0) - amount);
+    charge["balance_transaction"] = json!(super::ledger::for_charge(data, &charge, amount, now));
+    data.put(charge.clone());
+    charge
+}
+
 /// `GET /v1/charges/{id}`
 pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
     let data = ctx.data();
-    Ok(Json(expanded(&data, find(&data, &id)?, &expand_paths(&params))))
+    let mut charge = expanded(&data, find(&data, &id)?, &expand_paths(&params));
+    super::ledger::as_of_expanded(&mut charge, now);
+    Ok(Json(charge))
 }
 
 /// `POST /v1/charges/{id}`: description, metadata, receipt_email.

@@ -87,6 +87,8 @@ pub fn open_with(data: &mut AccountData, charge: &Value, reason: &str, inquiry: 
         "reason": reason,
         "status": if inquiry { "warning_needs_response" } else { "needs_response" },
     });
+    let mut dispute = dispute;
+    dispute["balance_transactions"] = json!([super::ledger::for_dispute(data, &dispute, true, now)]);
     data.insert(KIND, dispute.clone());
     let charge_id = charge["id"].as_str().unwrap_or("");
     if let Some(old) = data.get_of("charge", charge_id).cloned() {
@@ -271,6 +273,12 @@ pub fn expire(data: &mut AccountData, id: &str, now: i64) {
 fn finish(data: &mut AccountData, old: &Value, outcome: &str, origin: &Origin, now: i64) -> Value {
     let mut dispute = old.clone();
     dispute["status"] = json!(outcome);
+    if outcome == "won" {
+        let reinstated = super::ledger::for_dispute(data, &dispute, false, now);
+        if let Some(transactions) = dispute["balance_transactions"].as_array_mut() {
+            transactions.push(reinstated);
+        }
+    }
     data.put(dispute.clone());
     let previous = changed_fields(old, &dispute);
     data.emit("charge.dispute.closed", &dispute, previous, origin, now);

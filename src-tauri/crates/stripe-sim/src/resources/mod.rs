@@ -12,8 +12,10 @@ pub mod events;
 pub mod files;
 pub mod invoiceitems;
 pub mod invoices;
+pub mod ledger;
 pub mod payment_intents;
 pub mod payment_methods;
+pub mod payouts;
 pub mod prices;
 pub mod products;
 pub mod refunds;
@@ -34,6 +36,10 @@ pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 pub fn routes() -> Router {
     Router::new()
         .route("/v1/balance", get(balance::retrieve))
+        .route("/v1/balance_transactions", get(ledger::list))
+        .route("/v1/balance_transactions/{id}", get(ledger::retrieve))
+        .route("/v1/payouts", get(payouts::list))
+        .route("/v1/payouts/{id}", get(payouts::retrieve))
         .route("/v1/customers", get(customers::list).post(customers::create))
         .route("/v1/customers/search", get(customers::search))
         .route(

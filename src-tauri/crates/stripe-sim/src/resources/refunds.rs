@@ -105,11 +105,13 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
     } else {
         ("succeeded", Value::Null, json!({ "type": "card", "card": { "reference": null, "reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund" } }))
     };
+    let refund_id = AccountData::new_id("re");
+    let balance_transaction = super::ledger::for_refund(data, &refund_id, amount, &currency, now);
     let refund = json!({
-        "id": AccountData::new_id("re"),
+        "id": refund_id,
         "object": "refund",
         "amount": amount,
-        "balance_transaction": AccountData::new_id("txn"),
+        "balance_transaction": balance_transaction,
         "charge": charge_id,
         "created": now,
         "currency": currency,
@@ -142,8 +144,11 @@ pub fn refund_charge(data: &mut AccountData, charge_id: &str, amount: Option<i64
 /// `GET /v1/refunds/{id}`
 pub async fn retrieve(ctx: ApiContext, Path(id): Path<String>, Params(params): Params) -> Answer {
     Params(params.clone()).allow_only(&["expand"])?;
+    let now = ctx.now();
     let data = ctx.data();
-    Ok(Json(expanded(&data, find(&data, &id)?, &expand_paths(&params))))
+    let mut refund = expanded(&data, find(&data, &id)?, &expand_paths(&params));
+    super::ledger::as_of_expanded(&mut refund, now);
+    Ok(Json(refund))
 }
 
 /// `POST /v1/refunds/{id}`: metadata only.
@@ -207,7 +212,7 @@ fn finish(data: &mut AccountData, id: &str, status: &str, failure_reason: Option
     refund["next_action"] = Value::Null;
     refund["failure_reason"] = json!(failure_reason);
     if failure_reason.is_some() {
-        refund["failure_balance_transaction"] = json!(AccountData::new_id("txn"));
+        refund["failure_balance_transaction"] = json!(super::ledger::for_refund_failure(data, &refund, now));
     }
     save(data, &old, &refund, origin, now);
     if status == "failed" {

@@ -3,14 +3,17 @@
 Usage: check_with_stripe_sdk.py BASE_URL
 
 Runs the purchase-order invoice flow, a customer balance ledger, credit notes (preview,
-create, void), a previewed subscription price change and a coupon on a subscription against
+create, void), a previewed subscription price change, a coupon on a subscription and the
+automatic payout of card payments after the clock moves against
 the emulator at BASE_URL with a fake test key and asserts on every answer. Exits 0 when all
 checks pass, 1 on the first mismatch, and 2 when the `stripe` package is missing.
 """
 
 import io
+import json
 import sys
 import time
+import urllib.request
 
 try:
     import stripe
@@ -123,6 +126,7 @@ def main():
     check_coupons()
     check_partial_refund()
     check_dispute_evidence()
+    check_payouts()
     print("all checks passed")
 
 
@@ -333,6 +337,30 @@ def check_dispute_evidence():
         check(False, "a second submission is refused")
     except stripe.InvalidRequestError as err:
         check(err.http_status == 400, "a second submission is a 400 InvalidRequestError", err.http_status)
+def check_payouts():
+    """A card payment, then four days on the simulated clock (the control API over HTTP): the
+    daily automatic payout takes the available funds, and the balance transactions listed by
+    payout add up to each payout's amount."""
+    intent = stripe.PaymentIntent.create(amount=12_345, currency="usd", payment_method="pm_card_visa", confirm=True)
+    charge = stripe.Charge.retrieve(intent.latest_charge, expand=["balance_transaction"])
+    txn = charge.balance_transaction
+    check((txn.object, txn.type, txn.amount, txn.fee, txn.status) == ("balance_transaction", "charge", 12_345, 388, "pending"),
+          "the charge's balance transaction pays 2.9% + 30 and waits", txn)
+    request = urllib.request.Request(stripe.api_base + "/_sim/clock/advance", data=json.dumps({"seconds": 4 * 86_400}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request) as answer:
+        check("now" in json.load(answer), "the clock moved")
+    payouts = stripe.Payout.list(limit=100).data
+    check(len(payouts) >= 1 and all(p.status == "in_transit" and p.automatic for p in payouts), "automatic payouts are in transit", payouts)
+    found = False
+    for payout in payouts:
+        included = list(stripe.BalanceTransaction.list(payout=payout.id, limit=100).auto_paging_iter())
+        check(sum(t.net for t in included) == payout.amount, f"the transactions of {payout.id} add up to it",
+              (payout.amount, [t.net for t in included]))
+        found = found or any(t.id == txn.id for t in included)
+    check(found, "the payment is in a payout")
+    available = {b.currency: b.amount for b in stripe.Balance.retrieve().available}
+    check(available.get("usd", 0) == 0, "everything available was paid out", available)
 
 
 if __name__ == "__main__":

@@ -406,6 +406,22 @@ pub static KINDS: &[Kind] = &[
         expanded: &[],
     },
     Kind {
+        resource: "payouts",
+        object: "payout",
+        table: "cache_payouts",
+        columns: &[
+            ("status", Get::Text(&["status"])),
+            ("currency", Get::Text(&["currency"])),
+            ("amount", Get::Int(&["amount"])),
+            ("arrival_date", Get::Int(&["arrival_date"])),
+            ("automatic", Get::Bool(&["automatic"])),
+            CREATED,
+        ],
+        listing: Listing::Account("/v1/payouts", &[]),
+        children: None,
+        expanded: &[],
+    },
+    Kind {
         resource: "payment_methods",
         object: "payment_method",
         table: "cache_payment_methods",

@@ -340,8 +340,8 @@ impl CacheTx<'_> {
         let inserted = self
             .tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO cache_events (account_id, id, type, created, object_type, object_id, raw)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR IGNORE INTO cache_events (account_id, id, type, created, object_type, object_id, raw, applied_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(strftime('%s', 'now') AS INTEGER))",
             )?
             .execute(params![self.account_id, event_id, event_type, created, object_type, object["id"].as_str(), raw])?;
         if inserted == 0 {

@@ -384,7 +384,14 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP INDEX cache_disputes_by_status;
              ALTER TABLE cache_disputes DROP COLUMN due_by;
              DROP TABLE dispute_files;
-             DROP TABLE dispute_notices;",
+             DROP TABLE dispute_notices;
+             DROP TABLE cache_payouts_fts;
+             DROP TABLE cache_payouts;
+             DROP TABLE cache_payout_transactions;
+             DROP TABLE payout_transaction_fetches;
+             DROP TABLE account_balances;
+             DROP INDEX cache_events_by_created;
+             ALTER TABLE cache_events DROP COLUMN applied_at;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)

@@ -40,6 +40,7 @@ const SEARCH_INDEXES: &[&str] = &[
     "cache_payment_intents_fts",
     "cache_refunds_fts",
     "cache_disputes_fts",
+    "cache_payouts_fts",
 ];
 
 impl Store {

@@ -140,12 +140,8 @@ pub async fn capture(ctx: ApiContext, Path(id): Path<String>, Params(params): Pa
     intent["amount_capturable"] = json!(0);
     intent["amount_received"] = json!(amount);
     let charge_id = intent["latest_charge"].as_str().unwrap_or("").to_string();
-    if let Some(mut charge) = data.get_of("charge", &charge_id).cloned() {
-        charge["captured"] = json!(true);
-        charge["amount_captured"] = json!(amount);
-        // Stripe refunds whatever was authorized but not captured.
-        charge["amount_refunded"] = json!(charge["amount"].as_i64().unwrap_or(0) - amount);
-        data.put(charge.clone());
+    if let Some(old_charge) = data.get_of("charge", &charge_id).cloned() {
+        let charge = charges::capture(&mut data, &old_charge, amount, now);
         data.emit("charge.captured", &charge, None, &ctx.origin, now);
     }
     data.put(intent.clone());
