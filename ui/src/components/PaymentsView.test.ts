@@ -10,8 +10,9 @@ import { COLUMNS, DEFAULT_SORT } from './PaymentsList.svelte';
 import { app } from '../lib/app-state.svelte';
 import type { ListQuery, PaymentDetail, PaymentFilters, PaymentRow } from '../lib/bindings';
 import { DEFAULT_TABLE_WIDTH, minTableWidth } from '../lib/columns';
-import { account, fakeBackend, pageOf, resetApp } from '../test-support/backend';
+import { account, fakeBackend, pageOf, resetApp, type Handler } from '../test-support/backend';
 import { paymentDetail, paymentRow, refundRow } from '../test-support/payments';
+import { customerRow } from '../test-support/subscriptions';
 
 afterEach(() => {
   cleanup();
@@ -24,7 +25,7 @@ const PAYMENTS: PaymentRow[] = [
   paymentRow({ id: 'pi_3', status: 'uncaptured', amount: 9000, currency: 'eur', customer_name: 'Initech' }),
 ];
 
-function mount(details: Record<string, PaymentDetail> = {}) {
+function mount(details: Record<string, PaymentDetail> = {}, handlers: Record<string, Handler> = {}) {
   const backend = fakeBackend({
     // Like the core: the status and amount filters applied, newest first.
     list_payments: ({ query, filters }: { query: ListQuery; filters: PaymentFilters }) => {
@@ -46,6 +47,7 @@ function mount(details: Record<string, PaymentDetail> = {}) {
       ),
     capture_payment: () => paymentDetail({}, { id: 'pi_3', status: 'succeeded', amount: 9000, currency: 'eur' }),
     cancel_payment: () => paymentDetail({ can_cancel: false, can_capture: false }, { id: 'pi_3', status: 'canceled', amount: 9000 }),
+    ...handlers,
   });
   app.accounts = [account()];
   app.activeId = 'a1';
@@ -149,6 +151,39 @@ describe('payments view', () => {
     expect(minTableWidth(COLUMNS)).toBeLessThanOrEqual(DEFAULT_TABLE_WIDTH);
     expect(COLUMNS.filter((column) => column.sortable).map((column) => column.key)).toEqual(['amount', 'status', 'created']);
     expect(DEFAULT_SORT.key).toBe('created');
+  });
+});
+
+describe('new payment', () => {
+  it('charges a saved card of a customer picked from the cache, after a confirmation', async () => {
+    const backend = mount({}, {
+      list_customers: () => ({ total: 1, rows: [customerRow({ currency: 'eur' })], next: null, search_hint: null }),
+      refresh_customer_payment_methods: () => [
+        { id: 'pm_1', method_type: 'card', brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, is_default: true, created: 0 },
+      ],
+      create_payment: () => {
+        throw { code: 'stripe_card_error', message: 'The card was declined: Your card was declined.' };
+      },
+    });
+    await fireEvent.click(screen.getByTestId('payment-new'));
+    expect((screen.getByTestId('new-payment-next') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('new-payment-customer-search'), { target: { value: 'Ferris' } });
+    await waitFor(() => expect(screen.getByTestId('new-payment-customer-option')).toBeTruthy());
+    await fireEvent.click(screen.getByTestId('new-payment-customer-option'));
+    await waitFor(() => expect((screen.getByTestId('new-payment-method') as HTMLSelectElement).value).toBe('pm_1'));
+    await fireEvent.input(screen.getByTestId('new-payment-amount'), { target: { value: '120.00' } });
+    await fireEvent.click(screen.getByTestId('new-payment-next'));
+    expect(text('new-payment-confirm-text')).toContain('Charge €120.00');
+    await fireEvent.click(screen.getByTestId('new-payment-confirm'));
+    await waitFor(() => expect(text('new-payment-error')).toContain('declined'));
+    expect(backend.argsOf('create_payment')[0].input).toEqual({
+      customer_id: 'cus_1',
+      payment_method: 'pm_1',
+      amount: 12000,
+      currency: 'eur',
+      description: null,
+      capture_later: false,
+    });
   });
 });
 
