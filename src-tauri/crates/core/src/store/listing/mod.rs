@@ -536,6 +536,8 @@ mod credit_note_reference_tests;
 #[cfg(test)]
 mod migration_tests;
 #[cfg(test)]
+mod payout_reference_tests;
+#[cfg(test)]
 mod po_reference_tests;
 #[cfg(test)]
 mod reference_tests;
