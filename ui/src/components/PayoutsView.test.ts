@@ -147,7 +147,7 @@ describe('balance & payouts', () => {
     expect(refund).toContain('-$10.00');
 
     // jsdom has no Blob URLs and cannot follow a download link: both are stood in for.
-    const saved = [URL.createObjectURL, URL.revokeObjectURL];
+    const { createObjectURL, revokeObjectURL } = URL;
     URL.createObjectURL = vi.fn(() => 'blob:payout');
     URL.revokeObjectURL = vi.fn();
     const names: string[] = [];
@@ -160,7 +160,8 @@ describe('balance & payouts', () => {
       expect(backend.argsOf('export_payout_csv')).toEqual([{ accountId: 'a1', payoutId: 'po_1' }]);
       await waitFor(() => expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:payout'));
     } finally {
-      [URL.createObjectURL, URL.revokeObjectURL] = saved;
+      URL.createObjectURL = createObjectURL;
+      URL.revokeObjectURL = revokeObjectURL;
     }
 
     await fireEvent.click(screen.getByText('Acme'));

@@ -550,6 +550,8 @@ mod migration_tests;
 #[cfg(test)]
 mod payment_reference_tests;
 #[cfg(test)]
+mod payout_reference_tests;
+#[cfg(test)]
 mod po_reference_tests;
 #[cfg(test)]
 mod reference_tests;
