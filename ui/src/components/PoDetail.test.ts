@@ -85,6 +85,22 @@ describe('PO detail', () => {
     expect(rows[1].classList.contains('void')).toBe(true);
   });
 
+  it('shows what was refunded of the invoice payments, which the balance owes again', async () => {
+    fakeBackend({
+      get_purchase_order: () => purchaseOrder({}, { status: 'paid', paid: 375000, refunded: 4000, balance: 4000 }),
+    });
+    await openDetail();
+    expect(text('po-paid')).toBe('$3,750.00');
+    expect(text('po-refunded')).toBe('$40.00');
+    expect(text('po-balance')).toBe('$40.00');
+  });
+
+  it('has no refunded line when nothing was refunded', async () => {
+    fakeBackend({ get_purchase_order: () => purchaseOrder({}, { status: 'paid', paid: 375000, balance: 0 }) });
+    await openDetail();
+    expect(screen.queryByTestId('po-refunded')).toBeNull();
+  });
+
   it('marks a voided invoice and an overpayment', async () => {
     fakeBackend({
       get_purchase_order: () =>
