@@ -191,3 +191,11 @@ fn open_dispute_in(data: &mut AccountData, id: &str, reason: &str, inquiry: bool
     }
     Ok(disputes::open_with(data, &charge, reason, inquiry, &Origin::default(), now))
 }
+
+/// The card network decides a dispute under review or still open: `won` or `lost` (an
+/// inquiry closes as a warning either way). Answers the dispute.
+pub fn resolve_dispute(state: &SimState, id: &str, outcome: &str) -> Result<Value, ApiError> {
+    let account = state.account_holding(id).ok_or_else(|| ApiError::no_such("dispute", id, "id"))?;
+    let mut data = lock(&account.data);
+    disputes::resolve(&mut data, id, outcome, state.now())
+}
