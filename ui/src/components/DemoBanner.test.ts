@@ -29,7 +29,7 @@ describe('demo', () => {
         return accounts;
       },
       list_invoices: () => ({ total: 0, rows: [] }),
-      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [], disputes: [] }),
     });
     render(App);
     await screen.findByTestId('first-run');
@@ -51,7 +51,7 @@ describe('demo', () => {
     const backend = fakeBackend({
       app_overview: () => overview([demo('d1', 'RustConf Europe 2027')], 'd1'),
       list_invoices: () => ({ total: 1, rows: [OPEN_INVOICE] }),
-      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [], disputes: [] }),
       simulate: () => null,
     });
     render(App);
@@ -75,7 +75,7 @@ describe('demo', () => {
     const backend = fakeBackend({
       app_overview: () => overview([demo('d1', 'RustConf Europe 2027')], 'd1'),
       list_invoices: () => ({ total: 0, rows: [] }),
-      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [failed] }),
+      simulation_targets: () => ({ subscriptions: [], charges: [], customers: [failed], disputes: [] }),
       simulate: () => null,
     });
     render(App);

@@ -3148,7 +3148,15 @@ paymentIntentId: string | null,
 /**
  * `ch_…`, or `null` when the payment intent is given.
  */
-chargeId: string | null, } | { "kind": "advance_clock", 
+chargeId: string | null, } | { "kind": "resolve_dispute", 
+/**
+ * `dp_…`
+ */
+disputeId: string, 
+/**
+ * `won` or `lost`.
+ */
+outcome: string, } | { "kind": "advance_clock", 
 /**
  * Whole days, 1 to 366.
  */
@@ -3189,7 +3197,11 @@ charges: Array<SimulationTarget>,
  * Customers whose card failed: those of past-due or unpaid subscriptions charged to a
  * card, each once, with that subscription's status.
  */
-customers: Array<SimulationTarget>, };
+customers: Array<SimulationTarget>, 
+/**
+ * Disputes the bank has yet to decide (awaiting a response or under review).
+ */
+disputes: Array<SimulationTarget>, };
 
 export type AboutInfo = { 
 /**

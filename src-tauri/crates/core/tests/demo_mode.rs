@@ -524,12 +524,35 @@ async fn each_simulation_changes_the_demo_and_is_synced() {
             first,
             SimulateAction::OpenDispute {
                 payment_intent_id: None,
-                charge_id: Some(charge),
+                charge_id: Some(charge.clone()),
             },
         )
         .await
         .unwrap_err();
     assert_eq!(twice.code(), ErrorCode::Validation);
+
+    // The bank decides the new dispute; the demo's own open one stays in the queue.
+    let dispute = disputes.iter().find(|d| d["charge"] == charge.as_str()).unwrap()["id"].as_str().unwrap().to_string();
+    let targets = app.simulation_targets(first).unwrap();
+    assert!(targets.disputes.len() >= 2, "the seeded dispute and the new one: {:?}", targets.disputes);
+    assert!(targets.disputes.iter().any(|d| d.id == dispute && d.status == "needs_response"));
+    let undecided = app
+        .simulate(first, SimulateAction::ResolveDispute { dispute_id: dispute.clone(), outcome: "maybe".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(undecided.code(), ErrorCode::Validation);
+    app.simulate(first, SimulateAction::ResolveDispute { dispute_id: dispute.clone(), outcome: "won".into() }).await.unwrap();
+    synced(&app, first).await;
+    assert_eq!(app.dispute_detail(first, &dispute).unwrap().row.status, "won");
+    let targets = app.simulation_targets(first).unwrap();
+    assert!(targets.disputes.iter().all(|d| d.id != dispute), "a decided dispute is no longer offered");
+    let queue = app.list_disputes(first, &billfold_core::store::ListQuery { search: None, status: Some("needs_response".into()), sort: None, descending: false, offset: 0, limit: 50, after: None }).unwrap();
+    assert!(queue.total >= 1, "the demo keeps an open dispute in the queue");
+    let again = app
+        .simulate(first, SimulateAction::ResolveDispute { dispute_id: dispute, outcome: "lost".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), ErrorCode::Validation);
     let bad_clock = app
         .simulate(first, SimulateAction::AdvanceClock { days: 0 })
         .await

@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use axum::{Json, Router};
 
 use crate::errors::ApiError;
-use crate::resources::disputes;
 use crate::resources::ledger::Fee;
 use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::simulate;
@@ -230,14 +229,7 @@ struct Resolution {
 
 /// Closes a dispute as `won` or `lost`, as the card network would after review.
 async fn resolve_dispute(State(state): State<Arc<SimState>>, Path(id): Path<String>, Json(resolution): Json<Resolution>) -> Response {
-    let Some(account) = state.account_holding(&id) else {
-        return crate::errors::ApiError::no_such("dispute", &id, "id").into_response();
-    };
-    let mut data = lock(&account.data);
-    match disputes::resolve(&mut data, &id, &resolution.outcome, state.now()) {
-        Ok(dispute) => Json(dispute).into_response(),
-        Err(err) => err.into_response(),
-    }
+    answer(simulate::resolve_dispute(&state, &id, &resolution.outcome))
 }
 
 /// The bank's answer on a refund under way: `succeeded` or `failed`.

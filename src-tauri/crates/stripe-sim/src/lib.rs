@@ -134,6 +134,12 @@ impl Simulator {
         control::set_schedule(&self.state, key, schedule)
     }
 
+    /// The card network decides a dispute, `won` or `lost` (the library form of
+    /// `POST /_sim/disputes/{id}/resolve`).
+    pub fn resolve_dispute(&self, dispute_id: &str, outcome: &str) -> Result<serde_json::Value, ApiError> {
+        simulate::resolve_dispute(&self.state, dispute_id, outcome)
+    }
+
     /// Starts the clock of an emulator that holds nothing yet `seconds_ago` in the past (the
     /// library form of `POST /_sim/clock/start`); answers whether it was set.
     pub fn start_clock_in_past(&self, seconds_ago: i64) -> bool {

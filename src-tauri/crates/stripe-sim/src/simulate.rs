@@ -201,3 +201,11 @@ pub fn settle_refund(state: &SimState, refund_id: &str, outcome: &str) -> Result
     let mut data = lock(&account.data);
     refunds::settle(&mut data, refund_id, outcome, state.now())
 }
+
+/// The card network decides a dispute under review or still open: `won` or `lost` (an
+/// inquiry closes as a warning either way). Answers the dispute.
+pub fn resolve_dispute(state: &SimState, id: &str, outcome: &str) -> Result<Value, ApiError> {
+    let account = state.account_holding(id).ok_or_else(|| ApiError::no_such("dispute", id, "id"))?;
+    let mut data = lock(&account.data);
+    disputes::resolve(&mut data, id, outcome, state.now())
+}

@@ -49,6 +49,14 @@ pub enum SimulateAction {
         #[serde(rename = "chargeId")]
         charge_id: Option<String>,
     },
+    /// The bank decides a dispute: the merchant `won` (the funds come back) or `lost`.
+    ResolveDispute {
+        /// `dp_…`
+        #[serde(rename = "disputeId")]
+        dispute_id: String,
+        /// `won` or `lost`.
+        outcome: String,
+    },
     /// Time passes: due dates pass, trials end, subscriptions renew (in both demo accounts,
     /// which share the emulator's clock).
     AdvanceClock {
@@ -82,6 +90,8 @@ pub struct SimulationTargets {
     /// Customers whose card failed: those of past-due or unpaid subscriptions charged to a
     /// card, each once, with that subscription's status.
     pub customers: Vec<SimulationTarget>,
+    /// Disputes the bank has yet to decide (awaiting a response or under review).
+    pub disputes: Vec<SimulationTarget>,
 }
 
 impl Billfold {
@@ -147,6 +157,13 @@ impl Billfold {
                 };
                 gateway.get_json(&path, &[]).await?;
                 sim.open_dispute(id).map_err(refused)?;
+            }
+            SimulateAction::ResolveDispute { dispute_id, outcome } => {
+                if !matches!(outcome.as_str(), "won" | "lost") {
+                    return Err(Error::Validation("The bank decides a dispute as won or lost.".into()));
+                }
+                gateway.get_json(&object_path("disputes", "dp_", dispute_id)?, &[]).await?;
+                sim.resolve_dispute(dispute_id, outcome).map_err(refused)?;
             }
             SimulateAction::AdvanceClock { days } => {
                 if !(1..=MAX_DAYS).contains(days) {
@@ -227,10 +244,24 @@ impl Billfold {
                 currency: c["currency"].as_str().map(str::to_string),
             })
             .collect();
+        let disputes = self
+            .store()
+            .cached_objects(account_id, "disputes")?
+            .into_iter()
+            .filter(|d| !matches!(d["status"].as_str(), Some("won" | "lost" | "warning_closed")))
+            .map(|d| SimulationTarget {
+                id: text(&d["id"]),
+                customer: None,
+                status: text(&d["status"]),
+                amount: d["amount"].as_i64(),
+                currency: d["currency"].as_str().map(str::to_string),
+            })
+            .collect();
         Ok(SimulationTargets {
             subscriptions,
             charges,
             customers,
+            disputes,
         })
     }
 }
