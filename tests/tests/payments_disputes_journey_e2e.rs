@@ -51,6 +51,11 @@ async fn a_dispute_is_answered_and_won_and_a_po_payment_is_refunded_in_part() {
     app.wait_for_text("dispute-evidence-state", "Saved, not submitted").await;
     app.wait_for_text("evidence-file-current-receipt", "receipt-ticket-sale.pdf").await;
     app.wait_for_text("dispute-status", "Needs response").await;
+    // The top of the detail (status, deadline, evidence state) in the picture, not the buttons.
+    app.client
+        .execute("document.querySelector(\"[data-testid='dispute-detail']\").scrollIntoView()", vec![])
+        .await
+        .expect("scroll to the top of the dispute");
     app.screenshot("dispute-detail").await;
 
     // Submit, after the confirmation that it can be done once: under review.
@@ -100,16 +105,16 @@ async fn a_dispute_is_answered_and_won_and_a_po_payment_is_refunded_in_part() {
 
     // The PO owes the 40.00 again.
     app.click("nav-purchase-orders").await;
-    app.type_into("[data-testid='po-list-search']", "PO-2027-0205").await;
+    app.type_into("[data-testid='po-search']", "PO-2027-0205").await;
     app.wait_for_text("po-list-row", "PO-2027-0205").await;
     app.click("po-list-row").await;
     app.wait_for_text("po-refunded", "40.00").await;
     app.wait_for_text("po-balance", "€40.00").await;
 
     // The payments list, with the refunded payment's new status.
+    // (The area opens with no filters: they were left behind with the PO list.)
     app.click("nav-payments").await;
-    app.type_into("[data-testid='payments-min']", "").await;
-    app.type_into("[data-testid='payments-max']", "").await;
+    app.wait_for_text("payments-view", "refunded").await;
     let list = app.find("payments-view").await;
     let shown = text_of(&list).await;
     assert!(shown.contains("Partially refunded") || shown.contains("partially refunded"), "{shown}");

@@ -8,7 +8,7 @@ import { app } from '../lib/app-state.svelte';
 import type { DisputeDetail, DisputeRow, EvidenceForm, ListQuery } from '../lib/bindings';
 import { DEFAULT_TABLE_WIDTH, fitColumns, minTableWidth } from '../lib/columns';
 import { dueIn, formatDeadline, pickedProblem } from '../lib/dispute-api';
-import { account, fakeBackend, pageOf, resetApp } from '../test-support/backend';
+import { account, emitFromRust, fakeBackend, pageOf, resetApp } from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
@@ -118,6 +118,17 @@ describe('dispute queue', () => {
 });
 
 describe('dispute evidence', () => {
+  it('follows a sync: the bank\'s decision shows, and unsaved edits stay', async () => {
+    let current = detail();
+    mount({ dispute_detail: () => current });
+    await openFirst();
+    await fireEvent.input(screen.getByTestId('evidence-uncategorized_text'), { target: { value: 'Not saved yet' } });
+    current = detail({}, { status: 'won' });
+    await emitFromRust('data-changed', { account_id: 'a1', resources: ['disputes'] });
+    await waitFor(() => expect(screen.getByTestId('dispute-status').textContent).toBe('Won'));
+    expect((screen.getByTestId('evidence-uncategorized_text') as HTMLTextAreaElement).value).toBe('Not saved yet');
+  });
+
   it('saves the changed text and the picked file by path', async () => {
     const backend = mount();
     await openFirst();
