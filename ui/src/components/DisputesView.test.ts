@@ -5,6 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, describe, expect, it } from 'vitest';
 import DisputesView, { COLUMNS, DEFAULT_SORT } from './DisputesView.svelte';
 import { app } from '../lib/app-state.svelte';
+import { router } from '../lib/router.svelte';
 import type { DisputeDetail, DisputeRow, EvidenceForm, ListQuery } from '../lib/bindings';
 import { DEFAULT_TABLE_WIDTH, fitColumns, minTableWidth } from '../lib/columns';
 import { dueIn, formatDeadline, pickedProblem } from '../lib/dispute-api';
@@ -127,6 +128,14 @@ describe('dispute evidence', () => {
     await emitFromRust('data-changed', { account_id: 'a1', resources: ['disputes'] });
     await waitFor(() => expect(screen.getByTestId('dispute-status').textContent).toBe('Won'));
     expect((screen.getByTestId('evidence-uncategorized_text') as HTMLTextAreaElement).value).toBe('Not saved yet');
+  });
+
+  it('opens the disputed payment in the Payments & refunds area', async () => {
+    mount();
+    await openFirst();
+    await fireEvent.click(screen.getByTestId('dispute-payment'));
+    expect(router.area).toBe('payments');
+    expect(router.payment).toBe(detail().row.payment_intent_id);
   });
 
   it('saves the changed text and the picked file by path', async () => {

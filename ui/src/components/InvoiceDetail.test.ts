@@ -27,6 +27,25 @@ const offered = () =>
   [...screen.getByRole('group', { name: 'Actions' }).querySelectorAll('button')].map((button) => button.dataset.testid);
 
 describe('invoice detail', () => {
+  it('opens a payment of the invoice in the Payments & refunds area', async () => {
+    await openDetail({
+      get_invoice: () =>
+        invoiceDetail({
+          payments: [
+            { id: 'inpay_1', amount_paid: 50000, status: 'paid', created: 1_799_500_000, payment_intent: 'pi_7', charge: null, paid_out_of_band: false },
+            { id: 'inpay_2', amount_paid: 1000, status: 'paid', created: 1_799_500_100, payment_intent: null, charge: null, paid_out_of_band: true },
+          ],
+        }),
+      payment_detail: () => new Promise(() => {}),
+    });
+    expect(screen.getAllByTestId('invoice-payment-open')).toHaveLength(1);
+    expect(screen.getAllByTestId('invoice-payment')[1].textContent).toContain('Outside Stripe');
+    await fireEvent.click(screen.getByTestId('invoice-payment-open'));
+    expect(router.area).toBe('payments');
+    expect(router.payment).toBe('pi_7');
+    await screen.findByTestId('payment-detail');
+  });
+
   it('shows the header, amounts, lines, payments, credit notes, timeline and raw object', async () => {
     await openDetail({
       get_invoice: () =>

@@ -45,6 +45,8 @@ class Router {
   customer = $state<CustomerView>({ kind: 'list' });
   subscription = $state<SubscriptionView>({ kind: 'list' });
   catalog = $state<CatalogView>({ kind: 'list' });
+  /** The payment (`pi_…`) open in the Payments & refunds area; `null` shows its lists. */
+  payment = $state<string | null>(null);
 
   /** Opens a sidebar area on its list. */
   go(area: string) {
@@ -54,6 +56,13 @@ class Router {
     if (area === 'customers') this.customer = { kind: 'list' };
     if (area === 'subscriptions') this.subscription = { kind: 'list' };
     if (area === 'catalog') this.catalog = { kind: 'list' };
+    if (area === 'payments') this.payment = null;
+  }
+
+  /** Opens one payment's detail in the Payments & refunds area. */
+  showPayment(paymentIntentId: string) {
+    this.area = 'payments';
+    this.payment = paymentIntentId;
   }
 
   /** Shows one view inside the Subscriptions area. */
@@ -102,6 +111,7 @@ class Router {
     this.customer = { kind: 'list' };
     this.subscription = { kind: 'list' };
     this.catalog = { kind: 'list' };
+    this.payment = null;
   }
 }
 
