@@ -65,10 +65,17 @@ pub struct AppSession {
 impl AppSession {
     /// Launches the app with `BILLFOLD_DATA_DIR=data_dir` and connects to it.
     pub async fn launch(data_dir: &Path) -> AppSession {
+        Self::launch_with(data_dir, &[]).await
+    }
+
+    /// [`AppSession::launch`] with more environment variables for the app (tauri-driver
+    /// starts the app, which inherits its environment).
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &Path)]) -> AppSession {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .envs(env.iter().copied())
             .env("BILLFOLD_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
