@@ -21,17 +21,21 @@ use crate::store::Store;
 
 /// The aging buckets, by days past due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
 pub enum AgingBucketName {
     /// Not yet due (or no due date).
+    #[serde(rename = "current")]
     Current,
     /// 1–30 days past due.
+    #[serde(rename = "days_1_30")]
     Days1To30,
     /// 31–60 days past due.
+    #[serde(rename = "days_31_60")]
     Days31To60,
     /// 61–90 days past due.
+    #[serde(rename = "days_61_90")]
     Days61To90,
     /// More than 90 days past due.
+    #[serde(rename = "over_90")]
     Over90,
 }
 
