@@ -9,7 +9,7 @@ import type { AppOverview, InvoiceRow, ListQuery } from './lib/bindings';
 import { connectEvents } from './lib/events';
 import {
   account,
-  agingBucket,
+  agingAmounts,
   emitNow,
   fakeBackend,
   invoiceRow,
@@ -114,15 +114,17 @@ describe('a dashboard that reloads while a sync commits', () => {
     fakeBackend({
       app_overview: () => overview([demo], 'demo_1'),
       // The first load (before the commit) answers last.
-      aging_summary: () => (++loads === 1 ? before.promise : [agingBucket({ currency: 'eur', current: 350000, total: 350000 })]),
-      list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
+      aging_report: (args) =>
+        ++loads === 1
+          ? before.promise
+          : { as_of: args.asOf, currencies: [{ currency: 'eur', total: agingAmounts({ current: 350000 }), customers: [] }] },
     });
     await connectEvents();
     render(App);
     await settle();
-    emitNow('data-changed', { account_id: 'demo_1', resources: ['purchase_orders'] });
+    emitNow('data-changed', { account_id: 'demo_1', resources: ['invoices'] });
     await screen.findByTestId('aging-eur');
-    before.resolve([]);
+    before.resolve({ as_of: '2026-01-01', currencies: [] });
     await settle();
     expect(screen.getByTestId('aging-eur').textContent).toContain('€3,500.00');
   });

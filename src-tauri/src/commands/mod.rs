@@ -17,6 +17,7 @@ mod invoices;
 mod payments;
 mod payouts;
 mod purchase_orders;
+mod reports;
 mod subscriptions;
 mod demo;
 mod sync;
@@ -110,6 +111,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         payouts::payout_detail,
         payouts::export_payout_csv,
         payouts::account_balance,
+        reports::revenue_report,
+        reports::aging_report,
+        reports::aging_invoices,
+        reports::top_customers,
+        reports::dashboard_figures,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,
         purchase_orders::create_purchase_order,

@@ -32,6 +32,10 @@ use billfold_core::po::{
     AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
+use billfold_core::reports::{
+    AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingInvoice, AgingReport, DashboardCounts, DashboardFigures,
+    DashboardMoney, Granularity, RevenueCurrency, RevenueReport, RevenueRow, TopBy, TopCustomer, TopCustomersCurrency, TopCustomersReport,
+};
 use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
 use billfold_core::payments::{
     DisputeSummary, NewPaymentInput, PaymentDetail, PaymentEvent, PaymentFilters, PaymentPage, PaymentRow, RefundInput, RefundPage,
@@ -192,6 +196,23 @@ fn generate() -> String {
         EventRow::decl(&cfg),
         EventPage::decl(&cfg),
         EventDetail::decl(&cfg),
+        Granularity::decl(&cfg),
+        RevenueRow::decl(&cfg),
+        RevenueCurrency::decl(&cfg),
+        RevenueReport::decl(&cfg),
+        AgingBucketName::decl(&cfg),
+        AgingAmounts::decl(&cfg),
+        AgingCustomer::decl(&cfg),
+        AgingCurrency::decl(&cfg),
+        AgingReport::decl(&cfg),
+        AgingInvoice::decl(&cfg),
+        TopBy::decl(&cfg),
+        TopCustomer::decl(&cfg),
+        TopCustomersCurrency::decl(&cfg),
+        TopCustomersReport::decl(&cfg),
+        DashboardMoney::decl(&cfg),
+        DashboardCounts::decl(&cfg),
+        DashboardFigures::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

@@ -384,3 +384,32 @@ fn a_payment_failing_after_the_first_sync_reaches_the_desktop_notifier() {
     assert!(shown[0].1.starts_with("€10.00, invoice ") && shown[0].1.ends_with("(EuroRust)"), "{shown:?}");
     assert_eq!(shown[1], ("Subscription past due — Acme Ltd".to_string(), format!("{sub} is past due (EuroRust)")));
 }
+
+#[test]
+fn reports_cross_ipc_for_all_accounts_with_clear_errors() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let range = json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "granularity": "week", "offsetMinutes": 60 });
+    let revenue = invoke(&main, "revenue_report", range).unwrap();
+    assert_eq!(revenue["periods"], json!(["2026-W09", "2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"]));
+    assert_eq!(revenue["currencies"], json!([]));
+    let aging = invoke(&main, "aging_report", json!({ "accountId": null, "asOf": "2026-03-31", "offsetMinutes": 0 })).unwrap();
+    assert_eq!(aging, json!({ "as_of": "2026-03-31", "currencies": [] }));
+    let top = json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "by": "open_balance", "limit": 10, "offsetMinutes": 0 });
+    assert_eq!(invoke(&main, "top_customers", top).unwrap()["currencies"], json!([]));
+    let dashboard = invoke(&main, "dashboard_figures", json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "offsetMinutes": 0 })).unwrap();
+    assert_eq!((dashboard["previous_from"].clone(), dashboard["previous_to"].clone()), (json!("2026-02-01"), json!("2026-02-28")));
+
+    let backwards = json!({ "accountId": null, "from": "2026-03-31", "to": "2026-03-01", "granularity": "day", "offsetMinutes": 0 });
+    let err = invoke(&main, "revenue_report", backwards).unwrap_err();
+    assert_eq!(err["code"], "validation");
+    assert!(err["message"].as_str().unwrap().contains("after it ends"), "{err}");
+    let bad_day = json!({ "accountId": null, "asOf": "31/03/2026", "offsetMinutes": 0 });
+    assert_eq!(invoke(&main, "aging_report", bad_day).unwrap_err()["code"], "validation");
+    let unknown = json!({ "accountId": "no-such-account", "asOf": "2026-03-31", "offsetMinutes": 0 });
+    assert_eq!(invoke(&main, "aging_report", unknown).unwrap_err()["code"], "not_found");
+    let drill = json!({ "accountId": "no-such-account", "asOf": "2026-03-31", "offsetMinutes": 0, "currency": "eur", "customerId": null, "bucket": "days_1_30" });
+    assert_eq!(invoke(&main, "aging_invoices", drill).unwrap_err()["code"], "not_found");
+    let too_many = json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "by": "revenue", "limit": 1000, "offsetMinutes": 0 });
+    assert_eq!(invoke(&main, "top_customers", too_many).unwrap_err()["code"], "validation");
+}

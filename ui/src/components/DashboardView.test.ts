@@ -1,93 +1,127 @@
-// The dashboard: the aging chart per currency with bars sized to the amounts, the overdue
-// count, and each figure opening the PO list filtered.
+// The dashboard: figures for the active account or all accounts (per currency, never
+// converted), each a link to the report or list behind it; in All accounts the counts come per
+// account and open that account's list after switching to it.
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
-import type { PoListQuery } from '../lib/bindings';
-import { agingBucket, emitFromRust, fakeBackend, poListFrom, poSummary, resetApp } from '../test-support/backend';
+import type { DashboardFigures } from '../lib/bindings';
+import {
+  account,
+  agingAmounts,
+  dashboardCounts,
+  dashboardFigures,
+  fakeBackend,
+  overview,
+  resetApp,
+  revenueRow,
+} from '../test-support/backend';
 
 afterEach(() => {
   cleanup();
   resetApp();
 });
 
-const AGING = [
-  agingBucket({ currency: 'usd', current: 100000, days_1_30: 400000, days_31_60: 0, days_61_90: 200000, days_over_90: 50000, total: 750000 }),
-  agingBucket({ currency: 'jpy', current: 0, days_1_30: 0, days_31_60: 0, days_61_90: 0, days_over_90: 120000, total: 120000 }),
-];
+const text = (testid: string) => screen.getByTestId(testid).textContent?.replace(/\s+/g, ' ').trim();
 
-/** Answers the dashboard's counts: `overdue` overdue POs, `draft` drafts, `partial` partially paid. */
-function counts(overdue: number, draft: number, partial: number) {
-  return ({ query }: { query: PoListQuery }) => ({
-    total: query.overdue_only ? overdue : query.status === 'draft' ? draft : query.status === 'partially_paid' ? partial : 0,
-    rows: [],
+function figures(accountId: string | null): DashboardFigures {
+  const one = dashboardCounts({ account_id: 'a1', account_name: 'RustConf 2027', disputes_needing_response: 2, draft_purchase_orders: 1 });
+  const two = dashboardCounts({ account_id: 'a2', account_name: 'PyCon 2027', disputes_needing_response: 3 });
+  return dashboardFigures({
+    money: [
+      {
+        currency: 'eur',
+        revenue: revenueRow({ gross: 150_000, net: 120_000 }),
+        previous_revenue: revenueRow({ gross: 100_000, net: 100_000 }),
+        open_receivables: accountId === null ? 90_000 : 50_000,
+        overdue: 20_000,
+        mrr: 30_000,
+        mrr_change: null,
+      },
+    ],
+    counts: accountId === null ? [one, two] : [one],
   });
 }
 
-const bar = (testid: string) => screen.getByTestId(testid);
-const fill = (testid: string) => (within(bar(testid)).getByTestId('aging-fill') as HTMLElement).style.height;
+/** Two accounts, a1 active; switching makes the other one active. */
+function twoAccounts() {
+  let active = 'a1';
+  const accounts = () => [account({ id: 'a1', is_active: active === 'a1' }), account({ id: 'a2', name: 'PyCon 2027', is_active: active === 'a2' })];
+  return {
+    app_overview: () => overview(accounts(), active),
+    switch_account: (args: { id: string }) => {
+      active = args.id;
+      return accounts().find((each) => each.id === args.id);
+    },
+  };
+}
 
 describe('dashboard', () => {
-  it('draws each currency’s aging with bars sized to the amounts', async () => {
-    fakeBackend({ aging_summary: () => AGING, list_purchase_orders: counts(7, 2, 3) });
+  it('shows this account’s figures, then all accounts’ with counts per account', async () => {
+    const backend = fakeBackend({
+      ...twoAccounts(),
+      dashboard_figures: (args) => figures(args.accountId),
+      aging_report: (args) => ({
+        as_of: args.asOf,
+        currencies: [{ currency: 'eur', total: agingAmounts({ current: 30_000, days_1_30: 20_000 }), customers: [] }],
+      }),
+    });
     render(App);
-    await screen.findByTestId('aging-usd');
-    expect(screen.getAllByTestId(/^aging-[a-z]{3}$/).map((chart) => chart.dataset.testid)).toEqual(['aging-usd', 'aging-jpy']);
+    await screen.findByTestId('dashboard-figure-revenue-eur');
+    expect(backend.argsOf('dashboard_figures').at(-1)).toMatchObject({ accountId: 'a1' });
+    // 120,000 against 100,000 is +20 %.
+    expect(text('dashboard-figure-revenue-eur')).toContain('€1,200.00');
+    expect(text('dashboard-figure-revenue-eur')).toContain('+20%');
+    expect(text('dashboard-figure-receivables-eur')).toContain('€500.00');
+    expect(text('dashboard-figure-mrr-eur')).toContain('€300.00');
+    expect(text('dashboard-figure-disputes')).toBe('2 disputes needing a response');
+    expect(text('aging-eur')).toContain('open €500.00');
 
-    expect(['current', 'days_1_30', 'days_31_60', 'days_61_90', 'days_over_90'].map((key) => fill(`aging-usd-${key}`))).toEqual([
-      '25%',
-      '100%',
-      '0%',
-      '50%',
-      '12.5%',
-    ]);
-    expect(bar('aging-usd-days_1_30').getAttribute('aria-label')).toBe('1–30 days past due: $4,000.00');
-    expect(bar('aging-usd-current').getAttribute('aria-label')).toBe('Current: $1,000.00');
-    expect(bar('aging-usd-days_61_90').dataset.amount).toBe('200000');
-    expect(screen.getByTestId('aging-usd').textContent).toContain('open $7,500.00');
-    // Each currency is scaled on its own; yen has no decimals.
-    expect(fill('aging-jpy-days_over_90')).toBe('100%');
-    expect(bar('aging-jpy-days_over_90').getAttribute('aria-label')).toBe('90+ days past due: ¥120,000');
+    await fireEvent.click(screen.getByTestId('dashboard-scope-all'));
+    await waitFor(() => expect(text('dashboard-figure-receivables-eur')).toContain('€900.00'));
+    expect(backend.argsOf('dashboard_figures').at(-1)).toMatchObject({ accountId: null });
+    expect(backend.argsOf('aging_report').at(-1)).toMatchObject({ accountId: null });
+    expect(screen.getByTestId('dashboard-scope-all').getAttribute('aria-pressed')).toBe('true');
+    // 2 + 3 disputes, and each account's own count.
+    const disputes = screen.getByTestId('dashboard-figure-disputes');
+    expect(disputes.textContent).toContain('5');
+    expect(within(disputes).getByTestId('dashboard-figure-disputes-a2').textContent?.trim()).toBe('PyCon 2027: 3');
 
-    expect(screen.getByTestId('dashboard-overdue').textContent?.replace(/\s+/g, ' ').trim()).toBe('7 overdue POs');
-    expect(screen.getByTestId('dashboard-drafts').textContent?.replace(/\s+/g, ' ').trim()).toBe('2 drafts to issue');
-    expect(screen.getByTestId('dashboard-partially-paid').textContent?.replace(/\s+/g, ' ').trim()).toBe('3 partially paid');
+    // Opening the other account's count switches to it, then shows its disputes.
+    await fireEvent.click(within(disputes).getByTestId('dashboard-figure-disputes-a2'));
+    await screen.findByTestId('view-disputes');
+    expect(backend.argsOf('switch_account')).toEqual([{ id: 'a2' }]);
   });
 
-  it('opens the PO list filtered from a bar or the overdue count', async () => {
-    const pos = [
-      poSummary({ id: 'po_1', po_number: 'PO-1', overdue: true }),
-      poSummary({ id: 'po_2', po_number: 'PO-2' }),
-      poSummary({ id: 'po_3', po_number: 'PO-3', status: 'draft' }),
-    ];
-    const backend = fakeBackend({ aging_summary: () => AGING, list_purchase_orders: poListFrom(pos) });
+  it('opens the report or list behind each figure', async () => {
+    const backend = fakeBackend({ dashboard_figures: (args) => figures(args.accountId) });
     render(App);
-    await fireEvent.click(await screen.findByTestId('aging-usd-days_31_60'));
+    await fireEvent.click(await screen.findByTestId('dashboard-figure-overdue-eur'));
+    await screen.findByTestId('aging-report');
+    expect(screen.getByTestId('reports-tab-aging').getAttribute('aria-selected')).toBe('true');
+
+    await fireEvent.click(screen.getByTestId('nav-dashboard'));
+    await fireEvent.click(await screen.findByTestId('dashboard-figure-revenue-eur'));
+    await screen.findByTestId('revenue-report');
+
+    await fireEvent.click(screen.getByTestId('nav-dashboard'));
+    await fireEvent.click(await screen.findByTestId('dashboard-figure-draft-pos-open'));
     await screen.findByTestId('view-purchase-orders');
-    await waitFor(() => expect(screen.getAllByTestId('po-list-row')).toHaveLength(1));
-    expect(backend.argsOf('list_purchase_orders').at(-1).query).toMatchObject({ overdue_only: true, status: null, limit: 200 });
-    expect(screen.getByTestId('po-filter-overdue').getAttribute('aria-pressed')).toBe('true');
+    await waitFor(() => expect(backend.argsOf('list_purchase_orders').at(-1).query).toMatchObject({ status: 'draft' }));
 
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    await fireEvent.click(await screen.findByTestId('dashboard-drafts'));
-    await waitFor(() => expect(screen.getAllByTestId('po-list-row')[0].textContent).toContain('PO-3'));
-    expect(backend.argsOf('list_purchase_orders').at(-1).query).toMatchObject({ overdue_only: false, status: 'draft' });
-
-    await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    await fireEvent.click(await screen.findByTestId('dashboard-overdue'));
-    await waitFor(() => expect(backend.argsOf('list_purchase_orders').at(-1).query).toMatchObject({ overdue_only: true, limit: 200 }));
+    await fireEvent.click(await screen.findByTestId('dashboard-figure-active-subscriptions-open'));
+    await screen.findByTestId('view-subscriptions');
   });
 
-  it('says when nothing is open, and refreshes when POs change', async () => {
-    let aging = [] as typeof AGING;
-    const backend = fakeBackend({ aging_summary: () => aging, list_purchase_orders: counts(0, 0, 0) });
+  it('asks again for a new range and when the cache changes', async () => {
+    const backend = fakeBackend({ dashboard_figures: (args) => figures(args.accountId) });
     render(App);
-    expect((await screen.findByTestId('aging-empty')).textContent).toContain('No open balances');
-    expect(screen.getByTestId('dashboard-overdue').textContent?.replace(/\s+/g, ' ').trim()).toBe('0 overdue POs');
-
-    aging = AGING;
-    await emitFromRust('data-changed', { account_id: 'a1', resources: ['purchase_orders'] });
-    await screen.findByTestId('aging-usd');
-    expect(backend.argsOf('aging_summary')).toHaveLength(2);
+    await screen.findByTestId('dashboard-figure-revenue-eur');
+    const select = screen.getByTestId('dashboard-range-preset') as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: 'year' } });
+    const year = new Date().getFullYear();
+    await waitFor(() => expect(backend.argsOf('dashboard_figures').at(-1)).toMatchObject({ from: `${year}-01-01`, to: `${year}-12-31` }));
+    // A year is shown by month.
+    expect(backend.argsOf('revenue_report').at(-1)).toMatchObject({ granularity: 'month' });
   });
 });

@@ -4,7 +4,6 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   AboutInfo,
   AccountView,
-  AgingBucket,
   AppOverview,
   BalanceAdjustmentInput,
   BalanceTransactionRow,
@@ -98,7 +97,6 @@ export const api = {
     call<PurchaseOrder>('cancel_purchase_order', { accountId, poId }),
   /** Opens the invoice page or PDF in the system browser; Rust checks the host first. */
   openPoLink: (accountId: string, poId: string, which: PoLink) => call<null>('open_po_link', { accountId, poId, which }),
-  agingSummary: (accountId: string) => call<AgingBucket[]>('aging_summary', { accountId }),
   /** All or nothing: when the report lists errors, no PO was imported. */
   importPurchaseOrdersCsv: (accountId: string, csv: string) =>
     call<CsvImportReport>('import_purchase_orders_csv', { accountId, csv }),

@@ -3464,3 +3464,321 @@ event: EventRow,
  * The event's JSON, indented.
  */
 json: string, };
+
+export type Granularity = "day" | "week" | "month";
+
+export type RevenueRow = { 
+/**
+ * The period's label (`2026-03-02`, `2026-W10`, `2026-03`), or `total`.
+ */
+period: string, 
+/**
+ * Charges collected.
+ */
+gross: number, 
+/**
+ * Refunded, less refunds that failed.
+ */
+refunds: number, 
+/**
+ * Taken back by lost disputes, less what won disputes returned.
+ */
+disputes_lost: number, 
+/**
+ * Any other movement (adjustments, Stripe's own fees billed as transactions).
+ */
+other: number, 
+/**
+ * Stripe's fees.
+ */
+fees: number, 
+/**
+ * What reached the balance: gross − refunds − disputes lost + other − fees.
+ */
+net: number, };
+
+export type RevenueCurrency = { 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * One row per period, in order.
+ */
+rows: Array<RevenueRow>, 
+/**
+ * The whole range.
+ */
+total: RevenueRow, };
+
+export type RevenueReport = { 
+/**
+ * How the range is cut.
+ */
+granularity: Granularity, 
+/**
+ * The periods' labels, in order.
+ */
+periods: Array<string>, 
+/**
+ * Per currency, most gross first (never converted).
+ */
+currencies: Array<RevenueCurrency>, };
+
+export type AgingBucketName = "current" | "days_1_30" | "days_31_60" | "days_61_90" | "over_90";
+
+export type AgingAmounts = { 
+/**
+ * Not yet due.
+ */
+current: number, 
+/**
+ * 1–30 days past due.
+ */
+days_1_30: number, 
+/**
+ * 31–60 days past due.
+ */
+days_31_60: number, 
+/**
+ * 61–90 days past due.
+ */
+days_61_90: number, 
+/**
+ * More than 90 days past due.
+ */
+over_90: number, 
+/**
+ * All of it.
+ */
+total: number, 
+/**
+ * Open invoices counted.
+ */
+invoices: number, };
+
+export type AgingCustomer = { 
+/**
+ * The account the customer belongs to.
+ */
+account_id: string, 
+/**
+ * The Stripe customer, when the invoice names one.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name (or email) as cached.
+ */
+name: string | null, 
+/**
+ * What they owed.
+ */
+amounts: AgingAmounts, };
+
+export type AgingCurrency = { 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * Every customer together.
+ */
+total: AgingAmounts, 
+/**
+ * Per customer, most owed first.
+ */
+customers: Array<AgingCustomer>, };
+
+export type AgingReport = { 
+/**
+ * The day, `YYYY-MM-DD`.
+ */
+as_of: string, 
+/**
+ * Per currency, most owed first (never converted).
+ */
+currencies: Array<AgingCurrency>, };
+
+export type AgingInvoice = { 
+/**
+ * Its account.
+ */
+account_id: string, 
+/**
+ * The Stripe invoice id.
+ */
+invoice_id: string, 
+/**
+ * Its number.
+ */
+number: string | null, 
+/**
+ * Its customer.
+ */
+customer_id: string | null, 
+/**
+ * The customer's name (or email).
+ */
+customer_name: string | null, 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * When it was due, Unix seconds.
+ */
+due_date: number | null, 
+/**
+ * Whole days past due as of the day (0 or less: not yet due).
+ */
+days_past_due: number, 
+/**
+ * Its bucket.
+ */
+bucket: AgingBucketName, 
+/**
+ * What it still owed, minor units.
+ */
+owed: number, };
+
+export type TopBy = "revenue" | "open_balance";
+
+export type TopCustomer = { 
+/**
+ * The account the customer belongs to.
+ */
+account_id: string, 
+/**
+ * The Stripe customer.
+ */
+customer_id: string | null, 
+/**
+ * Name (or email) as cached.
+ */
+name: string | null, 
+/**
+ * What it is ranked by: revenue, or open balance; minor units.
+ */
+amount: number, 
+/**
+ * Revenue: charges collected. Open balance: 0.
+ */
+gross: number, 
+/**
+ * Revenue: refunded and lost to disputes. Open balance: 0.
+ */
+refunded: number, 
+/**
+ * Open balance: past due. Revenue: 0.
+ */
+overdue: number, };
+
+export type TopCustomersCurrency = { 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * Highest first, at most the limit asked for.
+ */
+customers: Array<TopCustomer>, };
+
+export type TopCustomersReport = { 
+/**
+ * The ranking.
+ */
+by: TopBy, 
+/**
+ * Per currency, in code order.
+ */
+currencies: Array<TopCustomersCurrency>, };
+
+export type DashboardMoney = { 
+/**
+ * Lowercase ISO currency.
+ */
+currency: string, 
+/**
+ * Revenue over the range.
+ */
+revenue: RevenueRow, 
+/**
+ * Revenue over the range before it (last month for this month).
+ */
+previous_revenue: RevenueRow, 
+/**
+ * Open invoices' amount remaining now.
+ */
+open_receivables: number, 
+/**
+ * The part of it past its due date.
+ */
+overdue: number, 
+/**
+ * Monthly recurring revenue now (see [`current_mrr`]).
+ */
+mrr: number, 
+/**
+ * MRR's change over the range, when the subscription history is known (not yet).
+ */
+mrr_change: number | null, };
+
+export type DashboardCounts = { 
+/**
+ * The account.
+ */
+account_id: string, 
+/**
+ * Its name.
+ */
+account_name: string, 
+/**
+ * Subscriptions active or past due (the ones MRR counts).
+ */
+active_subscriptions: number, 
+/**
+ * Payments that failed within the range.
+ */
+failed_payments: number, 
+/**
+ * Disputes waiting for evidence or an answer.
+ */
+disputes_needing_response: number, 
+/**
+ * Draft invoices.
+ */
+draft_invoices: number, 
+/**
+ * Purchase orders not yet invoiced.
+ */
+draft_purchase_orders: number, 
+/**
+ * Open invoices past their due date.
+ */
+overdue_invoices: number, };
+
+export type DashboardFigures = { 
+/**
+ * The range's first and last day, `YYYY-MM-DD`.
+ */
+from: string, 
+/**
+ * The range's last day.
+ */
+to: string, 
+/**
+ * The range compared with, first day.
+ */
+previous_from: string, 
+/**
+ * The range compared with, last day.
+ */
+previous_to: string, 
+/**
+ * Per currency (never converted), most revenue first.
+ */
+money: Array<DashboardMoney>, 
+/**
+ * Per account in scope.
+ */
+counts: Array<DashboardCounts>, };

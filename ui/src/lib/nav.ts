@@ -8,6 +8,7 @@ export interface Area {
 
 export const AREAS: Area[] = [
   { id: 'dashboard', label: 'Dashboard', blurb: 'Revenue, receivables and what needs attention.' },
+  { id: 'reports', label: 'Reports', blurb: 'Revenue, receivables aging and top customers, per account or all.' },
   { id: 'purchase-orders', label: 'Purchase orders', blurb: 'Enter POs, issue invoices, track them to paid.' },
   { id: 'invoices', label: 'Invoices', blurb: 'Every Stripe invoice of this account.' },
   { id: 'customers', label: 'Customers', blurb: 'Organizations and contacts.' },

@@ -1,6 +1,5 @@
 // Reading typed amounts per currency exponent, and the editor's display totals.
 import { describe, expect, it } from 'vitest';
-import { agingBars } from './aging';
 import { draftTotal, invoiceFlag, lineAmount, parseMajor, parseQuantity, statusLabel, todayIso } from './po';
 
 describe('typed amounts', () => {
@@ -76,32 +75,5 @@ describe('words and dates', () => {
   it('gives today as a local calendar date', () => {
     expect(todayIso(new Date(2027, 2, 4, 23, 59))).toBe('2027-03-04');
     expect(todayIso(new Date(2027, 11, 31, 0, 1))).toBe('2027-12-31');
-  });
-});
-
-describe('aging bars', () => {
-  it('sizes each bucket against the largest of its currency', () => {
-    const bars = agingBars({
-      currency: 'eur',
-      current: 50000,
-      days_1_30: 200000,
-      days_31_60: 0,
-      days_61_90: 100000,
-      days_over_90: 25000,
-      total: 375000,
-    });
-    expect(bars.map((bar) => [bar.key, bar.amount, bar.share, bar.overdue])).toEqual([
-      ['current', 50000, 0.25, false],
-      ['days_1_30', 200000, 1, true],
-      ['days_31_60', 0, 0, true],
-      ['days_61_90', 100000, 0.5, true],
-      ['days_over_90', 25000, 0.125, true],
-    ]);
-    expect(bars.map((bar) => bar.label)).toEqual(['Current', '1–30 days', '31–60 days', '61–90 days', '90+ days']);
-  });
-
-  it('draws no bar when nothing is open', () => {
-    const bars = agingBars({ currency: 'jpy', current: 0, days_1_30: 0, days_31_60: 0, days_61_90: 0, days_over_90: 0, total: 0 });
-    expect(bars.every((bar) => bar.share === 0)).toBe(true);
   });
 });

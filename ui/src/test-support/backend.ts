@@ -3,7 +3,10 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type {
   AccountView,
-  AgingBucket,
+  AgingAmounts,
+  DashboardCounts,
+  DashboardFigures,
+  RevenueRow,
   AppOverview,
   InvoiceRow,
   PoListQuery,
@@ -92,7 +95,11 @@ const DEFAULTS: Record<string, Handler> = {
   get_notification_settings: () => ({ payment_failures: true, disputes: true }),
   set_notification_settings: (args) => args.settings,
   list_purchase_orders: () => ({ total: 0, rows: [], next: null, search_hint: null }),
-  aging_summary: () => [],
+  dashboard_figures: (args) => dashboardFigures({ from: args.from, to: args.to }),
+  revenue_report: (args) => ({ granularity: args.granularity, periods: [], currencies: [] }),
+  aging_report: (args) => ({ as_of: args.asOf, currencies: [] }),
+  aging_invoices: () => [],
+  top_customers: (args) => ({ by: args.by, currencies: [] }),
   preview_subscription_change: (args) => ({
     proration_date: args.input.proration_date,
     currency: 'usd',
@@ -105,6 +112,38 @@ const DEFAULTS: Record<string, Handler> = {
     throw { code: 'internal', message: 'no change_subscription handler in this test' };
   },
 };
+
+/** The dashboard's figures: nothing in any currency and every count 0 unless overridden. */
+export function dashboardFigures(overrides: Partial<DashboardFigures> = {}): DashboardFigures {
+  return { from: '2026-03-01', to: '2026-03-31', previous_from: '2026-02-01', previous_to: '2026-02-28', money: [], counts: [], ...overrides };
+}
+
+/** One account's dashboard counts, all 0 unless overridden. */
+export function dashboardCounts(overrides: Partial<DashboardCounts> = {}): DashboardCounts {
+  return {
+    account_id: 'a1',
+    account_name: 'RustConf 2027',
+    active_subscriptions: 0,
+    failed_payments: 0,
+    disputes_needing_response: 0,
+    draft_invoices: 0,
+    draft_purchase_orders: 0,
+    overdue_invoices: 0,
+    ...overrides,
+  };
+}
+
+/** A revenue row of a period, zeros unless overridden. */
+export function revenueRow(overrides: Partial<RevenueRow> = {}): RevenueRow {
+  return { period: '2026-03', gross: 0, refunds: 0, disputes_lost: 0, other: 0, fees: 0, net: 0, ...overrides };
+}
+
+/** Aging amounts, zeros unless overridden; the total is the buckets' sum. */
+export function agingAmounts(overrides: Partial<AgingAmounts> = {}): AgingAmounts {
+  const amounts = { current: 0, days_1_30: 0, days_31_60: 0, days_61_90: 0, over_90: 0, total: 0, invoices: 1, ...overrides };
+  amounts.total = amounts.current + amounts.days_1_30 + amounts.days_31_60 + amounts.days_61_90 + amounts.over_90;
+  return amounts;
+}
 
 /** An invoice as the invoice list shows it: an open USD invoice unless overridden. */
 export function invoiceRow(overrides: Partial<InvoiceRow> = {}): InvoiceRow {
@@ -174,20 +213,6 @@ export function purchaseOrder(
     stripe_shows_remainder: false,
     timeline: [],
     audit: [],
-    ...overrides,
-  };
-}
-
-/** An aging summary row; every bucket empty unless overridden. */
-export function agingBucket(overrides: Partial<AgingBucket> = {}): AgingBucket {
-  return {
-    currency: 'usd',
-    current: 0,
-    days_1_30: 0,
-    days_31_60: 0,
-    days_61_90: 0,
-    days_over_90: 0,
-    total: 0,
     ...overrides,
   };
 }

@@ -22,6 +22,7 @@ pub mod money;
 pub mod payments;
 pub mod payouts;
 pub mod po;
+pub mod reports;
 pub mod secrets;
 pub mod store;
 pub mod stripe;

@@ -196,3 +196,36 @@ async fn the_fee_table_is_set_per_currency() {
     assert_eq!(refused["error"]["type"], "invalid_request_error");
     assert_eq!(common::raw_json_get(&sim, &format!("/_sim/accounts/{key}/fees")).await, table);
 }
+
+/// What the sync's later listings send: `created[gte]` with pages; Stripe's other `created`
+/// operators work too, and a parameter Stripe does not take is refused as Stripe refuses it.
+#[tokio::test]
+async fn the_ledger_lists_from_a_time_on_and_refuses_unknown_parameters() {
+    let (sim, client, key) = start_at_six().await;
+    let first = pay(&client, 1_000, Currency::USD).await;
+    sim.advance_clock(HOUR);
+    let second = pay(&client, 2_000, Currency::USD).await;
+    let third = pay(&client, 3_000, Currency::USD).await;
+    let since = expanded_transaction(&second).created;
+    let auth = format!("Bearer {key}");
+    let list = |query: String| {
+        let (sim, auth) = (&sim, auth.clone());
+        async move { common::http(sim, "GET", &format!("/v1/balance_transactions?{query}"), &[("Authorization", &auth)], "").await }
+    };
+    let (status, _, page) = list(format!("created[gte]={since}&limit=1")).await;
+    assert_eq!(status, 200);
+    assert_eq!(page["data"][0]["id"], expanded_transaction(&third).id.as_str(), "newest first");
+    assert_eq!(page["has_more"], true);
+    let after = page["data"][0]["id"].as_str().unwrap().to_string();
+    let (_, _, next) = list(format!("created[gte]={since}&limit=1&starting_after={after}")).await;
+    assert_eq!(next["data"][0]["id"], expanded_transaction(&second).id.as_str());
+    assert_eq!(next["has_more"], false, "the first charge is older than created[gte]");
+    let (_, _, older) = list(format!("created[lt]={since}")).await;
+    let ids: Vec<&str> = older["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [expanded_transaction(&first).id.as_str()]);
+    let (status, _, refused) = list("created[since]=1".into()).await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["error"]["param"], "created[since]");
+    let (status, _, _) = list("customer=cus_1".into()).await;
+    assert_eq!(status, 400, "the ledger is not filtered by customer");
+}

@@ -7,6 +7,8 @@
 //!   ([`Billfold::refresh_customer_payment_methods`](crate::Billfold)).
 //! - **Incremental** ([`incremental`]): the events after the cursor, oldest first, one
 //!   transaction per page that also moves the cursor. Nothing new costs one request.
+//! - **Balance ledger** ([`balance_transactions`]): after the events, the balance
+//!   transactions new since the last listing, when money moved (for the revenue report).
 //! - **Scheduling** ([`scheduler`]): a background poll per account with backoff, "Sync now",
 //!   cancel. Webhook events feed the same apply path ([`crate::store::CacheTx::apply_event`]).
 //!
@@ -15,6 +17,7 @@
 //! account's dunning rule runs ([`Billfold::apply_dunning_rule`](crate::Billfold)).
 
 mod backfill;
+pub mod balance_transactions;
 mod incremental;
 pub mod notices;
 mod payment_methods;
@@ -420,6 +423,12 @@ pub(crate) async fn sync_once(
 }
 
 async fn run_steps(run: &mut Run<'_>, needs_backfill: bool) -> Step {
+    events_steps(run, needs_backfill).await?;
+    balance_transactions::run(run).await
+}
+
+/// The backfill when due, then the events.
+async fn events_steps(run: &mut Run<'_>, needs_backfill: bool) -> Step {
     if needs_backfill {
         backfill::run(run).await?;
     }

@@ -286,6 +286,11 @@ pub static KINDS: &[Kind] = &[
             // As Stripe put them on the invoice: the list sorts and searches by them.
             ("customer_name", Get::Text(&["customer_name"])),
             ("customer_email", Get::Text(&["customer_email"])),
+            // Aging as of a date reads when it was finalized and closed (migration 0019).
+            ("finalized_at", Get::Int(&["status_transitions", "finalized_at"])),
+            ("paid_at", Get::Int(&["status_transitions", "paid_at"])),
+            ("voided_at", Get::Int(&["status_transitions", "voided_at"])),
+            ("uncollectible_at", Get::Int(&["status_transitions", "marked_uncollectible_at"])),
         ],
         listing: Listing::Account("/v1/invoices", &[]),
         children: Some(Children {
