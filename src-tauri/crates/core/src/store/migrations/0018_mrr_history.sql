@@ -57,24 +57,34 @@ FROM cache_coupons WHERE deleted = 0;
 
 CREATE TRIGGER mrr_discount_coupons_insert AFTER INSERT ON cache_discounts WHEN new.coupon_id IS NOT NULL
 BEGIN
-    INSERT OR REPLACE INTO mrr_discount_coupons (account_id, discount_id, coupon_id)
-    VALUES (new.account_id, new.id, new.coupon_id);
+    INSERT INTO mrr_discount_coupons (account_id, discount_id, coupon_id)
+    VALUES (new.account_id, new.id, new.coupon_id)
+    ON CONFLICT (account_id, discount_id) DO UPDATE SET coupon_id = excluded.coupon_id;
 END;
 CREATE TRIGGER mrr_discount_coupons_update AFTER UPDATE OF coupon_id ON cache_discounts WHEN new.coupon_id IS NOT NULL
 BEGIN
-    INSERT OR REPLACE INTO mrr_discount_coupons (account_id, discount_id, coupon_id)
-    VALUES (new.account_id, new.id, new.coupon_id);
+    INSERT INTO mrr_discount_coupons (account_id, discount_id, coupon_id)
+    VALUES (new.account_id, new.id, new.coupon_id)
+    ON CONFLICT (account_id, discount_id) DO UPDATE SET coupon_id = excluded.coupon_id;
 END;
+-- Upserts, not INSERT OR REPLACE: in a trigger, the cache's own upsert would override an OR
+-- clause with ABORT.
 -- A deleted coupon's tombstone may carry less than the coupon did: only live rows are copied.
 CREATE TRIGGER mrr_coupons_insert AFTER INSERT ON cache_coupons WHEN new.deleted = 0
 BEGIN
-    INSERT OR REPLACE INTO mrr_coupons (account_id, coupon_id, duration, percent_off_bp, amount_off, currency)
+    INSERT INTO mrr_coupons (account_id, coupon_id, duration, percent_off_bp, amount_off, currency)
     VALUES (new.account_id, new.id, new.duration,
-            CAST(round(json_extract(new.raw, '$.percent_off') * 100) AS INTEGER), new.amount_off, new.currency);
+            CAST(round(json_extract(new.raw, '$.percent_off') * 100) AS INTEGER), new.amount_off, new.currency)
+    ON CONFLICT (account_id, coupon_id) DO UPDATE SET
+        duration = excluded.duration, percent_off_bp = excluded.percent_off_bp,
+        amount_off = excluded.amount_off, currency = excluded.currency;
 END;
 CREATE TRIGGER mrr_coupons_update AFTER UPDATE ON cache_coupons WHEN new.deleted = 0
 BEGIN
-    INSERT OR REPLACE INTO mrr_coupons (account_id, coupon_id, duration, percent_off_bp, amount_off, currency)
+    INSERT INTO mrr_coupons (account_id, coupon_id, duration, percent_off_bp, amount_off, currency)
     VALUES (new.account_id, new.id, new.duration,
-            CAST(round(json_extract(new.raw, '$.percent_off') * 100) AS INTEGER), new.amount_off, new.currency);
+            CAST(round(json_extract(new.raw, '$.percent_off') * 100) AS INTEGER), new.amount_off, new.currency)
+    ON CONFLICT (account_id, coupon_id) DO UPDATE SET
+        duration = excluded.duration, percent_off_bp = excluded.percent_off_bp,
+        amount_off = excluded.amount_off, currency = excluded.currency;
 END;
