@@ -165,35 +165,5 @@ fn parse(raw: &str) -> Result<Value> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn a_live_subscription_is_taken_as_it_is_since_it_started() {
-        let sub = json!({"status": "active", "start_date": 100, "created": 90});
-        assert_eq!(synthesize(&sub, 500), vec![("synth:start", 100, "active".to_string())]);
-    }
-
-    #[test]
-    fn a_trial_that_ended_and_a_cancellation_are_dated_by_the_object() {
-        let sub = json!({"status": "canceled", "start_date": 100, "trial_end": 200, "ended_at": 400, "canceled_at": 350});
-        assert_eq!(
-            synthesize(&sub, 500),
-            vec![
-                ("synth:start", 100, "trialing".to_string()),
-                ("synth:trial_end", 200, "active".to_string()),
-                ("synth:ended", 400, "canceled".to_string()),
-            ]
-        );
-        // Still in its trial: nothing after the start.
-        let trialing = json!({"status": "trialing", "start_date": 100, "trial_end": 900});
-        assert_eq!(synthesize(&trialing, 500), vec![("synth:start", 100, "trialing".to_string())]);
-        // Canceled during its trial: it never paid.
-        let gone = json!({"status": "canceled", "start_date": 100, "trial_end": 300, "ended_at": 300});
-        assert_eq!(
-            synthesize(&gone, 500),
-            vec![("synth:start", 100, "trialing".to_string()), ("synth:ended", 300, "canceled".to_string())]
-        );
-    }
-}
+#[path = "history_tests.rs"]
+mod tests;
