@@ -256,6 +256,8 @@ struct Generate {
     #[serde(default)]
     subscriptions: usize,
     #[serde(default)]
+    payments: usize,
+    #[serde(default)]
     seed: u64,
 }
 
@@ -265,10 +267,16 @@ async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Genera
         Ok(made) => made,
         Err(err) => return err.into_response(),
     };
-    match crate::generate::generate_subscriptions(&state, &request.key, request.subscriptions, request.seed).await {
-        Ok(subscriptions) => Json(crate::generate::Generated {
+    let subscriptions = match crate::generate::generate_subscriptions(&state, &request.key, request.subscriptions, request.seed).await {
+        Ok(subscriptions) => subscriptions,
+        Err(err) => return err.into_response(),
+    };
+    match crate::generate::generate_payments(&state, &request.key, request.payments, request.seed).await {
+        Ok(payments) => Json(crate::generate::Generated {
             subscriptions: subscriptions.subscriptions,
             subscriptions_by_status: subscriptions.subscriptions_by_status,
+            payments: payments.payments,
+            refunds: payments.refunds,
             ..made
         })
         .into_response(),

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::errors::ApiError;
-use crate::resources::{customers, invoices, prices, products, subscriptions};
+use crate::resources::{customers, invoices, payment_intents, prices, products, refunds, subscriptions};
 use crate::server::{ApiContext, Params};
 use crate::state::SimState;
 
@@ -34,6 +34,10 @@ pub struct Generated {
     pub subscriptions: usize,
     /// Subscriptions per status.
     pub subscriptions_by_status: BTreeMap<String, usize>,
+    /// Card payments made (each a succeeded payment intent with its charge and fee).
+    pub payments: usize,
+    /// Of those, payments refunded in part.
+    pub refunds: usize,
 }
 
 /// A xorshift64* generator: tiny, fast, and the same sequence for the same seed.
@@ -204,6 +208,43 @@ pub async fn generate_subscriptions(state: &Arc<SimState>, key: &str, count: usi
         let status = subscription["status"].as_str().unwrap_or("unknown").to_string();
         *made.subscriptions_by_status.entry(status).or_default() += 1;
         made.subscriptions += 1;
+    }
+    Ok(made)
+}
+
+/// Adds `count` succeeded card payments (`pm_card_visa`, EUR 10.00–500.00) to the account's
+/// existing customers, each with its charge and balance transaction; one in ten is then
+/// refunded by half. Revenue reports read these.
+pub async fn generate_payments(state: &Arc<SimState>, key: &str, count: usize, seed: u64) -> Result<Generated, ApiError> {
+    let api_key = authenticate(key)?;
+    if count > MAX_OBJECTS {
+        return Err(ApiError::invalid_request(None, format!("At most {MAX_OBJECTS} payments per call."), None));
+    }
+    let account = state.account(&api_key.key, api_key.livemode);
+    let customer_ids: Vec<String> = crate::state::lock(&account.data).all("customer").map(id_of).collect();
+    if count > 0 && customer_ids.is_empty() {
+        return Err(ApiError::invalid_param("payments", "Payments need at least one customer."));
+    }
+    let ctx = ApiContext::internal(&account, state.clone(), api_key.livemode);
+    let mut rng = Rng::new(seed ^ 0x9A7E);
+    let mut made = Generated::default();
+    for _ in 0..count {
+        let customer = &customer_ids[rng.between(0, customer_ids.len() as u64 - 1) as usize];
+        let amount = rng.between(1_000, 50_000);
+        let params = json!({
+            "amount": amount.to_string(),
+            "currency": "eur",
+            "customer": customer,
+            "payment_method": "pm_card_visa",
+            "confirm": "true",
+        });
+        let intent = value(payment_intents::create(ctx.clone(), Params(params)).await)?;
+        made.payments += 1;
+        if rng.between(0, 9) == 0 {
+            let refund = json!({ "payment_intent": id_of(&intent), "amount": (amount / 2).to_string() });
+            value(refunds::create(ctx.clone(), Params(refund)).await)?;
+            made.refunds += 1;
+        }
     }
     Ok(made)
 }

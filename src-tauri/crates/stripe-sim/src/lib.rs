@@ -203,6 +203,12 @@ impl Simulator {
         generate::generate_subscriptions(&self.state, key, count, seed).await
     }
 
+    /// Adds `count` succeeded card payments (one in ten refunded by half) to the existing
+    /// customers of `key`'s account, the same for the same `seed`.
+    pub async fn generate_payments(&self, key: &str, count: usize, seed: u64) -> Result<Generated, ApiError> {
+        generate::generate_payments(&self.state, key, count, seed).await
+    }
+
     /// Writes every account and the clock to `path` (atomically: a temporary file renamed
     /// over it), so a later [`Simulator::load_snapshot`] carries on where this one stopped.
     pub fn save_snapshot(&self, path: &std::path::Path) -> std::io::Result<()> {

@@ -1,5 +1,5 @@
 //! The demo seed: both conferences get customers, invoices in every state, subscriptions in
-//! every status, refunds and a dispute, all readable through async-stripe.
+//! every status, six months of members, refunds and a dispute, all readable through async-stripe.
 
 mod common;
 
@@ -64,6 +64,30 @@ async fn both_demo_conferences_have_every_state_to_explore() {
         for status in ["trialing", "active", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused"] {
             assert!(statuses.contains(status), "{}: no {status} subscription in {statuses:?}", account.name);
         }
+
+        // Members over six months: started on different months, changed seats, left, came back.
+        let member = |name: &str| -> Vec<&stripe_shared::Subscription> {
+            let customer = customers.iter().find(|c| c.name.as_deref() == Some(name)).unwrap_or_else(|| panic!("{name} in {}", account.name));
+            let mut theirs: Vec<_> = subscriptions.iter().filter(|s| *s.customer.id() == customer.id).collect();
+            theirs.sort_by_key(|s| s.created);
+            theirs
+        };
+        let starts: BTreeSet<i64> = ["Ada Lovelace", "Linus Lab", "Alan Turing"].iter().map(|name| member(name)[0].start_date / (28 * 86_400)).collect();
+        assert_eq!(starts.len(), 3, "{}: members joined in different months", account.name);
+        let grace = member("Grace Hopper");
+        assert_eq!(grace.len(), 2, "{}: Grace left and came back", account.name);
+        assert_eq!((grace[0].status.as_str(), grace[1].status.as_str()), ("canceled", "active"));
+        let linus = member("Linus Lab");
+        assert_eq!(linus[0].items.data[0].quantity, Some(2), "{}: five seats, then two", account.name);
+        let ada = member("Ada Lovelace");
+        // Asked a month ago to leave at her period's end, which has passed.
+        assert_eq!(ada[0].status.as_str(), "canceled", "{}: Ada left at her period's end", account.name);
+        let sponsor = member("Nordwind Verlag");
+        assert_eq!(sponsor[0].items.data[0].price.recurring.as_ref().map(|r| r.interval.as_str()), Some("year"));
+        let renewals = ListInvoice::new().subscription(ada[0].id.as_str()).limit(100).send(&client).await.unwrap();
+        // Five months paid: the sixth period would have started after she asked to leave.
+        assert_eq!(renewals.data.len(), 5, "{}: Ada paid {} monthly invoices", account.name, renewals.data.len());
+        assert!(renewals.data.iter().all(|invoice| invoice.status == Some(stripe_shared::InvoiceStatus::Paid)));
 
         let refunds = ListRefund::new().send(&client).await.unwrap();
         assert!(refunds.data.len() >= 2, "{}: refunds {:?}", account.name, refunds.data.len());

@@ -138,3 +138,28 @@ async fn subscriptions_are_generated_for_existing_customers() {
     let empty = sim.generate_subscriptions("sk_test_000000000000000000000000generate8", 1, 1).await;
     assert!(empty.is_err(), "no customers, no subscriptions");
 }
+
+#[tokio::test]
+async fn payments_are_generated_with_their_charges_fees_and_some_refunds() {
+    let (sim, _) = common::start().await;
+    let key = "sk_test_000000000000000000000000generate7";
+    let body = format!(r#"{{"key": "{key}", "customers": 4, "payments": 40, "seed": 3}}"#);
+    let made = common::raw_json_post(&sim, "/_sim/generate", &body).await;
+    assert_eq!((made["customers"].as_u64(), made["payments"].as_u64()), (Some(4), Some(40)), "{made}");
+    let refunded = made["refunds"].as_u64().unwrap();
+    assert!(refunded > 0 && refunded < 40, "some refunded: {made}");
+
+    let client = common::client(&sim, key);
+    let intents = stripe_core::payment_intent::ListPaymentIntent::new().limit(100).send(&client).await.unwrap();
+    assert_eq!(intents.data.len(), 40);
+    assert!(intents.data.iter().all(|intent| intent.status == stripe_shared::PaymentIntentStatus::Succeeded));
+    let refunds = stripe_core::refund::ListRefund::new().limit(100).send(&client).await.unwrap();
+    assert_eq!(refunds.data.len() as u64, refunded);
+    // Every charge and every refund moved the balance.
+    let transactions = stripe_core::balance_transaction::ListBalanceTransaction::new().limit(100).send(&client).await.unwrap();
+    assert_eq!(transactions.data.len() as u64, 40 + refunded);
+    assert!(transactions.data.iter().filter(|txn| txn.amount > 0).all(|txn| txn.fee > 0), "charges pay a fee");
+
+    let none = common::raw_json_post(&sim, "/_sim/generate", r#"{"key": "sk_test_000000000000000000000000generate6", "payments": 1}"#).await;
+    assert_eq!(none["error"]["param"], "payments", "no customers, no payments: {none}");
+}

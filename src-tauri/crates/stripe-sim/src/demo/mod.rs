@@ -1,8 +1,11 @@
 //! Demo data: two conferences' Stripe accounts with customers, a catalog, purchase-order
-//! invoices in every state, subscriptions in every status, payments, refunds and a dispute.
+//! invoices in every state, subscriptions in every status, payments, refunds and a dispute,
+//! after six months of members joining, changing and leaving ([`members`]).
 //!
 //! The seed drives the emulator through its own HTTP API, as a client would, so every object
 //! passes the same rules and emits the same events as real traffic.
+
+mod members;
 
 use std::net::SocketAddr;
 
@@ -125,22 +128,63 @@ pub(crate) fn id(value: &Value) -> String {
     value["id"].as_str().unwrap_or_default().to_string()
 }
 
-/// Seeds both demo accounts on the emulator listening at `addr`. The history starts two weeks
-/// ago and the clock is moved to the present on the way, so some invoices are overdue (by the
-/// real calendar too) and renewals have happened.
+/// Seeds both demo accounts on the emulator listening at `addr`. The history starts six months
+/// ago with the members ([`members`]); the rest starts two weeks ago, and the clock is moved to
+/// the present on the way, so some invoices are overdue (by the real calendar too) and
+/// renewals have happened.
 pub async fn seed(addr: SocketAddr) -> Result<(), SeedError> {
-    Api::new(addr, DEMO_ACCOUNTS[0].key)
-        .control("/_sim/clock/start", &format!("{{\"seconds_ago\": {}}}", 14 * 86_400))
-        .await?;
-    let mut before = Vec::new();
+    let clock = Api::new(addr, DEMO_ACCOUNTS[0].key);
+    let history_days = members::MONTH_DAYS * (members::MONTHS - 1) + members::DAYS_BEFORE_REST;
+    clock.control("/_sim/clock/start", &format!("{{\"seconds_ago\": {}}}", (history_days + 14) * 86_400)).await?;
+    let mut plans = Vec::new();
     for account in DEMO_ACCOUNTS {
-        before.push(seed_before_clock(&Api::new(addr, account.key), account).await?);
+        plans.push(seed_catalog(&Api::new(addr, account.key), account).await?);
     }
-    Api::new(addr, DEMO_ACCOUNTS[0].key).control("/_sim/clock/advance", &format!("{{\"seconds\": {}}}", 14 * 86_400)).await?;
+    let mut joined: Vec<members::Members> = DEMO_ACCOUNTS.iter().map(|_| members::Members::default()).collect();
+    for month in 0..members::MONTHS {
+        for ((account, plans), joined) in DEMO_ACCOUNTS.into_iter().zip(&plans).zip(&mut joined) {
+            members::seed_month(&Api::new(addr, account.key), &plans.members, month, joined).await?;
+        }
+        let days = if month + 1 < members::MONTHS { members::MONTH_DAYS } else { members::DAYS_BEFORE_REST };
+        clock.control("/_sim/clock/advance", &format!("{{\"seconds\": {}}}", days * 86_400)).await?;
+    }
+    let mut before = Vec::new();
+    for (account, plans) in DEMO_ACCOUNTS.into_iter().zip(plans) {
+        before.push(seed_before_clock(&Api::new(addr, account.key), account, plans).await?);
+    }
+    clock.control("/_sim/clock/advance", &format!("{{\"seconds\": {}}}", 14 * 86_400)).await?;
     for (account, catalog) in DEMO_ACCOUNTS.into_iter().zip(before) {
         seed_after_clock(&Api::new(addr, account.key), account, &catalog).await?;
     }
     Ok(())
+}
+
+/// The catalog's prices, made first so the members can use them.
+pub(crate) struct Prices {
+    ticket: String,
+    workshop: String,
+    members: members::Plans,
+}
+
+async fn seed_catalog(api: &Api, account: DemoAccount) -> Result<Prices, SeedError> {
+    let c = account.currency.to_string();
+    let product = |name: &str| vec![("name", name.to_string())];
+    let ticket_product = id(&api.post("/v1/products", &product("Conference ticket")).await?);
+    let workshop_product = id(&api.post("/v1/products", &product("Workshop seat")).await?);
+    let membership_product = id(&api.post("/v1/products", &product("Community membership")).await?);
+    let sponsor_product = id(&api.post("/v1/products", &product("Sponsor plan")).await?);
+    let price = |product: &str, amount: i64, interval: Option<&str>| {
+        let mut form = vec![("product", product.to_string()), ("currency", c.clone()), ("unit_amount", amount.to_string())];
+        if let Some(interval) = interval {
+            form.push(("recurring[interval]", interval.to_string()));
+        }
+        form
+    };
+    let ticket = id(&api.post("/v1/prices", &price(&ticket_product, 59_900, None)).await?);
+    let workshop = id(&api.post("/v1/prices", &price(&workshop_product, 24_900, None)).await?);
+    let membership = id(&api.post("/v1/prices", &price(&membership_product, 2_500, Some("month"))).await?);
+    let sponsor = id(&api.post("/v1/prices", &price(&sponsor_product, 1_200_000, Some("year"))).await?);
+    Ok(Prices { ticket, workshop, members: members::Plans { membership, sponsor } })
 }
 
 /// Ids made before the clock moves that the second half needs.
@@ -163,25 +207,8 @@ const ORGANIZATIONS: [(&str, &str); 8] = [
     ("Tyrell Systems", "billing@tyrell.example"),
 ];
 
-async fn seed_before_clock(api: &Api, account: DemoAccount) -> Result<Catalog, SeedError> {
-    let c = account.currency.to_string();
-    let product = |name: &str| vec![("name", name.to_string())];
-    let ticket_product = id(&api.post("/v1/products", &product("Conference ticket")).await?);
-    let workshop_product = id(&api.post("/v1/products", &product("Workshop seat")).await?);
-    let membership_product = id(&api.post("/v1/products", &product("Community membership")).await?);
-    let sponsor_product = id(&api.post("/v1/products", &product("Sponsor plan")).await?);
-    let price = |product: &str, amount: i64, interval: Option<&str>| {
-        let mut form = vec![("product", product.to_string()), ("currency", c.clone()), ("unit_amount", amount.to_string())];
-        if let Some(interval) = interval {
-            form.push(("recurring[interval]", interval.to_string()));
-        }
-        form
-    };
-    let ticket = id(&api.post("/v1/prices", &price(&ticket_product, 59_900, None)).await?);
-    let workshop = id(&api.post("/v1/prices", &price(&workshop_product, 24_900, None)).await?);
-    let membership = id(&api.post("/v1/prices", &price(&membership_product, 2_500, Some("month"))).await?);
-    api.post("/v1/prices", &price(&sponsor_product, 1_200_000, Some("year"))).await?;
-
+async fn seed_before_clock(api: &Api, account: DemoAccount, prices: Prices) -> Result<Catalog, SeedError> {
+    let Prices { ticket, workshop, members: members::Plans { membership, .. } } = prices;
     let mut customers = Vec::new();
     for (index, (name, email)) in ORGANIZATIONS.iter().enumerate() {
         let mut form = vec![("name", name.to_string()), ("email", email.to_string()), ("metadata[segment]", "sponsor".to_string())];
