@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 describe('churn report', () => {
-  it('shows each month's rates, and a dash where nothing is divided', async () => {
+  it("shows each month's rates, and a dash where nothing is divided", async () => {
     const backend = fakeBackend({ mrr_report: () => mrrReport() });
     render(ChurnReport, { accountId: 'a1' });
     const rows = await screen.findAllByTestId('churn-row');
@@ -26,7 +26,7 @@ describe('churn report', () => {
     expect(screen.getByTestId('churn-chart')).toBeTruthy();
   });
 
-  it('shows Rust's error', async () => {
+  it("shows Rust's error", async () => {
     fakeBackend({ mrr_report: () => { throw { code: 'not_found', message: 'That account does not exist.' }; } });
     render(ChurnReport, { accountId: 'gone' });
     expect((await screen.findByTestId('churn-error')).textContent).toContain('does not exist');
