@@ -14,6 +14,7 @@ mod disputes;
 mod dunning;
 mod events;
 mod invoices;
+mod mrr;
 mod payments;
 mod payouts;
 mod purchase_orders;
@@ -92,6 +93,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         subscriptions::change_subscription,
         coupons::list_coupons,
         coupons::create_coupon,
+        mrr::mrr_report,
+        mrr::mrr_now,
+        mrr::get_mrr_discounts,
+        mrr::set_mrr_discounts,
         payments::list_payments,
         payments::payment_detail,
         payments::list_refunds,

@@ -37,6 +37,7 @@ use billfold_core::reports::{
     DashboardMoney, Granularity, RevenueCurrency, RevenueReport, RevenueRow, TopBy, TopCustomer, TopCustomersCurrency, TopCustomersReport,
 };
 use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
+use billfold_core::mrr::{CurrencyMrr, DiscountMode, MrrMonth, MrrNowRow, MrrReport, Rate};
 use billfold_core::payments::{
     DisputeSummary, NewPaymentInput, PaymentDetail, PaymentEvent, PaymentFilters, PaymentPage, PaymentRow, RefundInput, RefundPage,
     RefundReason, RefundRow,
@@ -139,6 +140,12 @@ fn generate() -> String {
         ChangePreview::decl(&cfg),
         CouponRow::decl(&cfg),
         CouponValue::decl(&cfg),
+        DiscountMode::decl(&cfg),
+        Rate::decl(&cfg),
+        MrrMonth::decl(&cfg),
+        CurrencyMrr::decl(&cfg),
+        MrrReport::decl(&cfg),
+        MrrNowRow::decl(&cfg),
         NewCouponInput::decl(&cfg),
         AppliedDiscount::decl(&cfg),
         PaymentRow::decl(&cfg),

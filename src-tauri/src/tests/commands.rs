@@ -413,3 +413,27 @@ fn reports_cross_ipc_for_all_accounts_with_clear_errors() {
     let too_many = json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "by": "revenue", "limit": 1000, "offsetMinutes": 0 });
     assert_eq!(invoke(&main, "top_customers", too_many).unwrap_err()["code"], "validation");
 }
+
+#[test]
+fn the_mrr_report_and_its_setting_cross_ipc_with_clear_errors() {
+    let harness = harness();
+    let main = window(&harness, "main");
+    let report = invoke(&main, "mrr_report", json!({ "accountId": null, "fromMonth": "2026-01", "toMonth": "2026-03" })).unwrap();
+    assert_eq!(report["currencies"], json!([]), "no account, no currency");
+    assert_eq!(report["discounts"], "forever", "Stripe's definition by default");
+    for (from, to, says) in [("2026-1", "2026-03", "YYYY-MM"), ("2026-04", "2026-03", "after it ends"), ("2010-01", "2026-03", "at most 120")] {
+        let err = invoke(&main, "mrr_report", json!({ "accountId": null, "fromMonth": from, "toMonth": to })).unwrap_err();
+        assert_eq!(err["code"], "validation", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(says), "{err}");
+    }
+    let err = invoke(&main, "mrr_report", json!({ "accountId": "no-such-account", "fromMonth": "2026-01", "toMonth": "2026-01" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert_eq!(invoke(&main, "mrr_now", json!({ "accountId": null })).unwrap(), json!([]));
+    assert_eq!(invoke(&main, "get_mrr_discounts", json!({})).unwrap(), "forever");
+    invoke(&main, "set_mrr_discounts", json!({ "mode": "all" })).unwrap();
+    assert_eq!(invoke(&main, "get_mrr_discounts", json!({})).unwrap(), "all");
+    let err = invoke(&main, "set_mrr_discounts", json!({ "mode": "some" })).unwrap_err();
+    assert!(err.to_string().contains("some"), "an unknown mode is refused: {err}");
+    assert_eq!(invoke(&main, "get_mrr_discounts", json!({})).unwrap(), "all");
+}

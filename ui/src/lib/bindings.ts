@@ -1998,6 +1998,155 @@ amount: number,
  */
 currency: string, };
 
+export type DiscountMode = "forever" | "all";
+
+export type Rate = { 
+/**
+ * What is counted (customers, or minor units).
+ */
+numerator: number, 
+/**
+ * What it is counted against.
+ */
+denominator: number, 
+/**
+ * The rate in basis points, or `None` for a zero denominator.
+ */
+basis_points: number | null, };
+
+export type MrrMonth = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, 
+/**
+ * MRR at the end of the previous month, in minor units.
+ */
+mrr_at_start: number, 
+/**
+ * MRR at the end of the month.
+ */
+mrr: number, 
+/**
+ * From customers who never had MRR in this currency before.
+ */
+new: number, 
+/**
+ * Increases of customers who had MRR.
+ */
+expansion: number, 
+/**
+ * Decreases of customers who keep some MRR (a positive number).
+ */
+contraction: number, 
+/**
+ * MRR of customers who went to 0 (a positive number).
+ */
+churn: number, 
+/**
+ * From customers who had MRR before, went to 0 and came back.
+ */
+reactivation: number, 
+/**
+ * `new + expansion + reactivation − contraction − churn` (= `mrr − mrr_at_start`).
+ */
+net: number, 
+/**
+ * Subscriptions `active` or `past_due` at the end of the month (free plans included).
+ */
+subscriptions: number, 
+/**
+ * Customers with MRR above 0 at the end of the month.
+ */
+customers: number, 
+/**
+ * Paying customers at the end of the previous month.
+ */
+customers_at_start: number, 
+/**
+ * Customers whose MRR went to 0 in the month (a customer churning twice counts twice).
+ */
+churned_customers: number, 
+/**
+ * Customers new in the month.
+ */
+new_customers: number, 
+/**
+ * `mrr ÷ customers`, rounded half up; `None` without paying customers.
+ */
+arpa: number | null, 
+/**
+ * Churned customers ÷ (customers at start + new customers).
+ */
+churn_rate: Rate, 
+/**
+ * (churn + contraction) ÷ MRR at start.
+ */
+gross_mrr_churn: Rate, 
+/**
+ * (churn + contraction − expansion − reactivation) ÷ MRR at start; negative when the
+ * month grew more than it lost.
+ */
+net_mrr_churn: Rate, };
+
+export type CurrencyMrr = { 
+/**
+ * Lowercase ISO code.
+ */
+currency: string, 
+/**
+ * One row per month of the range, oldest first.
+ */
+months: Array<MrrMonth>, };
+
+export type MrrReport = { 
+/**
+ * The account, or `None` for every account together.
+ */
+account_id: string | null, 
+/**
+ * First month, `YYYY-MM`.
+ */
+from_month: string, 
+/**
+ * Last month, `YYYY-MM`.
+ */
+to_month: string, 
+/**
+ * Which discounts lowered MRR.
+ */
+discounts: DiscountMode, 
+/**
+ * Currencies with any subscription history, alphabetically.
+ */
+currencies: Array<CurrencyMrr>, };
+
+export type MrrNowRow = { 
+/**
+ * Lowercase ISO code.
+ */
+currency: string, 
+/**
+ * MRR now, in minor units.
+ */
+mrr: number, 
+/**
+ * MRR at the end of last month.
+ */
+last_month_end: number, 
+/**
+ * `mrr − last_month_end`.
+ */
+change: number, 
+/**
+ * Subscriptions `active` or `past_due` now.
+ */
+active_subscriptions: number, 
+/**
+ * Customers with MRR above 0 now.
+ */
+paying_customers: number, };
+
 export type NewCouponInput = { 
 /**
  * Its name (shown to customers on invoices), 1 to 40 characters.

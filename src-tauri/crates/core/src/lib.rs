@@ -19,6 +19,7 @@ pub mod journal;
 pub mod listener;
 pub mod logging;
 pub mod money;
+pub mod mrr;
 pub mod payments;
 pub mod payouts;
 pub mod po;

@@ -104,6 +104,21 @@ impl Simulator {
         self.state.advance_clock(seconds);
     }
 
+    /// The simulated clock's time, Unix seconds (the library form of `GET /_sim/clock`).
+    pub fn now(&self) -> i64 {
+        self.state.now()
+    }
+
+    /// Moves the simulated clock forward to Unix time `at` (not back: an earlier time leaves
+    /// it where it is) and runs what fell due meanwhile, as [`Simulator::advance_clock`] does.
+    /// Scripts that must land on calendar dates use it.
+    pub fn advance_clock_to(&self, at: i64) {
+        let seconds = at - self.state.now();
+        if seconds > 0 {
+            self.state.advance_clock(seconds);
+        }
+    }
+
     /// The customer pays an invoice by `card` or `bank_transfer`, `amount` minor units or
     /// all that remains when `None` (the library form of `POST /_sim/invoices/{id}/customer_payment`).
     pub fn customer_payment(&self, invoice_id: &str, amount: Option<i64>, method: &str) -> Result<serde_json::Value, ApiError> {

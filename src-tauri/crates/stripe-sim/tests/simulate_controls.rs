@@ -251,3 +251,17 @@ async fn an_empty_emulator_may_start_its_clock_in_the_past_and_only_then() {
     let after = common::raw_json_get(&sim, "/_sim/clock").await["now"].as_i64().unwrap();
     assert!(after >= then, "the refused start left the clock alone");
 }
+
+#[tokio::test]
+async fn the_clock_moves_to_a_given_time_and_never_back() {
+    let (sim, _client) = common::start().await;
+    let now = sim.now();
+    let served = common::raw_json_get(&sim, "/_sim/clock").await["now"].as_i64().unwrap();
+    assert!((served - now).abs() <= 1, "the library and the control read the same clock");
+    let target = now + 40 * 86_400;
+    sim.advance_clock_to(target);
+    let moved = sim.now();
+    assert!(moved >= target && moved <= target + 2, "the clock is at the target: {moved} vs {target}");
+    sim.advance_clock_to(now);
+    assert!(sim.now() >= moved, "an earlier time leaves the clock where it is");
+}

@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_payments.sql"),
     include_str!("migrations/0016_disputes.sql"),
     include_str!("migrations/0017_payouts.sql"),
+    include_str!("migrations/0018_mrr_history.sql"),
     include_str!("migrations/0019_reports.sql"),
 ];
 

@@ -42,6 +42,12 @@ pub fn subscription_mrr(subscription: &Value) -> i64 {
     if NO_REVENUE.contains(&status) {
         return 0;
     }
+    items_mrr(subscription)
+}
+
+/// The sum of a subscription's licensed items' monthly amounts ([`item_mrr`]), whatever its
+/// status and before discounts; metered items count for nothing.
+pub fn items_mrr(subscription: &Value) -> i64 {
     items(subscription)
         .filter(|item| item["price"]["recurring"]["usage_type"] != "metered")
         .map(|item| {

@@ -32,6 +32,9 @@ pub(crate) use query::{invoice_row, request as page_request};
 /// parent id.
 pub type FetchedChildren = HashMap<String, Vec<Value>>;
 
+/// The resource whose snapshots also go into the MRR history.
+const SUBSCRIPTIONS: &str = "subscriptions";
+
 /// One write transaction on one account's cache.
 pub struct CacheTx<'conn> {
     tx: Transaction<'conn>,
@@ -210,6 +213,9 @@ impl CacheTx<'_> {
                 };
                 self.replace_children(children, id, if deleted { &[] } else { list })?;
             }
+            if kind.resource == SUBSCRIPTIONS && !deleted {
+                crate::mrr::history::first_sight(&self.tx, &self.account_id, source, version)?;
+            }
             self.changed.insert(kind.resource);
         }
         if !deleted {
@@ -356,6 +362,10 @@ impl CacheTx<'_> {
                 kinds::removes(event_type, object),
                 fetched,
             )?;
+            // Recorded even when the cache holds a newer snapshot: the history wants every state.
+            if kind.resource == SUBSCRIPTIONS {
+                crate::mrr::history::record_event(&self.tx, &self.account_id, event_id, created, object, fetched)?;
+            }
         }
         Ok(true)
     }
