@@ -38,11 +38,6 @@ impl PartFile {
         Ok(PartFile { part, target: target.to_path_buf(), out: Some(BufWriter::with_capacity(64 * 1024, file)) })
     }
 
-    /// The temporary file's path.
-    pub fn part_path(&self) -> &Path {
-        &self.part
-    }
-
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> Result<PathBuf> {
         let out = self.out.take().ok_or_else(|| Error::Internal("the export file was already closed".into()))?;
@@ -90,7 +85,7 @@ mod tests {
         std::fs::write(&target, "old").unwrap();
         let mut half = PartFile::create(&target).unwrap();
         half.write_all(b"half").unwrap();
-        let part = half.part_path().to_path_buf();
+        let part = half.part.clone();
         assert!(part.exists());
         drop(half);
         assert!(!part.exists());
