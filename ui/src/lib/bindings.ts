@@ -3464,3 +3464,85 @@ event: EventRow,
  * The event's JSON, indented.
  */
 json: string, };
+
+export type ExportKind = "invoices" | "payments" | "refunds" | "credit_notes" | "payouts" | "po_journal";
+
+export type ExportRequest = { 
+/**
+ * Which export.
+ */
+kind: ExportKind, 
+/**
+ * First day (`YYYY-MM-DD`, UTC), included.
+ */
+from: string, 
+/**
+ * Last day (`YYYY-MM-DD`, UTC), included.
+ */
+to: string, 
+/**
+ * One account, or every account when absent (then rows start with the account's name).
+ */
+account_id?: string, };
+
+export type ExportProgress = { 
+/**
+ * Rows written so far.
+ */
+rows: number, 
+/**
+ * Rows the export will have.
+ */
+total: number, };
+
+export type ExportSummary = { 
+/**
+ * Where the file is.
+ */
+path: string, 
+/**
+ * Its file name.
+ */
+file_name: string, 
+/**
+ * Rows written, without the header.
+ */
+rows: number, };
+
+export type ExportOutcome = { "status": "saved" } & ExportSummary | { "status": "canceled" };
+
+export type ColumnKind = "text" | "money" | "count" | "date" | "percent";
+
+export type TableColumn = { 
+/**
+ * The header cell.
+ */
+name: string, 
+/**
+ * What its cells hold.
+ */
+kind: ColumnKind, };
+
+export type TableValue = number | string;
+
+export type ReportTable = { 
+/**
+ * The report's title; it names the suggested file.
+ */
+title: string, 
+/**
+ * The columns, in order.
+ */
+columns: Array<TableColumn>, 
+/**
+ * The rows: one value (or null) per column.
+ */
+rows: Array<Array<TableValue | null>>, 
+/**
+ * The currency of every money cell, when the table has one.
+ */
+currency?: string, 
+/**
+ * The currency of each row's money cells, when rows differ (wins over `currency`).
+ */
+row_currencies?: Array<string>, };

@@ -98,6 +98,16 @@ pub struct ExportSummary {
     pub rows: i64,
 }
 
+/// What became of an export the user started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ExportOutcome {
+    /// Written to a file.
+    Saved(ExportSummary),
+    /// The save dialog was closed, or Cancel pressed: nothing was written.
+    Canceled,
+}
+
 /// A request checked: its kind, its bounds and the accounts it covers.
 struct Plan {
     kind: ExportKind,
