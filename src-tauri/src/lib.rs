@@ -19,6 +19,9 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // Save dialogs for exports, opened by the export commands (no webview permission).
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::ExportJobs::default())
         .invoke_handler(commands::handler())
 }
 

@@ -13,6 +13,7 @@ mod customers;
 mod disputes;
 mod dunning;
 mod events;
+pub(crate) mod exports;
 mod invoices;
 mod mrr;
 mod payments;
@@ -25,6 +26,8 @@ mod sync;
 
 use billfold_core::ErrorPayload;
 use tauri::{ipc::Invoke, Runtime};
+
+pub use exports::ExportJobs;
 
 /// The error every command returns: `{code, message}` with a stable code.
 pub type CommandResult<T> = Result<T, ErrorPayload>;
@@ -121,6 +124,9 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         reports::aging_invoices,
         reports::top_customers,
         reports::dashboard_figures,
+        exports::export_csv,
+        exports::cancel_export,
+        exports::export_table,
         purchase_orders::list_purchase_orders,
         purchase_orders::get_purchase_order,
         purchase_orders::create_purchase_order,

@@ -16,6 +16,9 @@ use billfold_core::customers::{
 use billfold_core::disputes::{DisputeDetail, DisputePage, DisputeRow, EvidenceFile, EvidenceFilePick, EvidenceForm, PickedFile};
 use billfold_core::demo::{SimulateAction, SimulationTarget, SimulationTargets};
 use billfold_core::diagnostics::AboutInfo;
+use billfold_core::exports::{
+    ColumnKind, ExportKind, ExportOutcome, ExportProgress, ExportRequest, ExportSummary, ReportTable, TableColumn, TableValue,
+};
 use billfold_core::events_list::{EventDetail, EventPage, EventQuery, EventRow};
 use billfold_core::gateway::RequestLogEntry;
 use billfold_core::journal::OperationEntry;
@@ -220,6 +223,15 @@ fn generate() -> String {
         DashboardMoney::decl(&cfg),
         DashboardCounts::decl(&cfg),
         DashboardFigures::decl(&cfg),
+        ExportKind::decl(&cfg),
+        ExportRequest::decl(&cfg),
+        ExportProgress::decl(&cfg),
+        ExportSummary::decl(&cfg),
+        ExportOutcome::decl(&cfg),
+        ColumnKind::decl(&cfg),
+        TableColumn::decl(&cfg),
+        TableValue::decl(&cfg),
+        ReportTable::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p billfold bindings`.\n// Do not edit by hand.\n",

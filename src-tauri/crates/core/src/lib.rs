@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod disputes;
 pub mod error;
 pub mod events_list;
+pub mod exports;
 pub mod gateway;
 pub mod invoices;
 pub mod journal;

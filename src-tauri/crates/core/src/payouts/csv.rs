@@ -1,10 +1,10 @@
 //! A payout's transactions as CSV for a spreadsheet or the books: one header row, ISO dates,
 //! amounts in major units with the currency's own decimals, and no text cell a spreadsheet
-//! would run as a formula (the invoice export's rules).
+//! would run as a formula (the rules of [`crate::exports::csv`], which writes it).
 
 use super::PayoutDetail;
-use crate::error::{Error, Result};
-use crate::invoices::csv::{date, major_units, safe};
+use crate::error::Result;
+use crate::exports::csv::{Cell, CsvOut};
 
 const HEADER: [&str; 11] = [
     "payout_id",
@@ -22,33 +22,26 @@ const HEADER: [&str; 11] = [
 
 /// The payout's transactions as CSV text, in the detail's order.
 pub(super) fn export(detail: &PayoutDetail) -> Result<String> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let failed = |err: ::csv::Error| Error::Internal(format!("CSV could not be written: {err}"));
-    writer.write_record(HEADER).map_err(failed)?;
+    let mut out = CsvOut::in_memory(&HEADER)?;
     for transaction in &detail.transactions {
-        let amount = |minor: i64| major_units(minor, &transaction.currency);
+        let currency = &transaction.currency;
         // Text from Stripe is made formula-safe; the amounts are numbers written here (a
         // leading minus must stay one, or refunds would not add up in a spreadsheet).
-        let text = [
-            &detail.payout.id,
-            &transaction.id,
-            &transaction.transaction_type,
-            &transaction.source_id.clone().unwrap_or_default(),
-            &transaction.customer_id.clone().unwrap_or_default(),
-            &transaction.customer_name.clone().unwrap_or_default(),
-        ]
-        .map(|cell| safe(cell));
-        let rest = [
-            date(Some(transaction.created)),
-            transaction.currency.to_uppercase(),
-            amount(transaction.amount),
-            amount(transaction.fee),
-            amount(transaction.net),
-        ];
-        writer.write_record(text.iter().chain(rest.iter())).map_err(failed)?;
+        out.row(&[
+            Cell::Text(detail.payout.id.clone()),
+            Cell::Text(transaction.id.clone()),
+            Cell::Text(transaction.transaction_type.clone()),
+            Cell::text(transaction.source_id.clone()),
+            Cell::text(transaction.customer_id.clone()),
+            Cell::text(transaction.customer_name.clone()),
+            Cell::Date(transaction.created),
+            Cell::Text(currency.to_uppercase()),
+            Cell::Money(transaction.amount, currency.clone()),
+            Cell::Money(transaction.fee, currency.clone()),
+            Cell::Money(transaction.net, currency.clone()),
+        ])?;
     }
-    let bytes = writer.into_inner().map_err(|err| Error::Internal(format!("CSV could not be written: {err}")))?;
-    String::from_utf8(bytes).map_err(|err| Error::Internal(err.to_string()))
+    out.into_string()
 }
 
 #[cfg(test)]

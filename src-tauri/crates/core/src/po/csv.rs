@@ -25,7 +25,7 @@ use super::store;
 use super::validate::{self, ValidPo};
 use super::{PoInput, PoLineInput, RESOURCE};
 use crate::error::{Error, Result};
-use crate::money::{format_amount, Currency};
+use crate::exports::csv::{Cell, CsvOut};
 use crate::Billfold;
 
 /// Columns of the import file.
@@ -226,31 +226,6 @@ fn row_of(group: &Group, message: &str) -> i64 {
         .unwrap_or(group.rows[0])
 }
 
-/// An amount for a spreadsheet: major units with a dot, no thousands separators.
-fn plain(minor: i64, currency: &str) -> String {
-    match Currency::parse(currency) {
-        Ok(currency) => format_amount(minor, &currency).replace(',', ""),
-        Err(_) => minor.to_string(),
-    }
-}
-
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
-}
-
-fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
-    let bytes = writer
-        .into_inner()
-        .map_err(|err| Error::Internal(format!("CSV export failed: {err}")))?;
-    String::from_utf8(bytes).map_err(|err| Error::Internal(err.to_string()))
-}
-
-fn csv_err(err: csv::Error) -> Error {
-    Error::Internal(format!("CSV export failed: {err}"))
-}
-
 impl Billfold {
     /// Imports POs from CSV (see the module docs for the format): all or nothing.
     pub fn import_purchase_orders_csv(
@@ -316,11 +291,11 @@ impl Billfold {
         Ok(CsvImportReport { imported, errors })
     }
 
-    /// Every PO of the account as CSV, one row per PO, amounts in major units.
+    /// Every PO of the account as CSV, one row per PO, amounts in major units (written by
+    /// [`crate::exports::csv`]: text cells formula-safe).
     pub fn export_purchase_orders_csv(&self, account_id: &str) -> Result<String> {
         self.store().get_account(account_id)?;
-        let mut out = writer();
-        out.write_record([
+        let mut out = CsvOut::in_memory(&[
             "po_number",
             "organization",
             "contact_name",
@@ -335,36 +310,34 @@ impl Billfold {
             "invoice_status",
             "due_date",
             "created_at",
-        ])
-        .map_err(csv_err)?;
+        ])?;
         for po in self.store().all_purchase_orders(account_id)? {
             let summary = &po.summary;
-            out.write_record([
-                summary.po_number.as_str(),
-                &summary.organization,
-                &po.contact_name,
-                &summary.contact_email,
-                &summary.currency.to_ascii_uppercase(),
-                summary.status.as_str(),
-                if summary.overdue { "yes" } else { "no" },
-                &plain(summary.total, &summary.currency),
-                &plain(summary.paid, &summary.currency),
-                &plain(summary.balance, &summary.currency),
-                summary.invoice_number.as_deref().unwrap_or(""),
-                summary.invoice_status.as_deref().unwrap_or(""),
-                summary.due_date.as_deref().unwrap_or(""),
-                &summary.created_at,
-            ])
-            .map_err(csv_err)?;
+            let currency = &summary.currency;
+            out.row(&[
+                Cell::Text(summary.po_number.clone()),
+                Cell::Text(summary.organization.clone()),
+                Cell::Text(po.contact_name.clone()),
+                Cell::Text(summary.contact_email.clone()),
+                Cell::Text(currency.to_ascii_uppercase()),
+                Cell::Text(summary.status.as_str().into()),
+                Cell::Text(if summary.overdue { "yes" } else { "no" }.into()),
+                Cell::Money(summary.total, currency.clone()),
+                Cell::Money(summary.paid, currency.clone()),
+                Cell::Money(summary.balance, currency.clone()),
+                Cell::text(summary.invoice_number.clone()),
+                Cell::text(summary.invoice_status.clone()),
+                Cell::text(summary.due_date.clone()),
+                Cell::Text(summary.created_at.clone()),
+            ])?;
         }
-        finish(out)
+        out.into_string()
     }
 
     /// Every payment on the account's POs as CSV, amounts in major units.
     pub fn export_po_payments_csv(&self, account_id: &str) -> Result<String> {
         self.store().get_account(account_id)?;
-        let mut out = writer();
-        out.write_record([
+        let mut out = CsvOut::in_memory(&[
             "po_number",
             "organization",
             "payment_id",
@@ -375,30 +348,25 @@ impl Billfold {
             "reference",
             "note",
             "recorded_in_stripe",
-        ])
-        .map_err(csv_err)?;
+        ])?;
         for po in self.store().all_purchase_orders(account_id)? {
+            let currency = &po.summary.currency;
             for payment in &po.payments {
-                out.write_record([
-                    po.summary.po_number.as_str(),
-                    &po.summary.organization,
-                    &payment.id,
-                    &payment.received_on,
-                    payment.method.as_str(),
-                    &plain(payment.amount, &po.summary.currency),
-                    &po.summary.currency.to_ascii_uppercase(),
-                    payment.reference.as_deref().unwrap_or(""),
-                    payment.note.as_deref().unwrap_or(""),
-                    if payment.recorded_in_stripe {
-                        "yes"
-                    } else {
-                        "no"
-                    },
-                ])
-                .map_err(csv_err)?;
+                out.row(&[
+                    Cell::Text(po.summary.po_number.clone()),
+                    Cell::Text(po.summary.organization.clone()),
+                    Cell::Text(payment.id.clone()),
+                    Cell::Text(payment.received_on.clone()),
+                    Cell::Text(payment.method.as_str().into()),
+                    Cell::Money(payment.amount, currency.clone()),
+                    Cell::Text(currency.to_ascii_uppercase()),
+                    Cell::text(payment.reference.clone()),
+                    Cell::text(payment.note.clone()),
+                    Cell::Text(if payment.recorded_in_stripe { "yes" } else { "no" }.into()),
+                ])?;
             }
         }
-        finish(out)
+        out.into_string()
     }
 }
 
