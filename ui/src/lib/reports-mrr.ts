@@ -1,17 +1,7 @@
 // The MRR and churn report tables in the shape the CSV export takes: typed columns and rows of
 // one currency. Money stays in minor units (the exporter writes major units by the currency);
 // percentages are the basis points divided by 100 (11.11 for 1111), exact to two decimals.
-import type { MrrMonth, MrrReport } from './bindings';
-
-export type ColumnKind = 'text' | 'money' | 'count' | 'date' | 'percent';
-
-/** A report table ready for "Export CSV". */
-export interface ReportTable {
-  columns: { name: string; kind: ColumnKind }[];
-  rows: (string | number | null)[][];
-  /** The one currency of every money column. */
-  currency: string;
-}
+import type { MrrMonth, MrrReport, ReportTable } from './bindings';
 
 /** The months of one currency of the report (empty when it has none). */
 export function monthsOf(report: MrrReport, currency: string): MrrMonth[] {
@@ -23,6 +13,7 @@ const percent = (basisPoints: number | null) => (basisPoints === null ? null : b
 /** The MRR table: month-end MRR, its movements and counts, as the report shows it. */
 export function mrrTable(report: MrrReport, currency: string): ReportTable {
   return {
+    title: `mrr-${currency}-${report.from_month}_${report.to_month}`,
     currency,
     columns: [
       { name: 'Month', kind: 'text' },
@@ -46,6 +37,7 @@ export function mrrTable(report: MrrReport, currency: string): ReportTable {
 /** The churn table: subscriber churn and MRR churn with what they divide, and ARPA. */
 export function churnTable(report: MrrReport, currency: string): ReportTable {
   return {
+    title: `churn-${currency}-${report.from_month}_${report.to_month}`,
     currency,
     columns: [
       { name: 'Month', kind: 'text' },

@@ -2,16 +2,11 @@
 // its chart and what "Export CSV" writes. Money cells are integer minor units; the currency
 // of every money cell is the row's "Currency" column (reports never convert currencies), so
 // the exporter can write major units by each currency's exponent.
-import type { AgingAmounts, AgingBucketName, AgingReport, RevenueReport, TopCustomersReport } from './bindings';
+import type { AgingAmounts, AgingBucketName, AgingReport, ColumnKind, ReportTable, RevenueReport, TopCustomersReport } from './bindings';
 
-export type ColumnKind = 'text' | 'money' | 'count' | 'date' | 'percent';
-
-/** A report table in the shape the CSV export takes. */
-export interface ReportTable {
-  columns: { name: string; kind: ColumnKind }[];
-  rows: (string | number | null)[][];
-  /** The currency of every money cell, or null when each row names its own in "Currency". */
-  currency: string | null;
+/** Each row's currency, read from its "Currency" cell (the exporter writes money by it). */
+function rowCurrencies(rows: (string | number | null)[][], column: number): string[] {
+  return rows.map((row) => String(row[column] ?? '').toLowerCase());
 }
 
 /** The aging buckets in order, with their column names. */
@@ -49,7 +44,8 @@ export function revenueTable(report: RevenueReport): ReportTable {
       { name: 'Net', kind: 'money' },
     ],
     rows,
-    currency: null,
+    row_currencies: rowCurrencies(rows, 1),
+    title: `revenue-by-${report.granularity}-${report.periods[0] ?? ''}_${report.periods[report.periods.length - 1] ?? ''}`,
   };
 }
 
@@ -80,7 +76,8 @@ export function agingTable(report: AgingReport, accountName: (id: string) => str
       { name: 'Invoices', kind: 'count' },
     ],
     rows,
-    currency: null,
+    row_currencies: rowCurrencies(rows, 2),
+    title: `aging-as-of-${report.as_of}`,
   };
 }
 
@@ -114,6 +111,7 @@ export function topCustomersTable(report: TopCustomersReport, accountName: (id: 
       ...figures,
     ],
     rows,
-    currency: null,
+    row_currencies: rowCurrencies(rows, 3),
+    title: `top-customers-by-${report.by.replace('_', '-')}`,
   };
 }

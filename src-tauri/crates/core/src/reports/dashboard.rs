@@ -10,6 +10,7 @@ use ts_rs::TS;
 use super::dates::{DayRange, Granularity};
 use super::revenue::{revenue, RevenueRow};
 use crate::error::Result;
+use crate::mrr::MrrNowRow;
 use crate::store::Store;
 
 /// Money figures of one currency, minor units, summed over the accounts in scope.
@@ -25,9 +26,9 @@ pub struct DashboardMoney {
     pub open_receivables: i64,
     /// The part of it past its due date.
     pub overdue: i64,
-    /// Monthly recurring revenue now (see [`current_mrr`]).
+    /// Monthly recurring revenue now, as the MRR report counts it ([`crate::mrr`]).
     pub mrr: i64,
-    /// MRR's change over the range, when the subscription history is known (not yet).
+    /// MRR's change since the end of last month; None where the currency has no MRR history.
     pub mrr_change: Option<i64>,
 }
 
@@ -67,20 +68,6 @@ pub struct DashboardFigures {
     pub money: Vec<DashboardMoney>,
     /// Per account in scope.
     pub counts: Vec<DashboardCounts>,
-}
-
-/// Monthly recurring revenue now, per currency, of one account: the sum of the cached
-/// subscriptions' `mrr` column over those active or past due. The one place the dashboard
-/// reads MRR, so it can follow the MRR report's definition once that exists.
-pub fn current_mrr(store: &Store, account_id: &str) -> Result<Vec<(String, i64)>> {
-    let conn = store.read_conn()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT currency, sum(ifnull(mrr, 0)) FROM cache_subscriptions INDEXED BY cache_subscriptions_by_status
-         WHERE account_id = ?1 AND deleted = 0 AND ifnull(status, '') IN ('active', 'past_due') AND currency IS NOT NULL
-         GROUP BY currency",
-    )?;
-    let rows = stmt.query_map([account_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Open invoices' remaining amount and the overdue part per currency, as of `now`.
@@ -133,8 +120,9 @@ fn slot<'m>(money: &'m mut BTreeMap<String, DashboardMoney>, currency: &str) -> 
     money.entry(currency.to_string()).or_insert_with(|| DashboardMoney { currency: currency.to_string(), ..DashboardMoney::default() })
 }
 
-/// The dashboard of the given accounts (`(id, name)`) over `range`, as of `now`.
-pub fn figures(store: &Store, accounts: &[(String, String)], range: &DayRange, now: i64) -> Result<DashboardFigures> {
+/// The dashboard of the given accounts (`(id, name)`) over `range`, as of `now`, with their
+/// MRR now (from the MRR report, so both always agree).
+pub fn figures(store: &Store, accounts: &[(String, String)], range: &DayRange, now: i64, mrr: &[MrrNowRow]) -> Result<DashboardFigures> {
     let ids: Vec<String> = accounts.iter().map(|(id, _)| id.clone()).collect();
     let previous = range.previous();
     let mut money: BTreeMap<String, DashboardMoney> = BTreeMap::new();
@@ -156,11 +144,12 @@ pub fn figures(store: &Store, accounts: &[(String, String)], range: &DayRange, n
             entry.overdue += overdue;
             counts.overdue_invoices += overdue_count;
         }
-        for (currency, mrr) in current_mrr(store, id)? {
-            let entry = slot(&mut money, &currency);
-            entry.mrr += mrr;
-        }
         counts_out.push(counts);
+    }
+    for row in mrr {
+        let entry = slot(&mut money, &row.currency);
+        entry.mrr = row.mrr;
+        entry.mrr_change = Some(row.change);
     }
     let mut money: Vec<DashboardMoney> = money.into_values().collect();
     money.sort_by(|a, b| b.revenue.gross.cmp(&a.revenue.gross).then_with(|| a.currency.cmp(&b.currency)));

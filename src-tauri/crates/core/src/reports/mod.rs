@@ -15,7 +15,7 @@ pub mod revenue;
 pub mod top_customers;
 
 pub use aging::{AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingFilter, AgingInvoice, AgingReport};
-pub use dashboard::{current_mrr, DashboardCounts, DashboardFigures, DashboardMoney};
+pub use dashboard::{DashboardCounts, DashboardFigures, DashboardMoney};
 pub use dates::{DayRange, Granularity};
 pub use revenue::{RevenueCurrency, RevenueReport, RevenueRow};
 pub use top_customers::{TopBy, TopCustomer, TopCustomersCurrency, TopCustomersReport};
@@ -90,7 +90,8 @@ impl Billfold {
     /// receivables and MRR as of `now` (Unix seconds).
     pub fn dashboard_figures(&self, account_id: Option<&str>, from: &str, to: &str, offset_minutes: i32, now: i64) -> Result<DashboardFigures> {
         let range = DayRange::parse(from, to, offset_minutes)?;
-        dashboard::figures(self.store(), &self.report_scope(account_id)?, &range, now)
+        let mrr = self.mrr_now_at(account_id, now)?;
+        dashboard::figures(self.store(), &self.report_scope(account_id)?, &range, now, &mrr)
     }
 }
 
