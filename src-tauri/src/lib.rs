@@ -14,20 +14,20 @@ use tauri::{Manager, Runtime};
 pub use state::AppState;
 
 /// Adds Billfold's commands to a builder, for any runtime (the real one, or the mock
-/// runtime in tests, which manage their own [`AppState`]).
+/// runtime in tests, which manage their own [`AppState`] and, to export, their own
+/// `ExportJobs`).
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         // Save dialogs for exports, opened by the export commands (no webview permission).
         .plugin(tauri_plugin_dialog::init())
-        .manage(commands::ExportJobs::default())
         .invoke_handler(commands::handler())
 }
 
 /// Runs the desktop app.
 pub fn run() {
-    let app = build_app(tauri::Builder::default()).setup(|app| {
+    let app = build_app(tauri::Builder::default()).manage(commands::ExportJobs::from_env()).setup(|app| {
         let state = AppState::start(app.handle())?;
         let open_demo = AppState::demo_requested();
         let startup = if open_demo { state.hold_startup() } else { None };

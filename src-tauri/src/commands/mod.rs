@@ -13,7 +13,7 @@ mod customers;
 mod disputes;
 mod dunning;
 mod events;
-pub(crate) mod exports;
+mod exports;
 mod invoices;
 mod mrr;
 mod payments;

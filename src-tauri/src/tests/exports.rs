@@ -10,7 +10,7 @@ use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
-use crate::commands::exports::EXPORT_DIR_ENV;
+use crate::commands::ExportJobs;
 use crate::{build_app, AppState};
 
 #[cfg(any(windows, target_os = "android"))]
@@ -35,11 +35,11 @@ fn invoke(window: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, ar
 fn exports_write_through_the_test_seam_and_refuse_bad_requests_as_code_and_message() {
     let data = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    // The only test of this crate that exports; no other reads the variable.
-    std::env::set_var(EXPORT_DIR_ENV, out.path());
     let keychain = Keychain::with_store(keyring_core::mock::Store::new().unwrap());
     let app = build_app(mock_builder()).build(tauri::generate_context!()).unwrap();
     app.manage(AppState::with_core(Billfold::open(data.path(), keychain).unwrap()));
+    // What `BILLFOLD_EXPORT_DIR` does when the app starts.
+    app.manage(ExportJobs::into_folder(out.path()));
     let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
 
     let all = json!({ "kind": "credit_notes", "from": "2026-01-01", "to": "2026-03-31" });

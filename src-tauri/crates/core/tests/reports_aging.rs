@@ -150,6 +150,15 @@ async fn aging_as_of_two_dates_worked_by_hand() {
     assert!(app.aging_report(Some(&a), "2026-03-01", 0).unwrap().currencies.is_empty());
     assert_eq!(app.aging_report(None, "2026-04-20", 0).unwrap().currencies[0].total.total, 130_000);
 
+    // The dashboard on 2026-04-20 (12:00 UTC): open now are inv1 60,000, inv2 50,000 and inv4
+    // 20,000 = 130,000, all three past due; nothing is a draft.
+    let noon = START + 49 * DAY + 3 * 3_600;
+    let dashboard = app.dashboard_figures(Some(&a), "2026-04-01", "2026-04-30", 0, noon).unwrap();
+    assert_eq!((dashboard.previous_from.as_str(), dashboard.previous_to.as_str()), ("2026-03-01", "2026-03-31"));
+    let eur = dashboard.money.iter().find(|money| money.currency == "eur").unwrap();
+    assert_eq!((eur.open_receivables, eur.overdue, eur.mrr), (130_000, 130_000, 0));
+    assert_eq!((dashboard.counts[0].overdue_invoices, dashboard.counts[0].draft_invoices), (3, 0));
+
     // Input is checked.
     assert!(app.aging_report(Some(&a), "2026-04-31", 0).is_err());
     let bad = AgingFilter { currency: Some("xx1"), customer_id: None, bucket: None };

@@ -391,7 +391,14 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP TABLE payout_transaction_fetches;
              DROP TABLE account_balances;
              DROP INDEX cache_events_by_created;
-             ALTER TABLE cache_events DROP COLUMN applied_at;",
+             ALTER TABLE cache_events DROP COLUMN applied_at;
+             DROP TABLE cache_balance_transactions;
+             DROP TABLE balance_transaction_sync;
+             DROP INDEX cache_invoices_by_finalized;
+             ALTER TABLE cache_invoices DROP COLUMN finalized_at;
+             ALTER TABLE cache_invoices DROP COLUMN paid_at;
+             ALTER TABLE cache_invoices DROP COLUMN voided_at;
+             ALTER TABLE cache_invoices DROP COLUMN uncollectible_at;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", before as i64)
