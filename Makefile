@@ -78,12 +78,15 @@ bundle: setup ui
 
 ## Benchmarks, minutes long and not part of `make test`: the first sync of 10k customers +
 ## 100k invoices and every list query on it (core, release build; also written to
-## tests/artifacts/backfill-bench.txt), then the same account in the real app: scrolling,
+## tests/artifacts/backfill-bench.txt), every report over that account with 10k subscriptions
+## and 20k payments (tests/artifacts/reports-bench.txt), then the same account in the real app: scrolling,
 ## searching and sorting 100k invoices (tests/artifacts/big-list-timings.md).
 bench: setup setup-test-tools ui app
 	@mkdir -p tests/artifacts
 	set -o pipefail; $(CARGO) run --locked --release -p billfold-core --example backfill_bench \
 		| tee tests/artifacts/backfill-bench.txt
+	set -o pipefail; $(CARGO) run --locked --release -p billfold-core --example reports_bench \
+		| tee tests/artifacts/reports-bench.txt
 	@# The example built a release stripe-sim: it makes and serves 100k invoices far faster.
 	BENCH_STRIPE_SIM=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release/stripe-sim \
 		tests/with-test-session.sh $(CARGO) test --locked -p billfold-e2e --features bench \

@@ -16,7 +16,9 @@ describe('report tables', () => {
       ['2026-03', 'JPY', 5_000, 0, 0, 0, 175, 4_825],
       ['Total', 'JPY', 5_000, 0, 0, 0, 175, 4_825],
     ]);
-    expect(table.currency).toBeNull();
+    // Each row's money is in its own currency, which the exporter reads from row_currencies.
+    expect(table.row_currencies).toEqual(['jpy', 'jpy']);
+    expect(table.title).toBe('revenue-by-month-2026-03_2026-03');
   });
 
   it('turns aging into rows per customer, naming the account, with a total', () => {
