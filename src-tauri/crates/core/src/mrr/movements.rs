@@ -99,6 +99,9 @@ impl Ledger {
     }
 }
 
+/// A customer in one currency: (currency, account, customer).
+type CustomerKey<'a> = (&'a str, &'a str, &'a str);
+
 /// The months `months` (consecutive, oldest first) of every currency in `states`, which are
 /// sorted by account, subscription, then time (rows of one second in the order written).
 pub(crate) fn report(states: &[State], months: &[(i32, u32)]) -> Vec<CurrencyMrr> {
@@ -106,7 +109,7 @@ pub(crate) fn report(states: &[State], months: &[(i32, u32)]) -> Vec<CurrencyMrr
     let bounds: Vec<i64> = (0..=months.len() as i64).map(|k| month_start(add(*first, k))).collect();
     // Per (currency, account, customer): the changes of its MRR; per currency: of its count
     // of subscriptions.
-    let mut changes: BTreeMap<(&str, &str, &str), Vec<(i64, i64)>> = BTreeMap::new();
+    let mut changes: BTreeMap<CustomerKey<'_>, Vec<(i64, i64)>> = BTreeMap::new();
     let mut ledgers: BTreeMap<&str, Ledger> = BTreeMap::new();
     let mut previous: Option<&State> = None;
     for state in states {
