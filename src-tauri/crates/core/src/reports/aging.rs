@@ -188,6 +188,9 @@ const OPEN_AT_SQL: &str = "
 /// The bucket index of `days` past due, in SQL.
 const BUCKET_SQL: &str = "CASE WHEN days <= 0 THEN 0 WHEN days <= 30 THEN 1 WHEN days <= 60 THEN 2 WHEN days <= 90 THEN 3 ELSE 4 END";
 
+/// A currency's customers by (account, customer id).
+type CustomersByKey = BTreeMap<(String, Option<String>), AgingCustomer>;
+
 /// Aging of the given accounts as of `at` (the last second of day `as_of` in the zone
 /// `offset_secs` east of UTC).
 pub fn aging(store: &Store, accounts: &[String], as_of: &str, at: i64, offset_secs: i64) -> Result<AgingReport> {
@@ -197,7 +200,7 @@ pub fn aging(store: &Store, accounts: &[String], as_of: &str, at: i64, offset_se
     );
     let conn = store.read_conn()?;
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut currencies: BTreeMap<String, (AgingAmounts, BTreeMap<(String, Option<String>), AgingCustomer>)> = BTreeMap::new();
+    let mut currencies: BTreeMap<String, (AgingAmounts, CustomersByKey)> = BTreeMap::new();
     for account in accounts {
         let rows = stmt.query_map(named_params! {":account": account, ":at": at, ":offset": offset_secs}, |row| {
             Ok((
