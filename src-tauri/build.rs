@@ -106,7 +106,6 @@ const COMMANDS: &[&str] = &[
     "resend_po_invoice",
     "cancel_purchase_order",
     "open_po_link",
-    "aging_summary",
     "import_purchase_orders_csv",
     "export_purchase_orders_csv",
     "export_po_payments_csv",

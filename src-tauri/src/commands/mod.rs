@@ -136,7 +136,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         purchase_orders::resend_po_invoice,
         purchase_orders::cancel_purchase_order,
         purchase_orders::open_po_link,
-        purchase_orders::aging_summary,
         purchase_orders::import_purchase_orders_csv,
         purchase_orders::export_purchase_orders_csv,
         purchase_orders::export_po_payments_csv,

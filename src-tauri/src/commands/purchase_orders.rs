@@ -1,8 +1,8 @@
 //! Purchase-order commands: list, read, create, edit, issue, payments, resend, cancel,
-//! links, aging, CSV import and export.
+//! links, CSV import and export.
 
 use billfold_core::po::{
-    AgingBucket, CsvImportReport, NewPayment, PoInput, PoListQuery, PoPage, PurchaseOrder,
+    CsvImportReport, NewPayment, PoInput, PoListQuery, PoPage, PurchaseOrder,
 };
 use billfold_core::Error;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -83,13 +83,6 @@ pub fn open_po_link<R: Runtime>(
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|err| Error::Internal(format!("the browser could not be opened: {err}")).payload())
-}
-
-/// Open balances by days past due, per currency. Off the window's thread: the dashboard asks
-/// at start-up, while the first sync may be writing.
-#[tauri::command(async)]
-pub fn aging_summary(state: State<'_, AppState>, account_id: String) -> CommandResult<Vec<AgingBucket>> {
-    state.core()?.aging_summary(&account_id).map_err(|err| err.payload())
 }
 
 /// Imports POs from CSV text: all or nothing, with a per-row error report.

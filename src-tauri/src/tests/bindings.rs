@@ -32,7 +32,7 @@ use billfold_core::store::{
 };
 use billfold_core::payouts::{AccountBalance, BalanceAmount, PayoutDetail, PayoutPage, PayoutRow, PayoutSums, PayoutTransactionRow};
 use billfold_core::po::{
-    AgingBucket, AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
+    AuditEntry, CsvImportReport, CsvRowError, NewPayment, PaymentMethod, PoInput, PoLine, PoLineInput,
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
 use billfold_core::reports::{
@@ -188,7 +188,6 @@ fn generate() -> String {
         PurchaseOrder::decl(&cfg),
         PoListQuery::decl(&cfg),
         PoPage::decl(&cfg),
-        AgingBucket::decl(&cfg),
         CsvRowError::decl(&cfg),
         CsvImportReport::decl(&cfg),
         SimulateAction::decl(&cfg),
