@@ -3223,36 +3223,6 @@ next: string | null,
  */
 search_hint: string | null, };
 
-export type AgingBucket = { 
-/**
- * Lowercase ISO currency.
- */
-currency: string, 
-/**
- * Not yet due.
- */
-current: number, 
-/**
- * 1–30 days past due.
- */
-days_1_30: number, 
-/**
- * 31–60 days past due.
- */
-days_31_60: number, 
-/**
- * 61–90 days past due.
- */
-days_61_90: number, 
-/**
- * More than 90 days past due.
- */
-days_over_90: number, 
-/**
- * All open balances.
- */
-total: number, };
-
 export type CsvRowError = { 
 /**
  * Row number in the file; the header is row 1.

@@ -392,6 +392,13 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP TABLE account_balances;
              DROP INDEX cache_events_by_created;
              ALTER TABLE cache_events DROP COLUMN applied_at;
+             DROP TRIGGER IF EXISTS mrr_discount_coupons_insert;
+             DROP TRIGGER IF EXISTS mrr_discount_coupons_update;
+             DROP TRIGGER IF EXISTS mrr_coupons_insert;
+             DROP TRIGGER IF EXISTS mrr_coupons_update;
+             DROP TABLE mrr_history;
+             DROP TABLE mrr_discount_coupons;
+             DROP TABLE mrr_coupons;
              DROP TABLE cache_balance_transactions;
              DROP TABLE balance_transaction_sync;
              DROP INDEX cache_invoices_by_finalized;
