@@ -10,10 +10,12 @@
 //!
 //! `BENCH_CUSTOMERS`, `BENCH_INVOICES`, `BENCH_SUBSCRIPTIONS` and `BENCH_PAYMENTS` change the sizes.
 
+// Shared with the backfill benchmark, which uses more of them.
 #[path = "../backfill_bench/measure.rs"]
 #[allow(dead_code)]
 mod measure;
 #[path = "../backfill_bench/sim.rs"]
+#[allow(dead_code)]
 mod sim;
 
 use std::time::{Duration, Instant};
