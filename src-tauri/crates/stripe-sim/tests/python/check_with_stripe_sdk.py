@@ -361,6 +361,10 @@ def check_payouts():
     check(found, "the payment is in a payout")
     available = {b.currency: b.amount for b in stripe.Balance.retrieve().available}
     check(available.get("usd", 0) == 0, "everything available was paid out", available)
+    # The account-wide ledger as the revenue reports' sync lists it: from a time, page by page.
+    paged = [t.id for t in stripe.BalanceTransaction.list(created={"gte": txn.created}, limit=2).auto_paging_iter()]
+    whole = [t.id for t in stripe.BalanceTransaction.list(created={"gte": txn.created}, limit=100).data]
+    check(paged == whole and txn.id in whole and len(whole) >= 2, "the ledger lists from a time, page by page, the same", (paged, whole))
 
 
 if __name__ == "__main__":
