@@ -261,9 +261,12 @@ struct Generate {
     seed: u64,
 }
 
-/// Fills a key's account with bulk data and answers what was made.
+/// Fills a key's account with bulk data and answers what was made. With subscriptions or
+/// payments asked for too, the invoices come last (see [`crate::generate::generate_invoices`]).
 async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Generate>) -> Response {
-    let made = match crate::generate::generate(&state, &request.key, request.customers, request.invoices, request.seed).await {
+    let invoices_last = request.subscriptions > 0 || request.payments > 0;
+    let first = if invoices_last { 0 } else { request.invoices };
+    let made = match crate::generate::generate(&state, &request.key, request.customers, first, request.seed).await {
         Ok(made) => made,
         Err(err) => return err.into_response(),
     };
@@ -271,15 +274,26 @@ async fn generate(State(state): State<Arc<SimState>>, Json(request): Json<Genera
         Ok(subscriptions) => subscriptions,
         Err(err) => return err.into_response(),
     };
-    match crate::generate::generate_payments(&state, &request.key, request.payments, request.seed).await {
-        Ok(payments) => Json(crate::generate::Generated {
-            subscriptions: subscriptions.subscriptions,
-            subscriptions_by_status: subscriptions.subscriptions_by_status,
-            payments: payments.payments,
-            refunds: payments.refunds,
-            ..made
-        })
-        .into_response(),
-        Err(err) => err.into_response(),
-    }
+    let payments = match crate::generate::generate_payments(&state, &request.key, request.payments, request.seed).await {
+        Ok(payments) => payments,
+        Err(err) => return err.into_response(),
+    };
+    let invoices = if invoices_last {
+        match crate::generate::generate_invoices(&state, &request.key, request.invoices, request.seed).await {
+            Ok(invoices) => invoices,
+            Err(err) => return err.into_response(),
+        }
+    } else {
+        crate::generate::Generated { invoices: made.invoices, invoices_by_status: made.invoices_by_status.clone(), ..Default::default() }
+    };
+    Json(crate::generate::Generated {
+        invoices: invoices.invoices,
+        invoices_by_status: invoices.invoices_by_status,
+        subscriptions: subscriptions.subscriptions,
+        subscriptions_by_status: subscriptions.subscriptions_by_status,
+        payments: payments.payments,
+        refunds: payments.refunds,
+        ..made
+    })
+    .into_response()
 }

@@ -106,10 +106,36 @@ pub async fn generate(state: &Arc<SimState>, key: &str, customers: usize, invoic
         customer_ids.push(id_of(&customer));
         made.customers += 1;
     }
-    if invoices == 0 {
-        return Ok(made);
-    }
+    invoices_for(&ctx, &customer_ids, invoices, &mut rng, &mut made).await?;
+    Ok(made)
+}
 
+/// Adds `count` invoices (as [`generate`] makes them) to the account's existing customers.
+/// Bulk data with subscriptions makes its invoices last: billing a subscription looks through
+/// every pending invoice item of the account, and 100k invoices' items made first would make
+/// each of 10k subscriptions read them all.
+pub async fn generate_invoices(state: &Arc<SimState>, key: &str, count: usize, seed: u64) -> Result<Generated, ApiError> {
+    let api_key = authenticate(key)?;
+    if count > MAX_OBJECTS {
+        return Err(ApiError::invalid_request(None, format!("At most {MAX_OBJECTS} invoices per call."), None));
+    }
+    let account = state.account(&api_key.key, api_key.livemode);
+    let customer_ids: Vec<String> = crate::state::lock(&account.data).all("customer").map(id_of).collect();
+    if count > 0 && customer_ids.is_empty() {
+        return Err(ApiError::invalid_param("invoices", "Invoices need at least one customer."));
+    }
+    let ctx = ApiContext::internal(&account, state.clone(), api_key.livemode);
+    let mut made = Generated::default();
+    invoices_for(&ctx, &customer_ids, count, &mut Rng::new(seed ^ 0x1A40), &mut made).await?;
+    Ok(made)
+}
+
+/// The invoice half of [`generate`]: `invoices` invoices over `customer_ids`, 1–3 catalog lines
+/// each, in every state.
+async fn invoices_for(ctx: &ApiContext, customer_ids: &[String], invoices: usize, rng: &mut Rng, made: &mut Generated) -> Result<(), ApiError> {
+    if invoices == 0 {
+        return Ok(());
+    }
     let mut catalog = Vec::new();
     for (name, unit_amount) in CATALOG {
         let product = value(products::create(ctx.clone(), Params(json!({ "name": name }))).await)?;
@@ -161,7 +187,7 @@ pub async fn generate(state: &Arc<SimState>, key: &str, customers: usize, invoic
         *made.invoices_by_status.entry(status.to_string()).or_default() += 1;
         made.invoices += 1;
     }
-    Ok(made)
+    Ok(())
 }
 
 /// Checks a key as the API would.

@@ -143,9 +143,12 @@ async fn subscriptions_are_generated_for_existing_customers() {
 async fn payments_are_generated_with_their_charges_fees_and_some_refunds() {
     let (sim, _) = common::start().await;
     let key = "sk_test_000000000000000000000000generate7";
-    let body = format!(r#"{{"key": "{key}", "customers": 4, "payments": 40, "seed": 3}}"#);
+    // With payments asked for, the invoices are made last, for the same customers.
+    let body = format!(r#"{{"key": "{key}", "customers": 4, "invoices": 12, "payments": 40, "seed": 3}}"#);
     let made = common::raw_json_post(&sim, "/_sim/generate", &body).await;
     assert_eq!((made["customers"].as_u64(), made["payments"].as_u64()), (Some(4), Some(40)), "{made}");
+    assert_eq!(made["invoices"].as_u64(), Some(12), "{made}");
+    assert_eq!(made["invoices_by_status"].as_object().unwrap().values().filter_map(|n| n.as_u64()).sum::<u64>(), 12);
     let refunded = made["refunds"].as_u64().unwrap();
     assert!(refunded > 0 && refunded < 40, "some refunded: {made}");
 
