@@ -173,7 +173,11 @@ const OPEN_AT_SQL: &str = "
            CASE WHEN i.due_date IS NULL THEN 0
                 ELSE CAST(julianday(date(:at + :offset, 'unixepoch')) - julianday(date(i.due_date + :offset, 'unixepoch')) AS INTEGER)
            END AS days,
-           max(0, ifnull(i.amount_due, 0) + ifnull(json_extract(i.raw, '$.pre_payment_credit_notes_amount'), 0)
+           max(0, ifnull(i.amount_due, 0)
+               -- Only an invoice with credit notes has a pre-payment amount to read from its JSON;
+               -- reading it for every open invoice would parse tens of thousands of documents.
+               + CASE WHEN EXISTS (SELECT 1 FROM cache_credit_notes c WHERE c.account_id = i.account_id AND c.invoice_id = i.id)
+                      THEN ifnull(json_extract(i.raw, '$.pre_payment_credit_notes_amount'), 0) ELSE 0 END
                - ifnull((SELECT sum(p.amount_paid) FROM cache_invoice_payments p
                          WHERE p.account_id = i.account_id AND p.invoice_id = i.id AND p.deleted = 0 AND p.status = 'paid'
                            AND ifnull(json_extract(p.raw, '$.status_transitions.paid_at'), p.created) <= :at), 0)
