@@ -90,4 +90,24 @@ describe('demo', () => {
     expect(result.textContent).toContain('The customer put a working card on file; nothing is paid until the next retry or Retry now.');
     expect(backend.argsOf('simulate')).toEqual([{ accountId: 'd1', action: { kind: 'update_card', customerId: 'cus_9' } }]);
   });
+  it('shows the actions only once it knows their targets, so none moves under the pointer', async () => {
+    let answer: (targets: unknown) => void = () => {};
+    fakeBackend({
+      app_overview: () => overview([demo('d1', 'RustConf Europe 2027')], 'd1'),
+      list_invoices: () => ({ total: 1, rows: [OPEN_INVOICE] }),
+      simulation_targets: () => new Promise((resolve) => (answer = resolve)),
+    });
+    render(App);
+    const menu = await screen.findByTestId('simulate-menu');
+    const details = menu.closest('details')!;
+    details.open = true;
+    await fireEvent(details, new Event('toggle'));
+    await screen.findByTestId('simulate-loading');
+    expect(screen.queryByTestId('simulate-month')).toBeNull();
+    expect(screen.queryByTestId('simulate-pay-full')).toBeNull();
+    answer({ subscriptions: [], charges: [], customers: [], disputes: [] });
+    await screen.findByTestId('simulate-month');
+    expect(screen.getByTestId('simulate-invoice').textContent).toContain('RCE-0001');
+    expect(screen.queryByTestId('simulate-loading')).toBeNull();
+  });
 });
