@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use billfold_core::customers::CustomerInput;
 use billfold_core::store::SyncStatus;
 use billfold_core::sync::{DataChanged, NoObserver, SyncObserver, SyncProgress, SyncState};
 use billfold_core::{Billfold, ErrorCode};
@@ -437,6 +438,28 @@ async fn the_scheduler_polls_each_account_and_sync_now_wakes_it() {
     let bad = h.app.sync_now("no-such-account").unwrap_err();
     assert_eq!(bad.code(), ErrorCode::NotFound);
     assert_eq!(json!(h.status().state), json!("idle"));
+}
+
+/// A write through the app has the account's poller read events at once: what Stripe did
+/// meanwhile (here a customer made elsewhere) arrives without Sync now and long before the
+/// next scheduled poll (a minute away).
+#[tokio::test]
+async fn a_write_through_the_app_wakes_the_poller() {
+    let h = harness(SimConfig::default(), 8).await;
+    h.sim.generate(&h.key, 5, 5, 3).await.unwrap();
+    let recorder = Arc::new(Recorder::default());
+    h.app.start_sync(recorder.clone()).unwrap();
+    eventually("the first poll", || h.status().next_poll_at.is_some()).await;
+    assert_eq!(h.status().poll_interval_secs, 60);
+
+    h.post("/v1/customers", &[("name", "Made on the Dashboard")]).await;
+    let input = CustomerInput { name: Some("Made in Billfold".into()), ..CustomerInput::default() };
+    h.app.create_customer(&h.account, input).await.unwrap();
+    eventually("the customer made elsewhere", || {
+        h.app.store().cached_count(&h.account, "customers").unwrap() == 7
+    })
+    .await;
+    h.app.stop_sync();
 }
 
 /// How many syncs of `account` the statuses show starting (a running state after a resting one).

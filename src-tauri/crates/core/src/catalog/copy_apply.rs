@@ -101,7 +101,7 @@ impl Billfold {
         )?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
         // Even a copy that stopped half-way has written its first objects to the cache.
-        self.notify_changed(target_account_id, ["products", "prices"]);
+        self.written_to_stripe(target_account_id, ["products", "prices"]);
         output?;
         Ok(CopyResult {
             operation_id: Some(operation.id),

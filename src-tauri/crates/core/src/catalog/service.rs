@@ -172,7 +172,7 @@ impl Billfold {
         let operation = journal::begin(self.store(), account_id, kind, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
         // Even a failed run may have written part of the operation (the product of a create).
-        self.notify_changed(account_id, ["products", "prices"]);
+        self.written_to_stripe(account_id, ["products", "prices"]);
         let output = output?;
         let product_id = output["product_id"]
             .as_str()

@@ -27,7 +27,7 @@ impl Billfold {
         let input = serde_json::to_value(CreateCoupon { form }).map_err(|err| Error::Internal(err.to_string()))?;
         let operation = journal::begin(self.store(), account_id, OperationKind::CreateCoupon, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["coupons"]);
+        self.written_to_stripe(account_id, ["coupons"]);
         let output = output?;
         let coupon_id = output["coupon_id"]
             .as_str()

@@ -70,7 +70,7 @@ impl Billfold {
         let input = serde_json::to_value(&checked.operation).map_err(|err| Error::Internal(err.to_string()))?;
         let operation = journal::begin(self.store(), account_id, OperationKind::CreateCreditNote, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, CHANGED);
+        self.written_to_stripe(account_id, CHANGED);
         Ok(CreditNoteRow::from_stripe(&output?))
     }
 
@@ -99,7 +99,7 @@ impl Billfold {
         let input = serde_json::to_value(&input).map_err(|err| Error::Internal(err.to_string()))?;
         let operation = journal::begin(self.store(), account_id, OperationKind::VoidCreditNote, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, CHANGED);
+        self.written_to_stripe(account_id, CHANGED);
         Ok(CreditNoteRow::from_stripe(&output?))
     }
 

@@ -111,7 +111,7 @@ impl Billfold {
             input,
         )?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await?;
-        self.notify_changed(account_id, ["customers", BALANCE_TRANSACTIONS_RESOURCE]);
+        self.written_to_stripe(account_id, ["customers", BALANCE_TRANSACTIONS_RESOURCE]);
         serde_json::from_value(output).map_err(|err| Error::Internal(err.to_string()))
     }
 }

@@ -91,7 +91,7 @@ impl Billfold {
         let input = serde_json::to_value(&write).map_err(|err| Error::Internal(err.to_string()))?;
         let operation = journal::begin(self.store(), account_id, kind, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["customers"]);
+        self.written_to_stripe(account_id, ["customers"]);
         output
     }
 

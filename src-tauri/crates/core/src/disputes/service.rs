@@ -75,7 +75,7 @@ impl Billfold {
         let input = to_value(&AcceptDispute { dispute_id: dispute_id.to_string() })?;
         let operation = journal::begin(self.store(), account_id, OperationKind::AcceptDispute, input)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["disputes"]);
+        self.written_to_stripe(account_id, ["disputes"]);
         output?;
         self.dispute_detail(account_id, dispute_id)
     }
@@ -119,7 +119,7 @@ impl Billfold {
         };
         let operation = journal::begin(self.store(), account_id, kind, to_value(&write)?)?;
         let output = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["disputes"]);
+        self.written_to_stripe(account_id, ["disputes"]);
         if let Err(err) = &output {
             if !journal::is_transient(err) {
                 journal::discard_spool(self.store(), &write);

@@ -83,7 +83,7 @@ impl Billfold {
         let operation = journal::begin(self.store(), account_id, operation_kind(kind), input)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
         // A finalize or void may have moved the customer's balance too (fetched by the operation).
-        self.notify_changed(account_id, ["invoices", "customers"]);
+        self.written_to_stripe(account_id, ["invoices", "customers"]);
         if po_id.is_some() {
             crate::po::reconcile(self.store(), account_id)?;
             self.purchase_orders_changed(account_id);
@@ -104,7 +104,7 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, OperationKind::CreateInvoice, to_json(&input)?)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["invoices"]);
+        self.written_to_stripe(account_id, ["invoices"]);
         let created: CreatedInvoice =
             serde_json::from_value(outcome?).map_err(|err| Error::Internal(err.to_string()))?;
         self.store().invoice_detail(account_id, &created.invoice_id)
@@ -128,7 +128,7 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, OperationKind::UpdateDraftInvoice, to_json(&input)?)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["invoices"]);
+        self.written_to_stripe(account_id, ["invoices"]);
         outcome?;
         self.store().invoice_detail(account_id, invoice_id)
     }

@@ -90,11 +90,11 @@ impl Billfold {
                 if matches!(err, Error::StripeCard(_)) {
                     self.cache_declined(account_id, &gateway, &input.customer_id, &operation.id).await;
                 }
-                self.notify_changed(account_id, CHANGED);
+                self.written_to_stripe(account_id, CHANGED);
                 return Err(err);
             }
         };
-        self.notify_changed(account_id, CHANGED);
+        self.written_to_stripe(account_id, CHANGED);
         let id = output["payment_intent_id"]
             .as_str()
             .ok_or_else(|| Error::Internal("a create_payment operation gave no payment id".into()))?;
@@ -138,7 +138,7 @@ impl Billfold {
         let input = serde_json::to_value(input).map_err(|err| Error::Internal(err.to_string()))?;
         let operation = journal::begin(self.store(), account_id, kind, input)?;
         let output = journal::run(&self.shared_store(), gateway, &operation.id).await;
-        self.notify_changed(account_id, CHANGED);
+        self.written_to_stripe(account_id, CHANGED);
         output
     }
 

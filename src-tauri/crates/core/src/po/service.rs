@@ -162,7 +162,7 @@ impl Billfold {
             Ok(operation.id)
         })?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation_id).await;
-        self.purchase_orders_changed(account_id);
+        self.written_to_stripe(account_id, [RESOURCE]);
         outcome?;
         self.purchase_order(account_id, po_id)
     }
@@ -247,7 +247,7 @@ impl Billfold {
                 tracing::warn!(account = %account_id, po = %po_id, %err, "marking the invoice paid out of band did not finish");
             }
         }
-        self.purchase_orders_changed(account_id);
+        self.written_to_stripe(account_id, [RESOURCE]);
         self.purchase_order(account_id, po_id)
     }
 
@@ -269,7 +269,7 @@ impl Billfold {
             Ok(journal::begin_in(tx, account_id, OperationKind::SendInvoice, input)?.id)
         })?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation_id).await;
-        self.purchase_orders_changed(account_id);
+        self.written_to_stripe(account_id, [RESOURCE]);
         outcome?;
         self.purchase_order(account_id, po_id)
     }
@@ -314,7 +314,7 @@ impl Billfold {
                 .map(drop),
             None => Ok(()),
         };
-        self.purchase_orders_changed(account_id);
+        self.written_to_stripe(account_id, [RESOURCE]);
         outcome?;
         self.purchase_order(account_id, po_id)
     }

@@ -192,7 +192,7 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, OperationKind::UpdateSubscription, write)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["subscriptions"]);
+        self.written_to_stripe(account_id, ["subscriptions"]);
         let answer = outcome?;
         if let Some(invoice_id) = id_of(&answer["latest_invoice"]).filter(|id| Some(*id) != latest_before.as_deref()) {
             // A read creates nothing, so it is not part of the operation; should it fail, the

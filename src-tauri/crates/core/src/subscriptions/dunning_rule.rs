@@ -196,7 +196,7 @@ impl Billfold {
             ran.push(operation_id);
         }
         if !ran.is_empty() {
-            self.notify_changed(account_id, ["subscriptions", "invoices"]);
+            self.written_to_stripe(account_id, ["subscriptions", "invoices"]);
         }
         Ok(ran)
     }

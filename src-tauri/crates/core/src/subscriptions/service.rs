@@ -138,7 +138,7 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, kind, input)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["subscriptions"]);
+        self.written_to_stripe(account_id, ["subscriptions"]);
         outcome?;
         self.store().subscription_detail(account_id, subscription_id)
     }
@@ -156,7 +156,7 @@ impl Billfold {
         let gateway = self.gateway(account_id).await?;
         let operation = journal::begin(self.store(), account_id, OperationKind::CreateSubscription, to_json(&input)?)?;
         let outcome = journal::run(&self.shared_store(), &gateway, &operation.id).await;
-        self.notify_changed(account_id, ["subscriptions", "customers", "invoices"]);
+        self.written_to_stripe(account_id, ["subscriptions", "customers", "invoices"]);
         let created: CreatedSubscription =
             serde_json::from_value(outcome?).map_err(|err| Error::Internal(err.to_string()))?;
         self.store().subscription_detail(account_id, &created.subscription_id)

@@ -137,6 +137,19 @@ impl Billfold {
             .unwrap_or_else(|| Arc::new(NoObserver))
     }
 
+    /// After a write sent to Stripe: tells the window what changed in the cache and has the
+    /// account's poller read events now. What Stripe changed as a consequence (a subscription
+    /// active again once its invoice is paid, the charge, the fee) arrives within seconds
+    /// instead of at the next scheduled poll. Nothing starts when no poller runs.
+    pub(crate) fn written_to_stripe<S: Into<String>>(
+        &self,
+        account_id: &str,
+        resources: impl IntoIterator<Item = S>,
+    ) {
+        self.notify_changed(account_id, resources);
+        self.sync_runtime().wake(account_id);
+    }
+
     /// Tells the window which of an account's cached resources a write outside a sync
     /// changed (nothing when none did).
     pub(crate) fn notify_changed<S: Into<String>>(
