@@ -167,7 +167,9 @@ pub struct AgingFilter<'a> {
 pub const DRILL_DOWN_LIMIT: usize = 1_000;
 
 /// The open invoices of one account as of `at` (the last second of the day) with what each
-/// owed, its days past due and bucket: one statement.
+/// owed and its days past due: one statement, read from the `cache_invoices_aging` index
+/// (an invoice row is read only for one with credit notes). Used as a materialized CTE, so
+/// each invoice's sums are computed once however often the outer query names them.
 const OPEN_AT_SQL: &str = "
     SELECT i.id, i.number, i.customer_id, coalesce(i.customer_name, i.customer_email) AS customer_name, i.currency, i.due_date,
            CASE WHEN i.due_date IS NULL THEN 0
@@ -181,11 +183,11 @@ const OPEN_AT_SQL: &str = "
                - ifnull((SELECT sum(p.amount_paid) FROM cache_invoice_payments p
                          WHERE p.account_id = i.account_id AND p.invoice_id = i.id AND p.deleted = 0 AND p.status = 'paid'
                            AND ifnull(json_extract(p.raw, '$.status_transitions.paid_at'), p.created) <= :at), 0)
-               - ifnull((SELECT sum(n.total) FROM cache_credit_notes n
+               - ifnull((SELECT sum(n.total) FROM cache_credit_notes n INDEXED BY cache_credit_notes_invoice
                          WHERE n.account_id = i.account_id AND n.invoice_id = i.id AND n.deleted = 0
                            AND ifnull(n.status, '') <> 'void' AND n.created <= :at
                            AND ifnull(json_extract(n.raw, '$.type'), 'pre_payment') = 'pre_payment'), 0)) AS owed
-    FROM cache_invoices i INDEXED BY cache_invoices_by_finalized
+    FROM cache_invoices i INDEXED BY cache_invoices_aging
     WHERE i.account_id = :account AND i.deleted = 0 AND i.finalized_at IS NOT NULL AND i.finalized_at <= :at
       AND NOT ifnull(i.paid_at <= :at, 0) AND NOT ifnull(i.voided_at <= :at, 0) AND NOT ifnull(i.uncollectible_at <= :at, 0)";
 
@@ -199,8 +201,9 @@ type CustomersByKey = BTreeMap<(String, Option<String>), AgingCustomer>;
 /// `offset_secs` east of UTC).
 pub fn aging(store: &Store, accounts: &[String], as_of: &str, at: i64, offset_secs: i64) -> Result<AgingReport> {
     let sql = format!(
-        "SELECT currency, customer_id, max(customer_name), {BUCKET_SQL} AS bucket, count(*), sum(owed)
-         FROM ({OPEN_AT_SQL}) WHERE owed > 0 GROUP BY currency, customer_id, bucket"
+        "WITH open AS MATERIALIZED ({OPEN_AT_SQL})
+         SELECT currency, customer_id, max(customer_name), {BUCKET_SQL} AS bucket, count(*), sum(owed)
+         FROM open WHERE owed > 0 GROUP BY currency, customer_id, bucket"
     );
     let conn = store.read_conn()?;
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -253,8 +256,9 @@ pub fn invoices(store: &Store, account_id: &str, at: i64, offset_secs: i64, filt
         return Err(Error::Validation("A customer id starts with cus_.".into()));
     }
     let sql = format!(
-        "SELECT id, number, customer_id, customer_name, currency, due_date, days, {BUCKET_SQL} AS bucket, owed
-         FROM ({OPEN_AT_SQL})
+        "WITH open AS MATERIALIZED ({OPEN_AT_SQL})
+         SELECT id, number, customer_id, customer_name, currency, due_date, days, {BUCKET_SQL} AS bucket, owed
+         FROM open
          WHERE owed > 0 AND (:currency IS NULL OR currency = :currency) AND (:customer IS NULL OR customer_id = :customer)
            AND (:bucket IS NULL OR {BUCKET_SQL} = :bucket)
          ORDER BY days DESC, id LIMIT {DRILL_DOWN_LIMIT}"

@@ -77,8 +77,8 @@ fn receivables(store: &Store, account_id: &str, now: i64) -> Result<Vec<(String,
         "SELECT currency, sum(ifnull(amount_remaining, 0)),
                 sum(CASE WHEN due_date < ?2 THEN ifnull(amount_remaining, 0) ELSE 0 END),
                 sum(CASE WHEN due_date < ?2 AND amount_remaining > 0 THEN 1 ELSE 0 END)
-         FROM cache_invoices INDEXED BY cache_invoices_by_status
-         WHERE account_id = ?1 AND deleted = 0 AND ifnull(status, '') = 'open' AND currency IS NOT NULL
+         FROM cache_invoices INDEXED BY cache_invoices_open
+         WHERE account_id = ?1 AND deleted = 0 AND status = 'open' AND currency IS NOT NULL
          GROUP BY currency",
     )?;
     let rows = stmt.query_map(params![account_id, now], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_payouts.sql"),
     include_str!("migrations/0018_mrr_history.sql"),
     include_str!("migrations/0019_reports.sql"),
+    include_str!("migrations/0020_report_indexes.sql"),
 ];
 
 /// SQLite's page cache for the writing connection, in KiB.

@@ -305,7 +305,9 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
             .unwrap();
         // Back to the schema before 0007: undo the migrations after it, too.
         conn.execute_batch(
-            "DROP TRIGGER cache_payment_intents_derived_insert;
+            "DROP INDEX cache_invoices_aging;
+             DROP INDEX cache_invoices_open;
+             DROP TRIGGER cache_payment_intents_derived_insert;
              DROP TRIGGER cache_payment_intents_derived_update;
              DROP TRIGGER cache_charges_payment_status_insert;
              DROP TRIGGER cache_charges_payment_status_update;
@@ -401,7 +403,7 @@ fn a_cache_written_before_reads_back_whole_after_the_migration() {
              DROP TABLE mrr_coupons;
              DROP TABLE cache_balance_transactions;
              DROP TABLE balance_transaction_sync;
-             DROP INDEX cache_invoices_by_finalized;
+             DROP INDEX IF EXISTS cache_invoices_by_finalized;
              ALTER TABLE cache_invoices DROP COLUMN finalized_at;
              ALTER TABLE cache_invoices DROP COLUMN paid_at;
              ALTER TABLE cache_invoices DROP COLUMN voided_at;
