@@ -2,7 +2,9 @@
 //! accounts (euros and dollars side by side, never converted) → its MRR figure opens the MRR
 //! report → Export CSV writes the table (the save dialog answered by `BILLFOLD_EXPORT_DIR`, as
 //! WebDriver cannot drive a native dialog), read back and checked against the table on screen.
-//! Screenshots of the dashboard, All accounts and the MRR report land in `tests/artifacts/`.
+//! → the receivables aging, a customer's invoices behind it (a paged table Rust sorts) → one
+//! of them opens its invoice. Screenshots of the dashboard, All accounts, the MRR report and
+//! the aging drill-down land in `tests/artifacts/`.
 
 use billfold_e2e::AppSession;
 use fantoccini::elements::Element;
@@ -88,5 +90,25 @@ async fn the_dashboard_leads_to_all_accounts_and_the_mrr_report_which_exports_as
         // Major units: the screen's "€1,150.00" is the file's 1150.00.
         assert_eq!(cells[1], on_screen[1].replace(['€', ','], ""), "MRR of {}", cells[0]);
     }
+
+    // Receivables aging: a customer's open invoices, each opening its detail.
+    app.click("reports-tab-aging").await;
+    app.find("aging-report").await;
+    let customer = text_of(&app.find("aging-customer").await).await;
+    app.click("aging-customer").await;
+    let drill = app.wait_for_text("aging-drill", &customer).await;
+    assert!(drill.contains("invoices"), "{drill}");
+    let first = app.wait_for_text("aging-invoices-row", "€").await;
+    let number = text_of(&app.find("aging-invoice").await).await;
+    assert!(!number.is_empty() && first.contains(&number), "{first}");
+    app.client
+        .execute("document.querySelector(\"[data-testid='aging-drill']\").scrollIntoView()", vec![])
+        .await
+        .expect("scroll to the drill-down");
+    // The window paints the scrolled page on its next frame.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("aging-drill-down").await;
+    app.click("aging-invoice").await;
+    app.wait_for_text("invoice-number", &number).await;
     app.close().await;
 }

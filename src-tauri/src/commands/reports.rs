@@ -4,7 +4,8 @@
 //! (minutes east) comes with each call.
 
 use billfold_core::reports::{
-    AgingBucketName, AgingFilter, AgingInvoice, AgingReport, DashboardFigures, Granularity, RevenueReport, TopBy, TopCustomersReport,
+    AgingBucketName, AgingFilter, AgingInvoicePage, AgingPageQuery, AgingReport, AgingSort, DashboardFigures, Granularity, RevenueReport, TopBy,
+    TopCustomersReport,
 };
 use tauri::State;
 
@@ -30,21 +31,27 @@ pub fn aging_report(state: State<'_, AppState>, account_id: Option<String>, as_o
     state.core()?.aging_report(account_id.as_deref(), &as_of, offset_minutes).map_err(|err| err.payload())
 }
 
-/// The open invoices of one account behind an aging figure: a currency, optionally one
-/// customer, optionally one bucket.
+/// The open invoices behind an aging figure, a page at a time: of one account or all, in a
+/// currency, optionally of one customer and one bucket, sorted by `sort` (null: most days past
+/// due first).
 #[tauri::command(async)]
 #[allow(clippy::too_many_arguments)]
 pub fn aging_invoices(
     state: State<'_, AppState>,
-    account_id: String,
+    account_id: Option<String>,
     as_of: String,
     offset_minutes: i32,
-    currency: String,
+    currency: Option<String>,
     customer_id: Option<String>,
     bucket: Option<AgingBucketName>,
-) -> CommandResult<Vec<AgingInvoice>> {
-    let filter = AgingFilter { currency: Some(&currency), customer_id: customer_id.as_deref(), bucket };
-    state.core()?.aging_invoices(&account_id, &as_of, offset_minutes, &filter).map_err(|err| err.payload())
+    sort: Option<AgingSort>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> CommandResult<AgingInvoicePage> {
+    let filter = AgingFilter { currency: currency.as_deref(), customer_id: customer_id.as_deref(), bucket };
+    let page = AgingPageQuery { sort, descending, offset, limit };
+    state.core()?.aging_invoices(account_id.as_deref(), &as_of, offset_minutes, &filter, page).map_err(|err| err.payload())
 }
 
 /// The top `limit` customers per currency by revenue over the range or by open balance at

@@ -36,8 +36,8 @@ use billfold_core::po::{
     PoListQuery, PoPage, PoPayment, PoStatus, PoSummary, PurchaseOrder, TimelineEntry,
 };
 use billfold_core::reports::{
-    AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingInvoice, AgingReport, DashboardCounts, DashboardFigures,
-    DashboardMoney, Granularity, RevenueCurrency, RevenueReport, RevenueRow, TopBy, TopCustomer, TopCustomersCurrency, TopCustomersReport,
+    AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingInvoice, AgingInvoicePage, AgingReport, AgingSort, DashboardCounts,
+    DashboardFigures, DashboardMoney, Granularity, RevenueCurrency, RevenueReport, RevenueRow, TopBy, TopCustomer, TopCustomersCurrency, TopCustomersReport,
 };
 use billfold_core::coupons::{AppliedDiscount, CouponRow, CouponValue, NewCouponInput};
 use billfold_core::mrr::{CurrencyMrr, DiscountMode, MrrMonth, MrrNowRow, MrrReport, Rate};
@@ -215,6 +215,8 @@ fn generate() -> String {
         AgingCurrency::decl(&cfg),
         AgingReport::decl(&cfg),
         AgingInvoice::decl(&cfg),
+        AgingInvoicePage::decl(&cfg),
+        AgingSort::decl(&cfg),
         TopBy::decl(&cfg),
         TopCustomer::decl(&cfg),
         TopCustomersCurrency::decl(&cfg),

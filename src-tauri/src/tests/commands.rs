@@ -408,8 +408,15 @@ fn reports_cross_ipc_for_all_accounts_with_clear_errors() {
     assert_eq!(invoke(&main, "aging_report", bad_day).unwrap_err()["code"], "validation");
     let unknown = json!({ "accountId": "no-such-account", "asOf": "2026-03-31", "offsetMinutes": 0 });
     assert_eq!(invoke(&main, "aging_report", unknown).unwrap_err()["code"], "not_found");
-    let drill = json!({ "accountId": "no-such-account", "asOf": "2026-03-31", "offsetMinutes": 0, "currency": "eur", "customerId": null, "bucket": "days_1_30" });
+    let drill = json!({ "accountId": "no-such-account", "asOf": "2026-03-31", "offsetMinutes": 0, "currency": "eur", "customerId": null,
+                        "bucket": "days_1_30", "sort": null, "descending": false, "offset": 0, "limit": 200 });
     assert_eq!(invoke(&main, "aging_invoices", drill).unwrap_err()["code"], "not_found");
+    let huge_page = json!({ "accountId": null, "asOf": "2026-03-31", "offsetMinutes": 0, "currency": null, "customerId": null,
+                            "bucket": null, "sort": "owed", "descending": true, "offset": 0, "limit": 100000 });
+    assert_eq!(invoke(&main, "aging_invoices", huge_page).unwrap_err()["code"], "validation");
+    let empty = json!({ "accountId": null, "asOf": "2026-03-31", "offsetMinutes": 0, "currency": null, "customerId": null,
+                        "bucket": null, "sort": "customer", "descending": false, "offset": 0, "limit": 200 });
+    assert_eq!(invoke(&main, "aging_invoices", empty).unwrap(), json!({ "total": 0, "rows": [] }));
     let too_many = json!({ "accountId": null, "from": "2026-03-01", "to": "2026-03-31", "by": "revenue", "limit": 1000, "offsetMinutes": 0 });
     assert_eq!(invoke(&main, "top_customers", too_many).unwrap_err()["code"], "validation");
 }

@@ -53,10 +53,15 @@ describe('aging report', () => {
   it('changes with the as-of day and drills down to the invoices', async () => {
     const backend = fakeBackend({
       aging_report: (args) => report(args.asOf),
-      aging_invoices: (args) =>
-        args.bucket === 'days_31_60'
-          ? [invoice({ invoice_id: 'in_2', number: 'INV-2' }), invoice({ invoice_id: 'in_4', number: 'INV-4', days_past_due: 34, owed: 20_000 })]
-          : [invoice({ invoice_id: 'in_3', number: 'INV-3', customer_id: 'cus_acme', days_past_due: 8, bucket: 'days_1_30', owed: 20_000 })],
+      aging_invoices: (args) => {
+        const rows =
+          args.bucket === 'days_31_60'
+            ? [invoice({ invoice_id: 'in_2', number: 'INV-2' }), invoice({ invoice_id: 'in_4', number: 'INV-4', days_past_due: 34, owed: 20_000 })]
+            : [invoice({ invoice_id: 'in_3', number: 'INV-3', customer_id: 'cus_acme', days_past_due: 8, bucket: 'days_1_30', owed: 20_000 })];
+        // Rust sorts; this stands in for "smallest owed first" only.
+        if (args.sort === 'owed' && !args.descending) rows.sort((a, b) => a.owed - b.owed);
+        return { total: rows.length, rows };
+      },
     });
     app.activeId = 'a1';
     render(AgingReport, { props: { accountId: 'a1' } });
@@ -72,14 +77,22 @@ describe('aging report', () => {
     await waitFor(() => expect(screen.getByTestId('aging-total-eur').textContent).toBe('€1,300.00'));
     await fireEvent.click(screen.getByTestId('aging-bucket-eur-days_31_60'));
     const drill = await screen.findByTestId('aging-drill');
-    await waitFor(() => expect(within(drill).getAllByTestId('aging-invoice-row')).toHaveLength(2));
-    expect(backend.argsOf('aging_invoices').at(-1)).toMatchObject({ accountId: 'a1', asOf: '2026-04-20', currency: 'eur', customerId: null, bucket: 'days_31_60' });
+    await waitFor(() => expect(within(drill).getAllByTestId('aging-invoices-row')).toHaveLength(2));
+    expect(backend.argsOf('aging_invoices').at(-1)).toMatchObject({
+      accountId: 'a1', asOf: '2026-04-20', currency: 'eur', customerId: null, bucket: 'days_31_60', sort: null, descending: false, offset: 0,
+    });
     expect(within(drill).getAllByTestId('aging-invoice').map((link) => link.textContent?.trim())).toEqual(['INV-2', 'INV-4']);
+    expect(within(drill).getByTestId('aging-drill-count').textContent).toBe('2 invoices');
+
+    // A header sorts the drill-down in Rust: smallest owed first.
+    await fireEvent.click(within(drill).getByTestId('sort-owed'));
+    await waitFor(() => expect(backend.argsOf('aging_invoices').at(-1)).toMatchObject({ sort: 'owed', descending: false, offset: 0 }));
+    await waitFor(() => expect(within(drill).getAllByTestId('aging-invoice').map((link) => link.textContent?.trim())).toEqual(['INV-4', 'INV-2']));
 
     // A customer's row lists that customer's invoices in every bucket.
     await fireEvent.click(screen.getAllByTestId('aging-customer')[0]);
     await waitFor(() => expect(within(screen.getByTestId('aging-drill')).getAllByTestId('aging-invoice')[0].textContent?.trim()).toBe('INV-3'));
-    expect(backend.argsOf('aging_invoices').at(-1)).toMatchObject({ customerId: 'cus_acme', bucket: null });
+    expect(backend.argsOf('aging_invoices').at(-1)).toMatchObject({ customerId: 'cus_acme', bucket: null, sort: null });
 
     await fireEvent.click(screen.getAllByTestId('aging-invoice')[0]);
     await waitFor(() => expect(router.invoice).toEqual({ kind: 'detail', id: 'in_3' }));

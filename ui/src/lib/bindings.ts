@@ -3760,6 +3760,18 @@ bucket: AgingBucketName,
  */
 owed: number, };
 
+export type AgingInvoicePage = { 
+/**
+ * The invoices behind the figure in all.
+ */
+total: number, 
+/**
+ * This page.
+ */
+rows: Array<AgingInvoice>, };
+
+export type AgingSort = "days_past_due" | "owed" | "due_date" | "number" | "customer";
+
 export type TopBy = "revenue" | "open_balance";
 
 export type TopCustomer = { 

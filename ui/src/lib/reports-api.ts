@@ -5,14 +5,30 @@
 import { call } from './api';
 import type {
   AgingBucketName,
-  AgingInvoice,
+  AgingInvoicePage,
   AgingReport,
+  AgingSort,
   DashboardFigures,
   Granularity,
   RevenueReport,
   TopBy,
   TopCustomersReport,
 } from './bindings';
+
+/** Which invoices a drill-down asks for, and which page of them. */
+export interface AgingInvoicesQuery {
+  /** One account, or null for all. */
+  accountId: string | null;
+  asOf: string;
+  currency: string | null;
+  customerId: string | null;
+  bucket: AgingBucketName | null;
+  /** Null: most days past due first. */
+  sort: AgingSort | null;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
 
 /** Minutes east of UTC in the user's zone today (JavaScript counts them the other way). */
 export function offsetMinutes(): number {
@@ -26,9 +42,8 @@ export const reportsApi = {
   /** Receivables aging as of the end of a day. */
   aging: (accountId: string | null, asOf: string) =>
     call<AgingReport>('aging_report', { accountId, asOf, offsetMinutes: offsetMinutes() }),
-  /** The open invoices of one account behind an aging figure. */
-  agingInvoices: (accountId: string, asOf: string, currency: string, customerId: string | null, bucket: AgingBucketName | null) =>
-    call<AgingInvoice[]>('aging_invoices', { accountId, asOf, offsetMinutes: offsetMinutes(), currency, customerId, bucket }),
+  /** A page of the open invoices behind an aging figure (of one account or all). */
+  agingInvoices: (query: AgingInvoicesQuery) => call<AgingInvoicePage>('aging_invoices', { ...query, offsetMinutes: offsetMinutes() }),
   /** Top customers per currency by revenue over the range, or by open balance at its end. */
   topCustomers: (accountId: string | null, from: string, to: string, by: TopBy, limit: number) =>
     call<TopCustomersReport>('top_customers', { accountId, from, to, by, limit, offsetMinutes: offsetMinutes() }),

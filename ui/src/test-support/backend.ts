@@ -98,7 +98,7 @@ const DEFAULTS: Record<string, Handler> = {
   dashboard_figures: (args) => dashboardFigures({ from: args.from, to: args.to }),
   revenue_report: (args) => ({ granularity: args.granularity, periods: [], currencies: [] }),
   aging_report: (args) => ({ as_of: args.asOf, currencies: [] }),
-  aging_invoices: () => [],
+  aging_invoices: () => ({ total: 0, rows: [] }),
   top_customers: (args) => ({ by: args.by, currencies: [] }),
   preview_subscription_change: (args) => ({
     proration_date: args.input.proration_date,

@@ -7,7 +7,7 @@
 
 mod po_support;
 
-use billfold_core::reports::{AgingAmounts, AgingBucketName, AgingFilter, TopBy};
+use billfold_core::reports::{AgingAmounts, AgingBucketName, AgingFilter, AgingPageQuery, AgingSort, TopBy};
 use billfold_core::sync::NoObserver;
 use billfold_core::Billfold;
 use po_support::{customer_pays, open_with_account, sim, unique_key};
@@ -48,6 +48,11 @@ async fn invoice(app: &Billfold, account: &str, customer: &str, amount: i64, due
 
 fn amounts(current: i64, days_1_30: i64, days_31_60: i64, total: i64, invoices: i64) -> AgingAmounts {
     AgingAmounts { current, days_1_30, days_31_60, days_61_90: 0, over_90: 0, total, invoices }
+}
+
+/// A page of up to 500 drill-down rows from `offset`.
+fn page(sort: Option<AgingSort>, descending: bool, offset: i64) -> AgingPageQuery {
+    AgingPageQuery { sort, descending, offset, limit: 500 }
 }
 
 #[tokio::test]
@@ -121,8 +126,9 @@ async fn aging_as_of_two_dates_worked_by_hand() {
     // Drill-down: the 31–60 bucket on 04-20 is inv2 (39 days) then inv4 (34 days).
     let bucket = AgingFilter { currency: Some("eur"), customer_id: None, bucket: Some(AgingBucketName::Days31To60) };
     let listed: Vec<(String, i64, i64)> = app
-        .aging_invoices(&a, "2026-04-20", 0, &bucket)
+        .aging_invoices(Some(&a), "2026-04-20", 0, &bucket, page(None, false, 0))
         .unwrap()
+        .rows
         .into_iter()
         .map(|invoice| (invoice.invoice_id, invoice.days_past_due, invoice.owed))
         .collect();
@@ -130,8 +136,9 @@ async fn aging_as_of_two_dates_worked_by_hand() {
     // Acme's invoices on 03-15: inv3 8 days late, then inv1 not due for 17 days (03-15 → 04-01).
     let acme_filter = AgingFilter { currency: Some("eur"), customer_id: Some(acme), bucket: None };
     let listed: Vec<(String, i64, AgingBucketName, i64)> = app
-        .aging_invoices(&a, "2026-03-15", 0, &acme_filter)
+        .aging_invoices(Some(&a), "2026-03-15", 0, &acme_filter, page(None, false, 0))
         .unwrap()
+        .rows
         .into_iter()
         .map(|invoice| (invoice.invoice_id, invoice.days_past_due, invoice.bucket, invoice.owed))
         .collect();
@@ -139,6 +146,23 @@ async fn aging_as_of_two_dates_worked_by_hand() {
         listed,
         vec![(inv3.clone(), 8, AgingBucketName::Days1To30, 20_000), (inv1.clone(), -17, AgingBucketName::Current, 60_000)]
     );
+
+    // Every invoice open on 04-20, a page of two at a time: the default order is most days
+    // past due first (inv2 39, inv4 34, inv1 19); by amount owed, smallest first, it is inv4
+    // 20,000, inv2 50,000, inv1 60,000; by due date, newest first, inv1, inv4, inv2.
+    let everything = AgingFilter::default();
+    let ids = |sort: Option<AgingSort>, descending: bool, offset: i64| -> (i64, Vec<String>) {
+        let answer = app.aging_invoices(Some(&a), "2026-04-20", 0, &everything, AgingPageQuery { limit: 2, ..page(sort, descending, offset) }).unwrap();
+        (answer.total, answer.rows.into_iter().map(|invoice| invoice.invoice_id).collect())
+    };
+    assert_eq!(ids(None, false, 0), (3, vec![inv2.clone(), inv4.clone()]));
+    assert_eq!(ids(None, false, 2), (3, vec![inv1.clone()]));
+    assert_eq!(ids(Some(AgingSort::Owed), false, 0), (3, vec![inv4.clone(), inv2.clone()]));
+    assert_eq!(ids(Some(AgingSort::Owed), false, 2), (3, vec![inv1.clone()]));
+    assert_eq!(ids(Some(AgingSort::DueDate), true, 0), (3, vec![inv1.clone(), inv4.clone()]));
+    // All accounts lists this account's invoices too.
+    let all = app.aging_invoices(None, "2026-04-20", 0, &everything, page(None, false, 0)).unwrap();
+    assert_eq!(all.total, 3);
 
     // Top customers by open balance on 04-20: Beta 70,000 (all overdue), Acme 60,000 (all overdue).
     let top = app.top_customers(Some(&a), "2026-04-01", "2026-04-20", TopBy::OpenBalance, 10, 0).unwrap();
@@ -162,5 +186,8 @@ async fn aging_as_of_two_dates_worked_by_hand() {
     // Input is checked.
     assert!(app.aging_report(Some(&a), "2026-04-31", 0).is_err());
     let bad = AgingFilter { currency: Some("xx1"), customer_id: None, bucket: None };
-    assert!(app.aging_invoices(&a, "2026-04-20", 0, &bad).is_err());
+    assert!(app.aging_invoices(Some(&a), "2026-04-20", 0, &bad, page(None, false, 0)).is_err());
+    let everything = AgingFilter::default();
+    assert!(app.aging_invoices(Some(&a), "2026-04-20", 0, &everything, AgingPageQuery { limit: 0, ..page(None, false, 0) }).is_err());
+    assert!(app.aging_invoices(Some(&a), "2026-04-20", 0, &everything, page(None, false, -1)).is_err());
 }

@@ -14,7 +14,9 @@ pub mod dates;
 pub mod revenue;
 pub mod top_customers;
 
-pub use aging::{AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingFilter, AgingInvoice, AgingReport};
+pub use aging::{
+    AgingAmounts, AgingBucketName, AgingCurrency, AgingCustomer, AgingFilter, AgingInvoice, AgingInvoicePage, AgingPageQuery, AgingReport, AgingSort,
+};
 pub use dashboard::{DashboardCounts, DashboardFigures, DashboardMoney};
 pub use dates::{DayRange, Granularity};
 pub use revenue::{RevenueCurrency, RevenueReport, RevenueRow};
@@ -61,12 +63,18 @@ impl Billfold {
         aging::aging(self.store(), &self.report_accounts(account_id)?, as_of, at, offset)
     }
 
-    /// The open invoices behind an aging figure: of one account, as of the end of `as_of`,
-    /// narrowed to a currency, a customer and a bucket when given.
-    pub fn aging_invoices(&self, account_id: &str, as_of: &str, offset_minutes: i32, filter: &AgingFilter<'_>) -> Result<Vec<AgingInvoice>> {
+    /// The open invoices behind an aging figure, a page at a time: of one account or all, as of
+    /// the end of `as_of`, narrowed to a currency, a customer and a bucket when given.
+    pub fn aging_invoices(
+        &self,
+        account_id: Option<&str>,
+        as_of: &str,
+        offset_minutes: i32,
+        filter: &AgingFilter<'_>,
+        page: AgingPageQuery,
+    ) -> Result<AgingInvoicePage> {
         let (at, offset) = end_of_day(as_of, offset_minutes)?;
-        self.store().get_account(account_id)?;
-        aging::invoices(self.store(), account_id, at, offset, filter)
+        aging::invoices(self.store(), &self.report_accounts(account_id)?, at, offset, filter, page)
     }
 
     /// The top `limit` (1 to [`MAX_TOP`]) customers per currency: by revenue from `from` to

@@ -9,7 +9,7 @@
 DROP INDEX cache_invoices_by_finalized;
 CREATE INDEX cache_invoices_aging ON cache_invoices
     (account_id, finalized_at, paid_at, voided_at, uncollectible_at, currency, customer_id, due_date, amount_due,
-     number, customer_name, customer_email, id)
+     amount_paid, number, customer_name, customer_email, id)
     WHERE deleted = 0 AND finalized_at IS NOT NULL;
 CREATE INDEX cache_invoices_open ON cache_invoices (account_id, currency, due_date, amount_remaining)
     WHERE deleted = 0 AND status = 'open';
