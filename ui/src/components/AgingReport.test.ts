@@ -73,6 +73,15 @@ describe('aging report', () => {
     await waitFor(() => expect(screen.getByTestId('aging-total-eur').textContent).toBe('€1,500.00'));
     expect(backend.argsOf('aging_report').at(-1)).toMatchObject({ asOf: '2026-03-15' });
 
+    // The customers' table sorts in place: by name, Z first, then back to most owed first.
+    const customers = () => screen.getAllByTestId('aging-customer').map((link) => link.textContent?.trim());
+    expect(customers()).toEqual(['Acme', 'Beta']);
+    await fireEvent.click(within(screen.getByTestId('aging-table-eur')).getByTestId('sort-customer'));
+    await fireEvent.click(within(screen.getByTestId('aging-table-eur')).getByTestId('sort-customer'));
+    await waitFor(() => expect(customers()).toEqual(['Beta', 'Acme']));
+    await fireEvent.click(within(screen.getByTestId('aging-table-eur')).getByTestId('sort-customer'));
+    await waitFor(() => expect(customers()).toEqual(['Acme', 'Beta']));
+
     await fireEvent.input(screen.getByTestId('aging-as-of'), { target: { value: '2026-04-20' } });
     await waitFor(() => expect(screen.getByTestId('aging-total-eur').textContent).toBe('€1,300.00'));
     await fireEvent.click(screen.getByTestId('aging-bucket-eur-days_31_60'));

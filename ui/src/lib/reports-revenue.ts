@@ -2,7 +2,16 @@
 // its chart and what "Export CSV" writes. Money cells are integer minor units; the currency
 // of every money cell is the row's "Currency" column (reports never convert currencies), so
 // the exporter can write major units by each currency's exponent.
-import type { AgingAmounts, AgingBucketName, AgingReport, ColumnKind, ReportTable, RevenueReport, TopCustomersReport } from './bindings';
+import type {
+  AgingAmounts,
+  AgingBucketName,
+  AgingCustomer,
+  AgingReport,
+  ColumnKind,
+  ReportTable,
+  RevenueReport,
+  TopCustomersReport,
+} from './bindings';
 
 /** Each row's currency, read from its "Currency" cell (the exporter writes money by it). */
 function rowCurrencies(rows: (string | number | null)[][], column: number): string[] {
@@ -21,6 +30,23 @@ export const AGING_BUCKETS: { key: AgingBucketName; label: string }[] = [
 /** The amount of one bucket. */
 export function bucketAmount(amounts: AgingAmounts, bucket: AgingBucketName): number {
   return amounts[bucket];
+}
+
+/**
+ * An aging's customers in a column's order, ties by account and customer id so the order never
+ * depends on the order they came in; `key` null keeps Rust's order (most owed first).
+ */
+export function sortAgingCustomers(customers: AgingCustomer[], key: string | null, descending: boolean): AgingCustomer[] {
+  const name = (customer: AgingCustomer) => (customer.name ?? customer.customer_id ?? '').toLowerCase();
+  const amount = (customer: AgingCustomer, column: string) =>
+    column === 'total' ? customer.amounts.total : bucketAmount(customer.amounts, column as AgingBucketName);
+  if (key === null) return customers;
+  const [column, down] = [key, descending];
+  const compare = (a: AgingCustomer, b: AgingCustomer) => {
+    const order = column === 'customer' ? name(a).localeCompare(name(b)) : amount(a, column) - amount(b, column);
+    return (down ? -order : order) || a.account_id.localeCompare(b.account_id) || (a.customer_id ?? '').localeCompare(b.customer_id ?? '');
+  };
+  return [...customers].sort(compare);
 }
 
 /** Revenue: one row per currency and period, then each currency's total. */
