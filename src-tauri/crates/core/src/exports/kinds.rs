@@ -10,6 +10,7 @@
 use rusqlite::Row;
 
 use super::csv::Cell;
+use Col::{Currency, Date, Money, Text, Time, YesNo};
 use super::journal;
 use super::ExportKind;
 
@@ -33,6 +34,42 @@ pub(super) struct Spec {
 /// A currency as the file writes it: uppercase ISO.
 fn currency_cell(currency: &str) -> Cell {
     Cell::Text(currency.to_ascii_uppercase())
+}
+
+/// How one column of a query becomes a cell.
+#[derive(Debug, Clone, Copy)]
+enum Col {
+    /// Text, empty when NULL.
+    Text,
+    /// Unix seconds as a date.
+    Date,
+    /// Unix seconds as a timestamp.
+    Time,
+    /// The row's currency (the amounts' too).
+    Currency,
+    /// Minor units of the row's currency.
+    Money,
+    /// A flag as `yes` or `no`.
+    YesNo,
+}
+
+/// The cells of a row whose columns read as `columns` say, amounts in the row's currency.
+fn typed(row: &Row<'_>, columns: &[Col]) -> rusqlite::Result<Vec<Cell>> {
+    let currency: String = match columns.iter().position(|column| matches!(column, Col::Currency)) {
+        Some(index) => row.get(index)?,
+        None => String::new(),
+    };
+    let cell = |index: usize, column: &Col| -> rusqlite::Result<Cell> {
+        Ok(match column {
+            Col::Text => Cell::text(row.get(index)?),
+            Col::Date => Cell::date(row.get(index)?),
+            Col::Time => Cell::timestamp(row.get(index)?),
+            Col::Currency => currency_cell(&currency),
+            Col::Money => Cell::money(row.get(index)?, &currency),
+            Col::YesNo => Cell::Text(if row.get::<_, bool>(index)? { "yes" } else { "no" }.into()),
+        })
+    };
+    columns.iter().enumerate().map(|(index, column)| cell(index, column)).collect()
 }
 
 /// Prefixes a query with `links`: the payment intent each invoice payment names (expanded or
@@ -78,26 +115,7 @@ const INVOICES: Spec = Spec {
         FROM cache_invoices i
         WHERE i.account_id = ?1 AND i.deleted = 0 AND i.created >= ?2 AND i.created < ?3
         ORDER BY i.created, i.id",
-    cells: |row| {
-        let currency: String = row.get(7)?;
-        Ok(vec![
-            Cell::Text(row.get(0)?),
-            Cell::text(row.get(1)?),
-            Cell::text(row.get(2)?),
-            Cell::text(row.get(3)?),
-            Cell::text(row.get(4)?),
-            Cell::text(row.get(5)?),
-            Cell::text(row.get(6)?),
-            currency_cell(&currency),
-            Cell::date(row.get(8)?),
-            Cell::date(row.get(9)?),
-            Cell::date(row.get(10)?),
-            Cell::money(row.get(11)?, &currency),
-            Cell::money(row.get(12)?, &currency),
-            Cell::money(row.get(13)?, &currency),
-            Cell::text(row.get(14)?),
-        ])
-    },
+    cells: |row| typed(row, &[Text, Text, Text, Text, Text, Text, Text, Currency, Date, Date, Date, Money, Money, Money, Text]),
 };
 
 const PAYMENTS: Spec = Spec {
@@ -123,27 +141,7 @@ const PAYMENTS: Spec = Spec {
         WHERE pi.account_id = ?1 AND pi.deleted = 0 AND pi.created >= ?2 AND pi.created < ?3
         ORDER BY pi.created, pi.id"
     ),
-    cells: |row| {
-        let currency: String = row.get(12)?;
-        Ok(vec![
-            Cell::Text(row.get(0)?),
-            Cell::text(row.get(1)?),
-            Cell::timestamp(row.get(2)?),
-            Cell::text(row.get(3)?),
-            Cell::text(row.get(4)?),
-            Cell::text(row.get(5)?),
-            Cell::text(row.get(6)?),
-            Cell::text(row.get(7)?),
-            Cell::text(row.get(8)?),
-            Cell::text(row.get(9)?),
-            Cell::text(row.get(10)?),
-            Cell::text(row.get(11)?),
-            currency_cell(&currency),
-            Cell::money(row.get(13)?, &currency),
-            Cell::money(row.get(14)?, &currency),
-            Cell::money(row.get(15)?, &currency),
-        ])
-    },
+    cells: |row| typed(row, &[Text, Text, Time, Text, Text, Text, Text, Text, Text, Text, Text, Text, Currency, Money, Money, Money]),
 };
 
 const REFUNDS: Spec = Spec {
@@ -169,26 +167,7 @@ const REFUNDS: Spec = Spec {
         WHERE r.account_id = ?1 AND r.deleted = 0 AND r.created >= ?2 AND r.created < ?3
         ORDER BY r.created, r.id"
     ),
-    cells: |row| {
-        let currency: String = row.get(13)?;
-        Ok(vec![
-            Cell::Text(row.get(0)?),
-            Cell::timestamp(row.get(1)?),
-            Cell::text(row.get(2)?),
-            Cell::text(row.get(3)?),
-            Cell::text(row.get(4)?),
-            Cell::text(row.get(5)?),
-            Cell::text(row.get(6)?),
-            Cell::text(row.get(7)?),
-            Cell::text(row.get(8)?),
-            Cell::text(row.get(9)?),
-            Cell::text(row.get(10)?),
-            Cell::text(row.get(11)?),
-            Cell::text(row.get(12)?),
-            currency_cell(&currency),
-            Cell::money(row.get(14)?, &currency),
-        ])
-    },
+    cells: |row| typed(row, &[Text, Time, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Currency, Money]),
 };
 
 const CREDIT_NOTES: Spec = Spec {
@@ -208,26 +187,7 @@ const CREDIT_NOTES: Spec = Spec {
         LEFT JOIN cache_customers cu ON cu.account_id = cn.account_id AND cu.id = cn.customer_id AND cu.deleted = 0
         WHERE cn.account_id = ?1 AND cn.deleted = 0 AND cn.created >= ?2 AND cn.created < ?3
         ORDER BY cn.created, cn.id",
-    cells: |row| {
-        let currency: String = row.get(11)?;
-        Ok(vec![
-            Cell::Text(row.get(0)?),
-            Cell::text(row.get(1)?),
-            Cell::date(row.get(2)?),
-            Cell::text(row.get(3)?),
-            Cell::text(row.get(4)?),
-            Cell::text(row.get(5)?),
-            Cell::text(row.get(6)?),
-            Cell::text(row.get(7)?),
-            Cell::text(row.get(8)?),
-            Cell::text(row.get(9)?),
-            Cell::text(row.get(10)?),
-            currency_cell(&currency),
-            Cell::money(row.get(12)?, &currency),
-            Cell::money(row.get(13)?, &currency),
-            Cell::text(row.get(14)?),
-        ])
-    },
+    cells: |row| typed(row, &[Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Currency, Money, Money, Text]),
 };
 
 /// One row per balance transaction of each payout; a payout whose transactions were never
@@ -250,28 +210,7 @@ const PAYOUTS: Spec = Spec {
         LEFT JOIN cache_customers cu ON cu.account_id = p.account_id AND cu.id = t.customer_id AND cu.deleted = 0
         WHERE p.account_id = ?1 AND p.deleted = 0 AND p.created >= ?2 AND p.created < ?3
         ORDER BY p.created, p.id, t.position",
-    cells: |row| {
-        let currency: String = row.get(4)?;
-        let cached: bool = row.get(6)?;
-        Ok(vec![
-            Cell::Text(row.get(0)?),
-            Cell::text(row.get(1)?),
-            Cell::date(row.get(2)?),
-            Cell::date(row.get(3)?),
-            currency_cell(&currency),
-            Cell::money(row.get(5)?, &currency),
-            Cell::Text(if cached { "yes" } else { "no" }.into()),
-            Cell::text(row.get(7)?),
-            Cell::text(row.get(8)?),
-            Cell::text(row.get(9)?),
-            Cell::text(row.get(10)?),
-            Cell::text(row.get(11)?),
-            Cell::date(row.get(12)?),
-            Cell::money(row.get(13)?, &currency),
-            Cell::money(row.get(14)?, &currency),
-            Cell::money(row.get(15)?, &currency),
-        ])
-    },
+    cells: |row| typed(row, &[Text, Text, Date, Date, Currency, Money, YesNo, Text, Text, Text, Text, Text, Date, Money, Money, Money]),
 };
 
 /// Every audit entry of every PO, oldest first (see [`journal`] for the amount column).
