@@ -111,6 +111,15 @@ describe('dashboard', () => {
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
     await fireEvent.click(await screen.findByTestId('dashboard-figure-active-subscriptions-open'));
     await screen.findByTestId('view-subscriptions');
+
+    // A count opens its list on the status it counts, once: the sidebar opens it unfiltered.
+    await fireEvent.click(screen.getByTestId('nav-dashboard'));
+    await fireEvent.click(await screen.findByTestId('dashboard-figure-draft-invoices-open'));
+    await waitFor(() => expect(backend.argsOf('list_invoices').at(-1)).toMatchObject({ query: { status: 'draft' } }));
+    expect(screen.getByTestId('status-draft').getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(screen.getByTestId('nav-disputes'));
+    await fireEvent.click(screen.getByTestId('nav-invoices'));
+    await waitFor(() => expect(backend.argsOf('list_invoices').at(-1)).toMatchObject({ query: { status: null } }));
   });
 
   it('asks again for a new range and when the cache changes', async () => {

@@ -48,8 +48,25 @@ class Router {
   /** The payment (`pi_…`) open in the Payments & refunds area; `null` shows its lists. */
   payment = $state<string | null>(null);
 
+  /** A status filter for the next list an area opens, handed over once (see `openList`). */
+  #listStatus: { area: string; status: string } | null = null;
+
+  /** Opens a sidebar area on its list, filtered to one status (a dashboard figure's list). */
+  openList(area: string, status: string) {
+    this.go(area);
+    this.#listStatus = { area, status };
+  }
+
+  /** The status `openList` asked the `area`'s list to start with, once; else null. */
+  takeListStatus(area: string): string | null {
+    const handed = this.#listStatus?.area === area ? this.#listStatus.status : null;
+    if (handed) this.#listStatus = null;
+    return handed;
+  }
+
   /** Opens a sidebar area on its list. */
   go(area: string) {
+    this.#listStatus = null;
     this.area = area;
     if (area === 'purchase-orders') this.po = { kind: 'list' };
     if (area === 'invoices') this.invoice = { kind: 'list' };
