@@ -8,10 +8,14 @@ use serde_json::{json, Map, Value};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::pending_items::PendingItems;
 use crate::resources::ledger::Ledger;
 use crate::resources::subscriptions::retries::RetrySchedule;
 use crate::state::short_id;
 use crate::webhooks::Delivery;
+
+/// The kind invoice items are stored as.
+const INVOICE_ITEM: &str = "invoiceitem";
 
 /// The API version events are rendered in (what async-stripe 1.0.0-rc.10 pins).
 pub const API_VERSION: &str = "2026-09-30.endive";
@@ -102,6 +106,8 @@ pub struct AccountData {
     pub outbox: Option<UnboundedSender<Delivery>>,
     /// The newest invoice previews, for their lines (not kept across a restart).
     pub previews: crate::resources::subscriptions::preview::RecentPreviews,
+    /// Invoice items not on an invoice yet, by customer (rebuilt on restore).
+    pending_items: PendingItems,
 }
 
 impl AccountData {
@@ -121,6 +127,9 @@ impl AccountData {
 
     /// Stores a new object of `kind` (its `id` field must be set).
     pub fn insert(&mut self, kind: &'static str, object: Value) {
+        if kind == INVOICE_ITEM {
+            self.pending_items.stored(&object);
+        }
         let id = object["id"].as_str().unwrap_or_default().to_string();
         self.order.entry(kind.to_string()).or_default().push(id.clone());
         self.rendered.get_mut().remove(&id);
@@ -139,9 +148,10 @@ impl AccountData {
 
     /// Replaces a stored object.
     pub fn put(&mut self, object: Value) {
-        if let Some(id) = object["id"].as_str() {
-            self.rendered.get_mut().remove(id);
-            self.objects.insert(id.to_string(), object);
+        let Some(id) = object["id"].as_str().map(str::to_string) else { return };
+        self.rendered.get_mut().remove(&id);
+        if let Some(old) = self.objects.insert(id.clone(), object).filter(|old| old["object"] == INVOICE_ITEM) {
+            self.pending_items.replaced(&old, &self.objects[&id]);
         }
     }
 
@@ -151,7 +161,16 @@ impl AccountData {
             ids.retain(|candidate| candidate != id);
         }
         self.rendered.get_mut().remove(id);
-        self.objects.remove(id)
+        let removed = self.objects.remove(id);
+        if let Some(item) = removed.as_ref().filter(|_| kind == INVOICE_ITEM) {
+            self.pending_items.removed(item);
+        }
+        removed
+    }
+
+    /// `customer`'s invoice items not on an invoice yet, oldest first.
+    pub fn pending_items_of<'a>(&'a self, customer: &str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.pending_items.of(customer).filter_map(|id| self.objects.get(id))
     }
 
     /// Objects of a kind, oldest first.
@@ -215,9 +234,13 @@ impl AccountData {
         self.objects.clear();
         self.order.clear();
         self.rendered.get_mut().clear();
+        self.pending_items = PendingItems::default();
         for (kind, objects) in snapshot.objects {
-            let ids = self.order.entry(kind).or_default();
+            let ids = self.order.entry(kind.clone()).or_default();
             for object in objects {
+                if kind == INVOICE_ITEM {
+                    self.pending_items.stored(&object);
+                }
                 let id = object["id"].as_str().unwrap_or_default().to_string();
                 ids.push(id.clone());
                 self.objects.insert(id, object);

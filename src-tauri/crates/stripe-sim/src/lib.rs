@@ -18,6 +18,7 @@ mod generate;
 mod idempotency;
 mod list;
 mod money;
+mod pending_items;
 mod resources;
 mod server;
 mod simulate;

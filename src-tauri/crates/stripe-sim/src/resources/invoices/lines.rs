@@ -290,8 +290,8 @@ pub fn drop_line(invoice: &mut Value, item_id: &str) {
 pub fn attach_pending_items(data: &mut AccountData, invoice: &mut Value, customer: &str, origin: &Origin, now: i64) {
     let currency = invoice["currency"].clone();
     let pending: Vec<Value> = data
-        .all("invoiceitem")
-        .filter(|item| item["customer"] == customer && item["invoice"].is_null() && item["currency"] == currency)
+        .pending_items_of(customer)
+        .filter(|item| item["currency"] == currency)
         .take(MAX_LINES)
         .cloned()
         .collect();
